@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "TBKit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "TBKit", targets: ["TBKit"]),
+        .library(name: "InitLab", targets: ["InitLab"]),
+        .executable(name: "tbkit", targets: ["tbkit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libz: deflate/inflate for PNG, gzip and tar.gz.
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // Small C shims for CPU instructions Swift cannot name directly (hardware CRC32C).
+        .target(name: "CTBKitSupport", path: "Sources/CTBKitSupport"),
+        .target(
+            name: "TBKit",
+            dependencies: ["CZlib", "CTBKitSupport"],
+            path: "Sources/TBKit"
+        ),
+        .target(
+            name: "InitLab",
+            dependencies: ["TBKit", "CZlib"],
+            path: "Sources/InitLab",
+            resources: [.copy("Resources/mnist-5k")]
+        ),
+        .executableTarget(
+            name: "tbkit",
+            dependencies: [
+                "TBKit",
+                "InitLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/tbkit"
+        ),
+        .testTarget(name: "TBKitTests", dependencies: ["TBKit"], path: "Tests/TBKitTests"),
+        .testTarget(name: "InitLabTests", dependencies: ["InitLab", "TBKit"], path: "Tests/InitLabTests"),
+    ]
+)

@@ -1,0 +1,11 @@
+import ArgumentParser
+import TBKit
+
+@main
+struct TBKitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tbkit",
+        abstract: "Train the weight-initialization study and work with TensorBoard log directories.",
+        subcommands: []
+    )
+}
