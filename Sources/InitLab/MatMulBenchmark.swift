@@ -28,8 +28,10 @@ public enum MatMulBenchmark {
     public struct Measurement: Sendable {
         /// The shape measured.
         public var benchCase: Case
-        /// GFLOP/s of `MatMul` (2·m·k·n flops a product).
+        /// GFLOP/s of `MatMul` with the SIMD kernel (2·m·k·n flops a product).
         public var gflops: Double
+        /// GFLOP/s of `MatMul` with the scalar kernel (same blocking, plain loops).
+        public var scalarKernelGflops: Double
         /// GFLOP/s of `MatMul.reference`.
         public var referenceGflops: Double
         /// Largest |difference| between the two results.
@@ -59,13 +61,15 @@ public enum MatMulBenchmark {
             let b = Initializer.uniform(limit: 1).makeWeights(fanIn: bShape.0, fanOut: bShape.1, using: &rng)
             var out = Matrix(rows: 0, columns: 0)
             var scratch = Matrix(rows: 0, columns: 0)
-            let fast = time(seconds) {
+            func product(_ kernel: MatMul.Kernel) {
                 switch c.product {
-                case .ab: MatMul.multiply(a, b, into: &out)
-                case .atb: MatMul.multiplyTransposedA(a, b, into: &out)
-                case .abt: MatMul.multiplyTransposedB(a, b, into: &out, scratch: &scratch)
+                case .ab: MatMul.multiply(a, b, into: &out, kernel: kernel)
+                case .atb: MatMul.multiplyTransposedA(a, b, into: &out, kernel: kernel)
+                case .abt: MatMul.multiplyTransposedB(a, b, into: &out, scratch: &scratch, kernel: kernel)
                 }
             }
+            let scalar = time(seconds) { product(.scalar) }
+            let fast = time(seconds) { product(.simd) }
             var ref = Matrix(rows: 0, columns: 0)
             let slow = time(seconds) {
                 ref = MatMul.reference(a, b, transposeA: c.product == .atb, transposeB: c.product == .abt)
@@ -73,7 +77,7 @@ public enum MatMulBenchmark {
             var maxError: Float = 0
             for i in 0..<ref.count { maxError = max(maxError, abs(ref.storage[i] - out.storage[i])) }
             let flops = 2.0 * Double(c.m * c.k * c.n)
-            return Measurement(benchCase: c, gflops: flops / fast / 1e9, referenceGflops: flops / slow / 1e9, maxError: maxError)
+            return Measurement(benchCase: c, gflops: flops / fast / 1e9, scalarKernelGflops: flops / scalar / 1e9, referenceGflops: flops / slow / 1e9, maxError: maxError)
         }
     }
 
