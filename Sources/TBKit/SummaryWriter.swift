@@ -145,6 +145,27 @@ public final class SummaryWriter: @unchecked Sendable {
         }
     }
 
+    /// Logs a histogram of any collection of floating-point values (an `ArraySlice`, a
+    /// `ContiguousArray`, ...): read in place when its storage is contiguous, copied otherwise.
+    @discardableResult
+    public func histogram<C: Collection>(_ tag: String, _ values: C, step: Int,
+                                         bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
+                                         wallTime: Double? = nil) throws -> Histogram
+    where C.Element: BinaryFloatingPoint {
+        let direct = try values.withContiguousStorageIfAvailable { buffer -> Histogram? in
+            if let floats = buffer as? UnsafeBufferPointer<Float> {
+                return try histogram(tag, floats, step: step, bins: bins, format: format, wallTime: wallTime)
+            }
+            if let doubles = buffer as? UnsafeBufferPointer<Double> {
+                return try histogram(tag, doubles, step: step, bins: bins, format: format, wallTime: wallTime)
+            }
+            return nil
+        }
+        if let result = direct ?? nil { return result }
+        let copy = values.map { Double($0) }
+        return try histogram(tag, copy, step: step, bins: bins, format: format, wallTime: wallTime)
+    }
+
     /// Logs an already computed histogram.
     public func write(_ tag: String, _ histogram: Histogram, step: Int, format: HistogramFormat = .proto,
                       wallTime: Double? = nil) throws {

@@ -29,6 +29,12 @@ struct WriteSampleCommand: ParsableCommand {
     @Option(help: "Steps per tag.")
     var steps = 20
 
+    @Option(help: "Instead of the sample: write this many scalars to LOGDIR/stress, flushing every 100, and print the last step known written when an error stops it.")
+    var stressScalars: Int?
+
+    @Flag(help: "Leave the writers open at exit (their records must still reach the file).")
+    var exitWithoutClose = false
+
     /// The sample input; mirrored by Tests/Conformance/test_core.py.
     static func value(step: Int, index i: Int) -> Float {
         let base = Double((i * 7919 + step * 104_729) % 2003 - 1001) / 100
@@ -39,6 +45,10 @@ struct WriteSampleCommand: ParsableCommand {
     static let specials: [Float] = [0, -0.0, 1e-30, -3.0e38, .nan, .infinity, -.infinity]
 
     func run() throws {
+        if let count = stressScalars {
+            try stress(count)
+            return
+        }
         let v1 = try SummaryWriter(logdir: logdir + "/scalars_v1")
         let v2 = try SummaryWriter(logdir: logdir + "/scalars_v2", scalarFormat: .tensor)
         for writer in [v1, v2] {
@@ -46,7 +56,7 @@ struct WriteSampleCommand: ParsableCommand {
                 try writer.scalar("loss", Self.value(step: s, index: 1), step: s, wallTime: 1.7e9 + Double(s))
                 try writer.scalar("special", Self.specials[s % Self.specials.count], step: s, wallTime: 1.7e9 + Double(s))
             }
-            try writer.close()
+            if !exitWithoutClose { try writer.close() }
         }
         let h = try SummaryWriter(logdir: logdir + "/histograms")
         for s in 0..<steps {
@@ -62,6 +72,33 @@ struct WriteSampleCommand: ParsableCommand {
             withNaN[1] = .infinity
             try h.histogram("with_nan", withNaN, step: s, wallTime: time)
         }
-        try h.close()
+        if exitWithoutClose {
+            // Kept alive past `run()`, so only the exit hook can flush them.
+            Self.leftOpen = [v1, v2, h]
+        } else {
+            try h.close()
+        }
+    }
+
+    nonisolated(unsafe) static var leftOpen: [SummaryWriter] = []
+
+    private func stress(_ count: Int) throws {
+        let writer = try SummaryWriter(logdir: logdir + "/stress")
+        var flushed = -1
+        do {
+            for s in 0..<count {
+                try writer.scalar("stress", Float(s), step: s)
+                if s % 100 == 99 {
+                    try writer.flush()
+                    flushed = s
+                }
+            }
+            try writer.close()
+            print("last flushed step: \(count - 1)")
+        } catch {
+            print("last flushed step: \(flushed)")
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }
