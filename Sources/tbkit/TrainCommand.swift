@@ -75,7 +75,7 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         if list {
             let width = (Scenario.all.map(\.name.count).max() ?? 0) + 2
-            for s in Scenario.all { print(pad(s.name, width) + s.summary) }
+            for s in Scenario.all { print(TableText.left(s.name, width) + s.summary) }
             return
         }
         let runs = try selectedScenarios()
@@ -108,7 +108,7 @@ struct TrainCommand: ParsableCommand {
         let total = clock.now - start
         printSummary(results)
         let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
-        print("\(results.count) run(s) in \(fmt(seconds, 2)) s" + (noLog ? " (logging off)" : "; logs in \(logdir)/ (tensorboard --logdir \(logdir))"))
+        print("\(results.count) run(s) in \(TableText.number(seconds, 2)) s" + (noLog ? " (logging off)" : "; logs in \(logdir)/ (tensorboard --logdir \(logdir))"))
     }
 
     /// One row per run: step-0 statistics for every run, loss and test accuracy for trained ones.
@@ -116,24 +116,24 @@ struct TrainCommand: ParsableCommand {
         guard !results.isEmpty else { return }
         let layers = results.map(\.matMulVariances.count).max() ?? 0
         let nameWidth = (results.map(\.name.count).max() ?? 3) + 2
-        var header = pad("run", nameWidth) + padLeft("steps", 6) + padLeft("input_var", 11)
-        for n in 1...max(layers, 1) { header += padLeft("mm_var_\(n)", 11) }
-        header += padLeft("sat_1", 8) + padLeft("loss_0", 9) + padLeft("loss_end", 10) + padLeft("test_acc", 10) + padLeft("secs", 7)
+        var header = TableText.left("run", nameWidth) + TableText.right("steps", 6) + TableText.right("input_var", 11)
+        for n in 1...max(layers, 1) { header += TableText.right("mm_var_\(n)", 11) }
+        header += TableText.right("sat_1", 8) + TableText.right("loss_0", 9) + TableText.right("loss_end", 10) + TableText.right("test_acc", 10) + TableText.right("secs", 7)
         print("")
         print("step 0: input_var, mat_mul_var_N (x·W), sat_1 (saturated share of layer 1), loss_0 on the first batch;")
         print("loss_end: mean batch loss of the last \(logEvery) steps; test_acc on the \("held-out") images after training")
         print(header)
         print(String(repeating: "-", count: header.count))
         for r in results {
-            var line = pad(r.name, nameWidth) + padLeft("\(r.steps)", 6) + padLeft(fmt(r.inputVariance, 4), 11)
+            var line = TableText.left(r.name, nameWidth) + TableText.right("\(r.steps)", 6) + TableText.right(TableText.number(r.inputVariance, 4), 11)
             for n in 0..<max(layers, 1) {
-                line += padLeft(n < r.matMulVariances.count ? fmt(r.matMulVariances[n], n < 1 ? 2 : 3) : "", 11)
+                line += TableText.right(n < r.matMulVariances.count ? TableText.number(r.matMulVariances[n], n < 1 ? 2 : 3) : "", 11)
             }
-            line += padLeft(r.saturation.first.map { fmt($0, 3) } ?? "-", 8)
-            line += padLeft(fmt(r.initialLoss, 3), 9)
-            line += padLeft(r.steps > 0 ? fmt(r.finalLoss, 3) : "-", 10)
-            line += padLeft(r.testAccuracy.map { fmt($0, 4) } ?? "-", 10)
-            line += padLeft(fmt(r.seconds, 2), 7)
+            line += TableText.right(r.saturation.first.map { TableText.number($0, 3) } ?? "-", 8)
+            line += TableText.right(TableText.number(r.initialLoss, 3), 9)
+            line += TableText.right(r.steps > 0 ? TableText.number(r.finalLoss, 3) : "-", 10)
+            line += TableText.right(r.testAccuracy.map { TableText.number($0, 4) } ?? "-", 10)
+            line += TableText.right(TableText.number(r.seconds, 2), 7)
             print(line)
         }
     }

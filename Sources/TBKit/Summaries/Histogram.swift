@@ -122,38 +122,23 @@ public struct Histogram: Sendable, Equatable {
     /// TensorFlow's exponential buckets, encoded as TensorFlow encodes them (runs of empty
     /// buckets collapse into one), without the empty runs before the first and after the last
     /// non-empty bucket (which readers would draw from ±DBL_MAX).
-    private static func tensorflow<T: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<T>) -> Histogram {
+    private static func tensorflow<T: BinaryFloatingPoint & Sendable>(_ values: UnsafeBufferPointer<T>) -> Histogram {
         let limits = TensorFlowBuckets.limits
-        var counts = [UInt32](repeating: 0, count: limits.count)
-        var lo = Double.infinity, hi = -Double.infinity
-        var s0 = 0.0, s1 = 0.0, q0 = 0.0, q1 = 0.0
-        var n = 0, bad = 0
-        TensorFlowBuckets.lookup.withUnsafeBufferPointer { table in
-            limits.withUnsafeBufferPointer { lim in
-                counts.withUnsafeMutableBufferPointer { c in
-                    let last = lim.count - 1
-                    var i = 0
-                    let total = values.count
-                    while i < total {
-                        let x = Double(values[i])
-                        i += 1
-                        guard x.isFinite else { bad += 1; continue }
-                        let key = Int(truncatingIfNeeded: x.bitPattern >> 48)
-                        var b = Int(table[key])
-                        if b < last && x >= lim[b] { b += 1 }
-                        c[b] &+= 1
-                        if x < lo { lo = x }
-                        if x > hi { hi = x }
-                        // Two accumulators each, so additions overlap.
-                        if n & 1 == 0 { s0 += x; q0 += x * x } else { s1 += x; q1 += x * x }
-                        n += 1
-                    }
-                }
-            }
+        var counts: [UInt32]
+        if let floats = values as? UnsafeBufferPointer<Float> {
+            counts = TensorFlowBuckets.count(floats)
+        } else if let doubles = values as? UnsafeBufferPointer<Double> {
+            counts = TensorFlowBuckets.count(doubles)
+        } else {
+            counts = TensorFlowBuckets.count(UnsafeBufferPointer<Double>(start: nil, count: 0))
         }
-        guard n > 0 else { return Histogram(empty: bad) }
+        let bad = Int(counts[TensorFlowBuckets.nonFiniteBucket] + counts[TensorFlowBuckets.nonFiniteBucket + 1])
+        counts.removeLast(2)
+        let stats = bad == 0 ? Statistics(allFinite: values) : Statistics(values)
+        guard stats.count > 0 else { return Histogram(empty: bad) }
+        let lo = stats.min, hi = stats.max
         var h = Histogram(empty: bad)
-        h.min = lo; h.max = hi; h.count = Double(n); h.sum = s0 + s1; h.sumSquares = q0 + q1
+        h.min = lo; h.max = hi; h.count = Double(stats.count); h.sum = stats.sum; h.sumSquares = stats.sumSquares
         // Bucket b covers [limits[b-1], limits[b]); bucket 0 starts at -DBL_MAX.
         guard let first = counts.firstIndex(where: { $0 != 0 }),
               let lastNonEmpty = counts.lastIndex(where: { $0 != 0 }) else { return h }
@@ -170,10 +155,8 @@ public struct Histogram: Sendable, Equatable {
                 h.bucketCounts.append(0)
             }
         }
-        let k = h.bucketCounts.count
         h.leftEdges = [lo] + h.protoLimits.dropLast()
         h.rightEdges = Array(h.protoLimits.dropLast()) + [hi]
-        _ = k
         return h
     }
 
@@ -225,6 +208,88 @@ struct Statistics {
     var sum = 0.0
     var sumSquares = 0.0
     var nonFinite = 0
+
+    /// The statistics of values known to be all finite, with four independent accumulators
+    /// per sum so that the additions overlap and the loop vectorizes.
+    init<T: BinaryFloatingPoint>(allFinite values: UnsafeBufferPointer<T>) {
+        // Concrete element types, so the loop below is specialized and inlined.
+        if let floats = values as? UnsafeBufferPointer<Float> {
+            self.init(finiteFloats: floats)
+        } else if let doubles = values as? UnsafeBufferPointer<Double> {
+            self.init(finiteDoubles: doubles)
+        } else {
+            self.init(values)
+        }
+    }
+
+    /// Float values eight at a time: min and max in Float (exact), sums in Double lanes.
+    init(finiteFloats values: UnsafeBufferPointer<Float>) {
+        let n = values.count
+        guard n >= 16, let base = values.baseAddress else {
+            self = Statistics(accumulating: values)
+            return
+        }
+        let raw = UnsafeRawPointer(base)
+        var lo = SIMD8<Float>(repeating: base[0]), hi = lo
+        var s0 = SIMD4<Double>(), s1 = SIMD4<Double>(), q0 = SIMD4<Double>(), q1 = SIMD4<Double>()
+        var i = 0
+        while i + 8 <= n {
+            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            lo.replace(with: v, where: v .< lo)
+            hi.replace(with: v, where: v .> hi)
+            let a = SIMD4<Double>(v.lowHalf), b = SIMD4<Double>(v.highHalf)
+            s0 += a; s1 += b
+            q0 += a * a; q1 += b * b
+            i += 8
+        }
+        var low = lo.min(), high = hi.max()
+        var sum = (s0 + s1).sum(), squares = (q0 + q1).sum()
+        while i < n {
+            let x = base[i]
+            low = x < low ? x : low
+            high = x > high ? x : high
+            sum += Double(x); squares += Double(x) * Double(x)
+            i += 1
+        }
+        self = Statistics()
+        min = Double(low); max = Double(high); count = n
+        self.sum = sum; sumSquares = squares
+    }
+
+    private init() {}
+    init(finiteDoubles values: UnsafeBufferPointer<Double>) { self.init(accumulating: values) }
+
+    @inline(__always)
+    private init<T: BinaryFloatingPoint>(accumulating values: UnsafeBufferPointer<T>) {
+        let n = values.count
+        guard n > 0 else { return }
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+        var q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0
+        var lo = Double(values[0]), hi = lo
+        var i = 0
+        while i + 4 <= n {
+            let a = Double(values[i]), b = Double(values[i + 1])
+            let c = Double(values[i + 2]), d = Double(values[i + 3])
+            s0 += a; s1 += b; s2 += c; s3 += d
+            q0 += a * a; q1 += b * b; q2 += c * c; q3 += d * d
+            let l1 = a < b ? a : b, l2 = c < d ? c : d
+            let h1 = a > b ? a : b, h2 = c > d ? c : d
+            let l = l1 < l2 ? l1 : l2, h = h1 > h2 ? h1 : h2
+            lo = l < lo ? l : lo
+            hi = h > hi ? h : hi
+            i += 4
+        }
+        while i < n {
+            let a = Double(values[i])
+            s0 += a; q0 += a * a
+            lo = a < lo ? a : lo
+            hi = a > hi ? a : hi
+            i += 1
+        }
+        min = lo; max = hi; count = n
+        sum = (s0 + s1) + (s2 + s3)
+        sumSquares = (q0 + q1) + (q2 + q3)
+    }
 
     init<T: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<T>) {
         for v in values {
