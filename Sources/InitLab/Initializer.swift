@@ -39,7 +39,7 @@ public enum Initializer: Sendable, Equatable, CustomStringConvertible {
     /// How much a ±2σ truncated normal's σ is raised to keep the variance after the cut.
     public enum TruncationCorrection: Sendable, Equatable {
         /// TensorFlow 1 (`tf.contrib.layers.variance_scaling_initializer`): variance × 1.3,
-        /// what the article's runs used (the truncated variance is then about 1.0376 · factor / n).
+        /// what the article's runs used: a ±2σ cut keeps 0.77374 of σ², so the variance is 1.0059 · factor / n.
         case tensorflow1
         /// The exact factor: σ / 0.87962566, so the variance after the cut is factor / n.
         case exact
@@ -75,7 +75,7 @@ public enum Initializer: Sendable, Equatable, CustomStringConvertible {
     public static let tf1He = Initializer.varianceScaling(factor: 2, mode: .fanIn, distribution: .truncatedNormal(correction: .tensorflow1))
 
     /// The variance this initializer aims at for a layer with these fans (for truncated normals:
-    /// the nominal factor / n; the TF1 correction lands about 3.8% above it).
+    /// the nominal factor / n; the TF1 correction lands 0.6% above it).
     public func targetVariance(fanIn: Int, fanOut: Int) -> Double {
         switch self {
         case .normal(let s): return s * s
