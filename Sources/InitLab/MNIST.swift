@@ -98,9 +98,10 @@ public struct MNIST: Sendable {
     /// Parses an IDX3 image file (magic 0x00000803, count, 28, 28, then count·784 bytes).
     public static func readImages(path: String) throws -> Matrix {
         let bytes = try readBytes(path: path)
-        guard bytes.count >= 16 else { throw MNISTError.truncated(path: path, needed: 16, actual: bytes.count) }
+        guard bytes.count >= 4 else { throw MNISTError.truncated(path: path, needed: 16, actual: bytes.count) }
         let magic = bigEndianUInt32(bytes, at: 0)
         guard magic == 0x803 else { throw MNISTError.badMagic(path: path, found: magic, expected: 0x803) }
+        guard bytes.count >= 16 else { throw MNISTError.truncated(path: path, needed: 16, actual: bytes.count) }
         let count = Int(bigEndianUInt32(bytes, at: 4))
         let rows = Int(bigEndianUInt32(bytes, at: 8)), columns = Int(bigEndianUInt32(bytes, at: 12))
         guard rows == 28, columns == 28 else { throw MNISTError.badImageSize(path: path, rows: rows, columns: columns) }
@@ -118,9 +119,10 @@ public struct MNIST: Sendable {
     /// Parses an IDX1 label file (magic 0x00000801, count, then count bytes in 0...9).
     public static func readLabels(path: String) throws -> [UInt8] {
         let bytes = try readBytes(path: path)
-        guard bytes.count >= 8 else { throw MNISTError.truncated(path: path, needed: 8, actual: bytes.count) }
+        guard bytes.count >= 4 else { throw MNISTError.truncated(path: path, needed: 8, actual: bytes.count) }
         let magic = bigEndianUInt32(bytes, at: 0)
         guard magic == 0x801 else { throw MNISTError.badMagic(path: path, found: magic, expected: 0x801) }
+        guard bytes.count >= 8 else { throw MNISTError.truncated(path: path, needed: 8, actual: bytes.count) }
         let count = Int(bigEndianUInt32(bytes, at: 4))
         guard bytes.count >= 8 + count else { throw MNISTError.truncated(path: path, needed: 8 + count, actual: bytes.count) }
         let labels = [UInt8](bytes[8..<(8 + count)])
