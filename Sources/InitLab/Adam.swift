@@ -27,19 +27,38 @@ public struct Adam: Sendable {
     /// Applies one update to `parameters` from `gradient` (same length as at init).
     public mutating func update(_ parameters: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>) {
         precondition(parameters.count == m.count && gradient.count == m.count, "Adam: tensor size changed")
+        guard !parameters.isEmpty else { step += 1; return }
         step += 1
         let (b1, b2, lr, eps) = (beta1, beta2, learningRate, epsilon)
         let correction1 = 1 / (1 - Float(Foundation.pow(Double(b1), Double(step))))
         let correction2 = 1 / (1 - Float(Foundation.pow(Double(b2), Double(step))))
+        let count = parameters.count
         m.withUnsafeMutableBufferPointer { m in
             v.withUnsafeMutableBufferPointer { v in
-                for i in 0..<parameters.count {
+                // Eight lanes at a time (sqrtps/divps), then the scalar tail.
+                let pm = UnsafeMutableRawPointer(m.baseAddress!), pv = UnsafeMutableRawPointer(v.baseAddress!)
+                let pp = UnsafeMutableRawPointer(parameters.baseAddress!), pg = UnsafeRawPointer(gradient.baseAddress!)
+                var i = 0
+                while i + 8 <= count {
+                    let offset = i * 4
+                    let g = pg.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                    let mi = b1 * pm.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + (1 - b1) * g
+                    let vi = b2 * pv.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) + (1 - b2) * (g * g)
+                    pm.storeBytes(of: mi, toByteOffset: offset, as: SIMD8<Float>.self)
+                    pv.storeBytes(of: vi, toByteOffset: offset, as: SIMD8<Float>.self)
+                    let p = pp.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                    let step = lr * (mi * correction1) / ((vi * correction2).squareRoot() + eps)
+                    pp.storeBytes(of: p - step, toByteOffset: offset, as: SIMD8<Float>.self)
+                    i += 8
+                }
+                while i < count {
                     let g = gradient[i]
                     let mi = b1 * m[i] + (1 - b1) * g
                     let vi = b2 * v[i] + (1 - b2) * g * g
                     m[i] = mi
                     v[i] = vi
                     parameters[i] -= lr * (mi * correction1) / ((vi * correction2).squareRoot() + eps)
+                    i += 1
                 }
             }
         }

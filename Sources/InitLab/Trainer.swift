@@ -10,12 +10,13 @@ public struct TrainingOptions: Sendable, Equatable {
     public var logEvery = 50
     /// Seed of the weight and batch streams: the same seed gives the same run.
     public var seed: UInt64 = 0
-    /// Whether a full run also logs `test_acc` at every log step (it always does at the end).
-    public var testAccuracyAtLogSteps = true
+    /// Whether a full run also logs `test_acc` at every log step (it always does at the end);
+    /// each costs a forward pass over the test set.
+    public var testAccuracyAtLogSteps = false
 
     /// The study's settings, optionally changed.
     public init(iterations: Int = 1000, batchSize: Int = 30, logEvery: Int = 50, seed: UInt64 = 0,
-                testAccuracyAtLogSteps: Bool = true) {
+                testAccuracyAtLogSteps: Bool = false) {
         self.iterations = iterations
         self.batchSize = batchSize
         self.logEvery = logEvery

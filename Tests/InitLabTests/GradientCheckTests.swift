@@ -112,4 +112,24 @@ struct GradientCheckTests {
             #expect(abs(value - expected) < 1e-6)
         }
     }
+
+    @Test("Adam over 19 parameters (SIMD lanes and tail) follows the bias-corrected formula for three steps")
+    func adamMatchesFormula() {
+        let count = 19
+        var adam = Adam(count: count)
+        var p = (0..<count).map { Float($0) * 0.1 - 1 }
+        var reference = p.map(Double.init)
+        var m = [Double](repeating: 0, count: count), v = [Double](repeating: 0, count: count)
+        for t in 1...3 {
+            let g = (0..<count).map { Float(sin(Double($0 * 7 + t))) }
+            p.withUnsafeMutableBufferPointer { pp in g.withUnsafeBufferPointer { adam.update(pp, gradient: $0) } }
+            for i in 0..<count {
+                m[i] = 0.9 * m[i] + 0.1 * Double(g[i])
+                v[i] = 0.999 * v[i] + 0.001 * Double(g[i]) * Double(g[i])
+                let mHat = m[i] / (1 - pow(0.9, Double(t))), vHat = v[i] / (1 - pow(0.999, Double(t)))
+                reference[i] -= 0.001 * mHat / (vHat.squareRoot() + 1e-8)
+            }
+        }
+        for i in 0..<count { #expect(abs(Double(p[i]) - reference[i]) < 1e-6, "parameter \(i)") }
+    }
 }
