@@ -63,6 +63,9 @@ public struct RunResult: Sendable {
     public var testAccuracy: Double?
     /// Wall-clock seconds the run took.
     public var seconds: Double
+    /// Of `seconds`, the part spent computing and writing what is logged (statistics, histograms,
+    /// events, test passes at log steps): the cost of logging, measured in the run itself.
+    public var loggingSeconds: Double = 0
 }
 
 /// Runs scenarios: builds the network from the scenario and the seed, walks the batches, and sends
@@ -107,8 +110,10 @@ public enum Trainer {
             } else { count = 0 }
             network.forward(images)
             let (loss, correct) = network.evaluate(labels: labels)
+            let logStart = clock.now
             try snapshot(network, input: images, loss: loss, accuracy: Double(correct) / Double(count),
                          gradients: false, step: 0, log: log, into: &result)
+            result.loggingSeconds += seconds(clock.now - logStart)
             result.initialLoss = loss
             result.finalLoss = loss
             progress?(TrainingProgress(run: scenario.name, step: 1, total: 1, loss: loss, accuracy: Double(correct) / Double(count)))
@@ -124,6 +129,7 @@ public enum Trainer {
                 recent[step % window] = loss
                 if step == 0 { result.initialLoss = loss }
                 if step % options.logEvery == 0 {
+                    let logStart = clock.now
                     if log != nil || step == 0 {
                         try snapshot(network, input: images, loss: loss, accuracy: accuracy,
                                      gradients: true, step: step, log: log, into: &result)
@@ -132,6 +138,7 @@ public enum Trainer {
                         let acc = network.accuracy(images: data.test.images, labels: data.test.labels)
                         try log.logScalar("test_acc", acc, step: step)
                     }
+                    result.loggingSeconds += seconds(clock.now - logStart)
                 }
                 network.applyAdam()
                 progress?(TrainingProgress(run: scenario.name, step: step + 1, total: options.iterations,
@@ -144,9 +151,12 @@ public enum Trainer {
             result.testAccuracy = testAccuracy
             try log?.logScalar("test_acc", testAccuracy, step: options.iterations)
         }
-        let elapsed = clock.now - start
-        result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        result.seconds = seconds(clock.now - start)
         return result
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     /// Logs everything the study looks at for the network's last forward (and backward) pass,

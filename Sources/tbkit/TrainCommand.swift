@@ -112,7 +112,12 @@ struct TrainCommand: ParsableCommand {
         let total = clock.now - start
         printSummary(results)
         let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
+        let logging = results.map(\.loggingSeconds).reduce(0, +)
+        let training = results.map(\.seconds).reduce(0, +)
         print("\(results.count) run(s) in \(TableText.number(seconds, 2)) s" + (noLog ? " (logging off)" : "; logs in \(logdir)/ (tensorboard --logdir \(logdir))"))
+        if !noLog, training > 0 {
+            print("logging (statistics, histograms, events\(testAccEveryLog ? ", test passes" : "")): \(TableText.number(logging, 3)) s of \(TableText.number(training, 2)) s in the runs (\(TableText.number(100 * logging / training, 1))%)")
+        }
     }
 
     /// One row per run: step-0 statistics for every run, loss and test accuracy for trained ones.
