@@ -87,8 +87,9 @@ struct TrainCommand: ParsableCommand {
             // Check every run directory before training anything: refuse early, never half-way.
             for s in runs {
                 let dir = (logdir as NSString).appendingPathComponent(s.name)
-                if !overwrite, !RunDirectory.eventFiles(in: dir).isEmpty {
-                    try RunDirectory.prepare(dir, overwrite: false)
+                let existing = RunDirectory.eventFiles(in: dir)
+                if !overwrite, !existing.isEmpty {
+                    throw RunDirectoryError.holdsEvents(path: dir, files: existing)
                 }
             }
         }
