@@ -135,9 +135,9 @@ struct TrainCommand: ParsableCommand {
         print(header)
         print(String(repeating: "-", count: header.count))
         for r in results {
-            var line = TableText.left(r.name, nameWidth) + TableText.right("\(r.steps)", 6) + TableText.right(TableText.number(r.inputVariance, 4), 11)
+            var line = TableText.left(r.name, nameWidth) + TableText.right("\(r.steps)", 6) + TableText.right(TableText.figure(r.inputVariance), 11)
             for n in 0..<max(layers, 1) {
-                line += TableText.right(n < r.matMulVariances.count ? TableText.number(r.matMulVariances[n], n < 1 ? 2 : 3) : "", 11)
+                line += TableText.right(n < r.matMulVariances.count ? TableText.figure(r.matMulVariances[n]) : "", 11)
             }
             line += TableText.right(r.saturation.first.map { TableText.number($0, 3) } ?? "-", 8)
             line += TableText.right(TableText.number(r.initialLoss, 3), 9)
