@@ -9,5 +9,5 @@
 ///   `SeededGenerator`; `Activation`; `Dense`; `Network`; `SoftmaxCrossEntropy`; `Adam`.
 /// - `Scenario` names a run (the article's seven and the deep sweep); `Trainer` runs it, sending
 ///   every logged quantity to a `TrainingLog` (a `SummaryWriter`, or a recorder in tests);
-///   `RunDirectory` keeps each run directory to one run's events.
+///   `FreshRunDirectory` keeps each run directory to one run's events.
 public enum InitLab {}

@@ -87,9 +87,9 @@ struct TrainCommand: ParsableCommand {
             // Check every run directory before training anything: refuse early, never half-way.
             for s in runs {
                 let dir = (logdir as NSString).appendingPathComponent(s.name)
-                let existing = RunDirectory.eventFiles(in: dir)
+                let existing = FreshRunDirectory.eventFiles(in: dir)
                 if !overwrite, !existing.isEmpty {
-                    throw RunDirectoryError.holdsEvents(path: dir, files: existing)
+                    throw FreshRunDirectoryError.holdsEvents(path: dir, files: existing)
                 }
             }
         }
@@ -103,7 +103,7 @@ struct TrainCommand: ParsableCommand {
             var writer: SummaryWriter?
             if !noLog {
                 let dir = (logdir as NSString).appendingPathComponent(s.name)
-                try RunDirectory.prepare(dir, overwrite: overwrite)
+                try FreshRunDirectory.prepare(dir, overwrite: overwrite)
                 writer = try SummaryWriter(logdir: dir)
             }
             let result = try Trainer.run(s, data: data, options: options, log: writer, progress: progress.update)

@@ -45,15 +45,15 @@ struct ScenarioTests {
     @Test("A run directory with event files is refused unless overwrite, which deletes only the event files")
     func runDirectory() throws {
         let dir = NSTemporaryDirectory() + "initlab-run-\(UUID().uuidString)"
-        try RunDirectory.prepare(dir, overwrite: false)  // creates it
+        try FreshRunDirectory.prepare(dir, overwrite: false)  // creates it
         let fm = FileManager.default
         #expect(fm.createFile(atPath: dir + "/events.out.tfevents.1700000000.host", contents: Data([1, 2, 3])))
         #expect(fm.createFile(atPath: dir + "/notes.txt", contents: Data([4])))
-        #expect(throws: RunDirectoryError.holdsEvents(path: dir, files: ["events.out.tfevents.1700000000.host"])) {
-            try RunDirectory.prepare(dir, overwrite: false)
+        #expect(throws: FreshRunDirectoryError.holdsEvents(path: dir, files: ["events.out.tfevents.1700000000.host"])) {
+            try FreshRunDirectory.prepare(dir, overwrite: false)
         }
-        try RunDirectory.prepare(dir, overwrite: true)
-        #expect(RunDirectory.eventFiles(in: dir).isEmpty)
+        try FreshRunDirectory.prepare(dir, overwrite: true)
+        #expect(FreshRunDirectory.eventFiles(in: dir).isEmpty)
         #expect(fm.fileExists(atPath: dir + "/notes.txt"))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why a run directory cannot be used.
-public enum RunDirectoryError: Error, CustomStringConvertible, Equatable {
+public enum FreshRunDirectoryError: Error, CustomStringConvertible, Equatable {
     /// The directory already holds event files from an earlier run.
     case holdsEvents(path: String, files: [String])
     /// Creating the directory or removing old event files failed.
@@ -19,12 +19,14 @@ public enum RunDirectoryError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// Makes sure a run directory holds events from one run only.
-public enum RunDirectory {
-    /// The names of event files (`events.out.tfevents.*`) directly in `path` (empty if it does not exist).
+/// Makes sure a run directory receives events from one run only: TensorBoard reads every event
+/// file in a directory as one run, so a second training written beside the first would mix both.
+public enum FreshRunDirectory {
+    /// The names of the files directly in `path` that TensorBoard reads as event files (names
+    /// containing "tfevents", except "*.profile-empty"); empty if `path` does not exist.
     public static func eventFiles(in path: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        return names.filter { $0.hasPrefix("events.out.tfevents.") }.sorted()
+        return names.filter { $0.contains("tfevents") && !$0.hasSuffix(".profile-empty") }.sorted()
     }
 
     /// Creates `path` if needed. If it holds event files: throws `holdsEvents` unless `overwrite`,
@@ -32,18 +34,18 @@ public enum RunDirectory {
     public static func prepare(_ path: String, overwrite: Bool) throws {
         let existing = eventFiles(in: path)
         if !existing.isEmpty {
-            guard overwrite else { throw RunDirectoryError.holdsEvents(path: path, files: existing) }
+            guard overwrite else { throw FreshRunDirectoryError.holdsEvents(path: path, files: existing) }
             for name in existing {
                 let file = (path as NSString).appendingPathComponent(name)
                 do { try FileManager.default.removeItem(atPath: file) } catch {
-                    throw RunDirectoryError.io(path: file, reason: error.localizedDescription)
+                    throw FreshRunDirectoryError.io(path: file, reason: error.localizedDescription)
                 }
             }
         }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw RunDirectoryError.io(path: path, reason: error.localizedDescription)
+            throw FreshRunDirectoryError.io(path: path, reason: error.localizedDescription)
         }
     }
 }
