@@ -1,0 +1,181 @@
+/// Streams scalars or histograms of a log directory as tidy rows (CSV or JSON Lines), one run and
+/// one record at a time, so memory stays flat whatever the size of the logs.
+///
+/// Scalar rows: `run,tag,step,wall_time,value`. Histogram rows: one per bucket
+/// `run,tag,step,wall_time,left,right,count`, or with `statistics` one per histogram
+/// `run,tag,step,wall_time,min,max,num,sum,mean,std`. Numbers print in their shortest exact form
+/// (float32 values as float32); non-finite numbers print as `nan`, `inf`, `-inf` in CSV and as the
+/// strings "NaN", "Infinity", "-Infinity" in JSON Lines.
+public struct TidyExporter: Sendable {
+    /// Output syntax.
+    public enum Format: String, Sendable, CaseIterable {
+        /// Comma-separated values with a header line.
+        case csv
+        /// One JSON object per line.
+        case jsonl
+    }
+
+    /// What to export.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Scalar points.
+        case scalars
+        /// Histograms.
+        case histograms
+    }
+
+    /// Counts of what was written.
+    public struct Counts: Sendable, Equatable {
+        /// Rows written (header not counted).
+        public var rows = 0
+        /// Runs read.
+        public var runs = 0
+        /// Problems met while reading, as sentences (also counted, never fatal).
+        public var problems: [String] = []
+    }
+
+    /// Output syntax.
+    public var format: Format
+    /// Scalars or histograms.
+    public var kind: Kind
+    /// Histograms: one row per histogram with statistics instead of one per bucket.
+    public var statistics: Bool
+    /// Only these runs (all when empty).
+    public var runs: Set<String>
+    /// Only these tags (all when empty).
+    public var tags: Set<String>
+
+    /// Makes an exporter.
+    public init(format: Format = .csv, kind: Kind = .scalars, statistics: Bool = false,
+                runs: Set<String> = [], tags: Set<String> = []) {
+        self.format = format
+        self.kind = kind
+        self.statistics = statistics
+        self.runs = runs
+        self.tags = tags
+    }
+
+    /// The column names in order.
+    public var columns: [String] {
+        switch (kind, statistics) {
+        case (.scalars, _): return ["run", "tag", "step", "wall_time", "value"]
+        case (.histograms, false): return ["run", "tag", "step", "wall_time", "left", "right", "count"]
+        case (.histograms, true): return ["run", "tag", "step", "wall_time", "min", "max", "num", "sum", "mean", "std"]
+        }
+    }
+
+    /// Writes the rows for every run under `logdir` to `sink`, in chunks of text (each ends with a
+    /// newline). Runs are in name order, points in file order.
+    public func export(logdir: String, to sink: (String) -> Void) throws(LogDirectoryError) -> Counts {
+        var counts = Counts()
+        if format == .csv { sink(columns.joined(separator: ",") + "\n") }
+        var out = ""
+        out.reserveCapacity(1 << 16)
+        for run in try RunDirectory.discover(logdir: logdir) {
+            if !runs.isEmpty && !runs.contains(run.name) { continue }
+            counts.runs += 1
+            let reader = EventFileReader(files: run.eventFiles)
+            let runField = field(run.name)
+            while let value = reader.nextValue() {
+                switch (kind, value) {
+                case (.scalars, .scalar(let p)):
+                    if !tags.isEmpty && !tags.contains(p.tag) { continue }
+                    row(&out, runField, p.tag, p.step, p.wallTime, [number(p.value, float32: p.dtype == .float)])
+                    counts.rows += 1
+                case (.histograms, .histogram(let h)):
+                    if !tags.isEmpty && !tags.contains(h.tag) { continue }
+                    if statistics {
+                        row(&out, runField, h.tag, h.step, h.wallTime,
+                            [h.min, h.max, h.num, h.sum, h.mean, h.standardDeviation].map { number($0) })
+                        counts.rows += 1
+                    } else {
+                        for b in h.buckets {
+                            row(&out, runField, h.tag, h.step, h.wallTime, [number(b.left), number(b.right), number(b.count)])
+                            counts.rows += 1
+                        }
+                    }
+                default:
+                    continue
+                }
+                if out.utf8.count >= 1 << 16 {
+                    sink(out)
+                    out.removeAll(keepingCapacity: true)
+                }
+            }
+            counts.problems += reader.problems.map(\.description)
+        }
+        if !out.isEmpty { sink(out) }
+        return counts
+    }
+
+    private func row(_ out: inout String, _ run: String, _ tag: String, _ step: Int64, _ wall: Double, _ values: [String]) {
+        let names = columns
+        switch format {
+        case .csv:
+            out += run; out += ","
+            out += field(tag); out += ","
+            out += String(step); out += ","
+            out += number(wall)
+            for v in values { out += ","; out += v }
+            out += "\n"
+        case .jsonl:
+            out += "{\"run\":"; out += run
+            out += ",\"tag\":"; out += field(tag)
+            out += ",\"step\":"; out += String(step)
+            out += ",\"wall_time\":"; out += number(wall)
+            for (i, v) in values.enumerated() {
+                out += ",\""; out += names[4 + i]; out += "\":"; out += v
+            }
+            out += "}\n"
+        }
+    }
+
+    /// A text field quoted for the format (CSV quotes only when needed).
+    func field(_ s: String) -> String {
+        switch format {
+        case .csv: return TidyExporter.csvField(s)
+        case .jsonl: return TidyExporter.jsonString(s)
+        }
+    }
+
+    /// A number in the format's syntax.
+    func number(_ x: Double, float32: Bool = false) -> String {
+        if x.isFinite {
+            return float32 ? Float(x).description : x.description
+        }
+        switch format {
+        case .csv: return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf")
+        case .jsonl: return x.isNaN ? "\"NaN\"" : (x > 0 ? "\"Infinity\"" : "\"-Infinity\"")
+        }
+    }
+
+    /// RFC 4180 quoting: wraps in quotes (doubling inner quotes) when the text has a comma, quote,
+    /// or line break.
+    public static func csvField(_ s: String) -> String {
+        if !s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) { return s }
+        var out = "\""
+        for c in s { if c == "\"" { out += "\"\"" } else { out.append(c) } }
+        return out + "\""
+    }
+
+    /// A JSON string literal with the required escapes.
+    public static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let h = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
