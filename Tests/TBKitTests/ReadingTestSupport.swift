@@ -39,8 +39,8 @@ enum Fixtures {
         return (here as NSString).deletingLastPathComponent + "/Fixtures"
     }()
 
-    static let tensorboardX = directory + "/tensorboardx/events.out.tfevents.1700000000.fixture"
-    static let tensorflow = directory + "/tensorflow/events.out.tfevents.1700000100.fixture.v2"
+    static let tensorboardX = directory + "/tensorboardx-writer/events.out.tfevents.1700000000.fixture"
+    static let tensorflow = directory + "/tensorflow-style/events.out.tfevents.1700000100.fixture.v2"
 
     static func bytes(_ path: String) -> [UInt8] {
         (try? [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))) ?? []
