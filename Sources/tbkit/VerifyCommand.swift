@@ -15,7 +15,7 @@ struct VerifyCommand: ParsableCommand {
             it is given). A truncated tail on a file that is still being written is expected.
 
             Exit status: 0 every file sound, 1 some file damaged or truncated, 2 usage error
-            (bad arguments, a path that does not exist).
+            (no path given, a path that does not exist). Options the parser does not know exit 64.
 
             Examples:
               tbkit verify logs
@@ -24,16 +24,19 @@ struct VerifyCommand: ParsableCommand {
     )
 
     @Argument(help: "Event files or log directories.")
-    var paths: [String]
+    var paths: [String] = []
 
     @Flag(help: "List only files with problems.")
     var quiet = false
 
-    func validate() throws {
-        if paths.isEmpty { throw ValidationError("give at least one event file or log directory") }
+    /// Usage errors exit with status 2 (not ArgumentParser's 64), so scripts can tell them from damage.
+    func usageError(_ message: String) -> ExitCode {
+        printError("Error: \(message)\nUsage: tbkit verify <paths> ...  (see tbkit verify --help)")
+        return ExitCode(2)
     }
 
     func run() throws {
+        if paths.isEmpty { throw usageError("give at least one event file or log directory") }
         var files: [String] = []
         for path in paths {
             do {
@@ -41,7 +44,7 @@ struct VerifyCommand: ParsableCommand {
                 if runs.isEmpty { printError("warning: \(path): no event files found") }
                 for run in runs { files += run.eventFiles }
             } catch {
-                throw ValidationError(error.description)
+                throw usageError(error.description)
             }
         }
         let out = try TextOutput()
