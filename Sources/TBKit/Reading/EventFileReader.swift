@@ -16,7 +16,8 @@ public enum EventFileProblem: Sendable, Equatable, CustomStringConvertible {
         case .damagedRecord(let path, let d):
             return "\(path): \(d)"
         case .undecodableEvent(let path, let offset, let error):
-            return "\(path): record at byte \(offset) is not a valid Event (\(error)); skipped"
+            // The error's offset counts from the payload, which starts 12 bytes into the record.
+            return "\(path): record at byte \(offset) is not a valid Event (payload byte \(error.offset), file byte \(offset + 12 + Int64(error.offset)): \(error)); skipped"
         case .unreadable(_, let error):
             return error.description
         case .truncatedTail(let path, let offset, let available, let needed):

@@ -85,7 +85,7 @@ public struct FileVerification: Sendable, Equatable, Encodable {
                 } catch {
                     result.damagedRecords += 1
                     result.issues.append(Issue(offset: offset, kind: "undecodable-event",
-                                               reason: "record passes its CRCs but is not a valid Event: \(error)"))
+                                               reason: "record passes its CRCs but is not a valid Event (file byte \(offset + 12 + Int64(error.offset))): \(error)"))
                 }
             case .damaged(let d):
                 result.damagedRecords += 1
