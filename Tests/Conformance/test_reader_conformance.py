@@ -1,8 +1,9 @@
 """tbkit's reading commands agree with TensorBoard's own loader on files tensorboardX writes.
 
-Run from the repository root after `swift build` (or set TBKIT to a tbkit binary):
+Run by Scripts/test with the rest of Tests/Conformance, or alone after `swift build`
+(TBKIT_BIN names another tbkit binary):
 
-    python -m pytest Tests/Conformance/test_reader_conformance.py
+    .venv/bin/python -m pytest Tests/Conformance/test_reader_conformance.py
 
 Needs tensorboard and tensorboardX (and numpy) in the Python running pytest.
 """
@@ -18,9 +19,7 @@ from tensorboard.backend.event_processing import event_accumulator as ea
 from tensorboardX import SummaryWriter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TBKIT = os.environ.get("TBKIT", os.path.join(ROOT, ".build", "debug", "tbkit"))
-
-pytestmark = pytest.mark.skipif(not os.path.exists(TBKIT), reason=f"no tbkit binary at {TBKIT}; run swift build")
+TBKIT = os.environ.get("TBKIT_BIN", os.path.join(ROOT, ".build", "debug", "tbkit"))
 
 
 def tbkit(*args):

@@ -88,8 +88,9 @@ public struct TidyExporter: Sendable {
                             [h.min, h.max, h.num, h.sum, h.mean, h.standardDeviation].map { number($0) })
                         counts.rows += 1
                     } else {
+                        let start = prefix(runField, h.tag, h.step, h.wallTime)
                         for b in h.buckets {
-                            row(&out, runField, h.tag, h.step, h.wallTime, [number(b.left), number(b.right), number(b.count)])
+                            row(&out, prefix: start, [number(b.left), number(b.right), number(b.count)])
                             counts.rows += 1
                         }
                     }
@@ -107,21 +108,29 @@ public struct TidyExporter: Sendable {
         return counts
     }
 
-    private func row(_ out: inout String, _ run: String, _ tag: String, _ step: Int64, _ wall: Double, _ values: [String]) {
-        let names = columns
+    /// The leading columns (run, tag, step, wall_time) of every row of one point, formatted once.
+    private func prefix(_ run: String, _ tag: String, _ step: Int64, _ wall: Double) -> String {
         switch format {
         case .csv:
-            out += run; out += ","
-            out += field(tag); out += ","
-            out += String(step); out += ","
-            out += number(wall)
+            return run + "," + field(tag) + "," + String(step) + "," + number(wall)
+        case .jsonl:
+            return "{\"run\":" + run + ",\"tag\":" + field(tag) + ",\"step\":" + String(step)
+                + ",\"wall_time\":" + number(wall)
+        }
+    }
+
+    private func row(_ out: inout String, _ run: String, _ tag: String, _ step: Int64, _ wall: Double, _ values: [String]) {
+        row(&out, prefix: prefix(run, tag, step, wall), values)
+    }
+
+    private func row(_ out: inout String, prefix: String, _ values: [String]) {
+        out += prefix
+        switch format {
+        case .csv:
             for v in values { out += ","; out += v }
             out += "\n"
         case .jsonl:
-            out += "{\"run\":"; out += run
-            out += ",\"tag\":"; out += field(tag)
-            out += ",\"step\":"; out += String(step)
-            out += ",\"wall_time\":"; out += number(wall)
+            let names = columns
             for (i, v) in values.enumerated() {
                 out += ",\""; out += names[4 + i]; out += "\":"; out += v
             }
