@@ -96,7 +96,10 @@ import Testing
         let path = dir.write("p.tfevents", Array(big[0..<100]))
         let reader = try RecordReader(path: path, chunkSize: 256)
         #expect(try reader.next().summary == "incomplete@0:100/5016")
-        dir.append(path, Array(big[100...]))
+        // More than a chunk present, still short: the count is what the file holds.
+        dir.append(path, Array(big[100..<1000]))
+        #expect(try reader.next().summary == "incomplete@0:1000/5016")
+        dir.append(path, Array(big[1000...]))
         #expect(try reader.next().summary == "record@0:5000")
     }
 

@@ -147,8 +147,12 @@ public final class RecordReader {
         let total = 16 + Int(length)
         if filled - start < total {
             try fill(atLeast: total)
-            let have = filled - start
-            if have < total { return .incomplete(offset: recordOffset, available: have, needed: total) }
+            if filled - start < total {
+                // The buffer may hold less than the file when the record is larger than a chunk:
+                // report what the file has.
+                let inFile = (try? fileSize()).map { Int(clamping: $0 - recordOffset) } ?? 0
+                return .incomplete(offset: recordOffset, available: Swift.max(filled - start, inFile), needed: total)
+            }
         }
         let payload = UnsafeRawBufferPointer(start: buffer + start + 12, count: Int(length))
         let storedDataCRC = UInt32(littleEndian: UnsafeRawPointer(buffer + start + 12 + Int(length)).loadUnaligned(as: UInt32.self))
