@@ -9,10 +9,10 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare runs side by side for each scalar tag.",
         discussion: """
-            For every scalar tag (or only those given with --tag), one table with a row per run:
-            the last value and its step, the minimum, the maximum, and the best value with the
-            step where it was first reached. Rows are sorted best first. Lower is better for tags
-            that name a loss or an error (loss, error, err, mse, mae, perplexity, nll, cost),
+            For every scalar tag (or only those given with --tag), one table with a row per run: \
+            the last value and its step, the minimum, the maximum, and the best value with the \
+            step where it was first reached. Rows are sorted best first. Lower is better for tags \
+            that name a loss or an error (loss, error, err, mse, mae, perplexity, nll, cost), \
             higher otherwise; --goal overrides that for every tag.
 
             Examples:

@@ -10,12 +10,12 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export scalars or histograms as tidy CSV or JSON Lines.",
         discussion: """
-            Scalars give one row per point: run,tag,step,wall_time,value. Histograms give one row
-            per bucket: run,tag,step,wall_time,left,right,count; with --stats one row per
-            histogram: run,tag,step,wall_time,min,max,num,sum,mean,std. Rows stream out as the
-            files are read, so memory stays flat for any size of logs. Float32 values print in
-            their shortest float32 form; NaN and infinities print as nan/inf (CSV) or as the
-            strings "NaN"/"Infinity" (JSON Lines). Problems in the files are reported on
+            Scalars give one row per point: run,tag,step,wall_time,value. Histograms give one row \
+            per bucket: run,tag,step,wall_time,left,right,count; with --stats one row per \
+            histogram: run,tag,step,wall_time,min,max,num,sum,mean,std. Rows stream out as the \
+            files are read, so memory stays flat for any size of logs. Float32 values print in \
+            their shortest float32 form; NaN and infinities print as nan/inf (CSV) or as the \
+            strings "NaN"/"Infinity" (JSON Lines). Problems in the files are reported on \
             standard error and do not stop the export.
 
             Examples:

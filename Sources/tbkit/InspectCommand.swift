@@ -8,10 +8,10 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Show the runs, event files and tags of a log directory or event file.",
         discussion: """
-            For each run (a directory directly holding an event file; "." is the log directory
-            itself): its files, number of events, first and last wall time (UTC), and its tags
-            grouped by kind (scalars, histograms, images, text, audio, graphs, other plugins), each
-            with its number of values, step range and, for scalars, the last value. Damaged or
+            For each run (a directory directly holding an event file; "." is the log directory \
+            itself): its files, number of events, first and last wall time (UTC), and its tags \
+            grouped by kind (scalars, histograms, images, text, audio, graphs, other plugins), each \
+            with its number of values, step range and, for scalars, the last value. Damaged or \
             truncated records are listed under the run; they never stop the listing.
 
             Examples:

@@ -7,14 +7,14 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check every record of event files: CRCs, Event decoding, file_version first.",
         discussion: """
-            Each path may be an event file or a directory (every event file under it is checked).
-            For each file: the number of sound records, bytes, and every problem with its byte
-            offset: a bad length CRC (the rest of the file cannot be framed), a bad data CRC or an
-            undecodable Event (that record is lost), a first record that is not file_version, and
-            a truncated tail (the file ends inside a record; the count of complete records before
+            Each path may be an event file or a directory (every event file under it is checked). \
+            For each file: the number of sound records, bytes, and every problem with its byte \
+            offset: a bad length CRC (the rest of the file cannot be framed), a bad data CRC or an \
+            undecodable Event (that record is lost), a first record that is not file_version, and \
+            a truncated tail (the file ends inside a record; the count of complete records before \
             it is given). A truncated tail on a file that is still being written is expected.
 
-            Exit status: 0 every file sound, 1 some file damaged or truncated, 2 usage error
+            Exit status: 0 every file sound, 1 some file damaged or truncated, 2 usage error \
             (no path given, a path that does not exist). Options the parser does not know exit 64.
 
             Examples:

@@ -120,7 +120,16 @@ public struct TidyExporter: Sendable {
     }
 
     private func row(_ out: inout String, _ run: String, _ tag: String, _ step: Int64, _ wall: Double, _ values: [String]) {
-        row(&out, prefix: prefix(run, tag, step, wall), values)
+        // Appended piece by piece: no temporary strings on the one-row-per-point path.
+        switch format {
+        case .csv:
+            out += run; out += ","; out += field(tag); out += ","
+            out += String(step); out += ","; out += number(wall)
+        case .jsonl:
+            out += "{\"run\":"; out += run; out += ",\"tag\":"; out += field(tag)
+            out += ",\"step\":"; out += String(step); out += ",\"wall_time\":"; out += number(wall)
+        }
+        row(&out, prefix: "", values)
     }
 
     private func row(_ out: inout String, prefix: String, _ values: [String]) {
