@@ -11,6 +11,7 @@ public enum EventFileProblem: Sendable, Equatable, CustomStringConvertible {
     /// this file stopped mid-record.
     case truncatedTail(path: String, offset: Int64, available: Int, needed: Int)
 
+    /// A sentence for people: what went wrong, where, and what it means for the rest of the file.
     public var description: String {
         switch self {
         case .damagedRecord(let path, let d):

@@ -19,6 +19,7 @@ public struct FileVerification: Sendable, Equatable, Encodable {
         /// A sentence for people.
         public var reason: String
 
+        /// A sentence for people.
         public var description: String { "byte \(offset): \(reason)" }
     }
 

@@ -13,6 +13,7 @@ public enum LogDirectoryError: Error, Equatable, Sendable, CustomStringConvertib
     /// A directory could not be opened or listed.
     case unreadable(path: String, errno: Int32)
 
+    /// A sentence for people.
     public var description: String {
         switch self {
         case .notFound(let path):

@@ -155,6 +155,17 @@ public struct OtherValue: Sendable, Equatable {
     public var pluginContent: [UInt8]
     /// The value as decoded.
     public var kind: SummaryValue.Kind
+
+    /// Makes a raw value.
+    public init(tag: String, step: Int64, wallTime: Double, pluginName: String, pluginContent: [UInt8],
+                kind: SummaryValue.Kind) {
+        self.tag = tag
+        self.step = step
+        self.wallTime = wallTime
+        self.pluginName = pluginName
+        self.pluginContent = pluginContent
+        self.kind = kind
+    }
 }
 
 /// A summary value sorted by what it holds: a number, a histogram, or something else.

@@ -89,8 +89,15 @@ public struct TidyExporter: Sendable {
                         counts.rows += 1
                     } else {
                         let start = prefix(runField, h.tag, h.step, h.wallTime)
+                        // A bucket's left edge is usually the previous one's right edge: format it once.
+                        var previousRight = Double.nan
+                        var previousRightText = ""
                         for b in h.buckets {
-                            row(&out, prefix: start, [number(b.left), number(b.right), number(b.count)])
+                            let left = b.left.bitPattern == previousRight.bitPattern ? previousRightText : number(b.left)
+                            let right = number(b.right)
+                            bucketRow(&out, prefix: start, left, right, count(b.count))
+                            previousRight = b.right
+                            previousRightText = right
                             counts.rows += 1
                         }
                     }
@@ -145,6 +152,27 @@ public struct TidyExporter: Sendable {
             }
             out += "}\n"
         }
+    }
+
+    /// One histogram bucket row after its leading columns, without temporaries.
+    private func bucketRow(_ out: inout String, prefix: String, _ left: String, _ right: String, _ count: String) {
+        out += prefix
+        switch format {
+        case .csv:
+            out += ","; out += left; out += ","; out += right; out += ","; out += count; out += "\n"
+        case .jsonl:
+            out += ",\"left\":"; out += left; out += ",\"right\":"; out += right
+            out += ",\"count\":"; out += count; out += "}\n"
+        }
+    }
+
+    /// A bucket count: whole numbers (the usual case) print without the float formatter, in the
+    /// same form `Double.description` gives them ("12.0").
+    func count(_ x: Double) -> String {
+        if x >= 0 && x < 1e15, x == x.rounded(.towardZero) {
+            return String(Int64(x)) + ".0"
+        }
+        return number(x)
     }
 
     /// A text field quoted for the format (CSV quotes only when needed).

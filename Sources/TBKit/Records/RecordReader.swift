@@ -24,6 +24,7 @@ public enum RecordReaderError: Error, Equatable, Sendable, CustomStringConvertib
         }
     }
 
+    /// A sentence for people: what went wrong, where, and what it means for the rest of the file.
     public var description: String {
         switch self {
         case .io(let path, let op, let e):
@@ -54,6 +55,7 @@ public struct DamagedRecord: Equatable, Sendable, CustomStringConvertible {
     /// The masked CRC of the payload as read.
     public var computedCRC: UInt32
 
+    /// A sentence for people: what went wrong, where, and what it means for the rest of the file.
     public var description: String {
         "record at byte \(offset) (\(length)-byte payload) has a bad data CRC (stored 0x\(hex(storedCRC)), computed 0x\(hex(computedCRC))); skipped"
     }
@@ -110,6 +112,18 @@ public final class RecordReader {
         self.path = path
         self.fd = fd
         self.ownsDescriptor = true
+        self.chunkSize = Swift.max(chunkSize, 64)
+        self.capacity = self.chunkSize
+        self.buffer = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 16)
+    }
+
+    /// Reads from an open descriptor of a regular file, from its first byte (reads use `pread`,
+    /// so the descriptor's own offset is left alone). `path` only names the file in errors; the
+    /// descriptor is closed on deinit when `closeOnDeinit` is true.
+    public init(fileDescriptor: Int32, path: String, closeOnDeinit: Bool = false, chunkSize: Int = 1 << 20) {
+        self.path = path
+        self.fd = fileDescriptor
+        self.ownsDescriptor = closeOnDeinit
         self.chunkSize = Swift.max(chunkSize, 64)
         self.capacity = self.chunkSize
         self.buffer = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 16)

@@ -26,6 +26,7 @@ public enum ProtoDecodingError: Error, Equatable, Sendable, CustomStringConverti
         }
     }
 
+    /// A sentence for people.
     public var description: String {
         switch self {
         case .truncated(let offset, let needed, let available):
