@@ -11,7 +11,7 @@ struct DemoPluginsCommand: ParsableCommand {
         discussion: """
         Layout: <logdir>/ holds the hparams experiment; <logdir>/demo holds scalars, images \
         (RGB gradient, gray+alpha, RGBA, a 6-tile grid), Markdown text, a custom scalars layout, \
-        a PR curve, a WAV tone and a projector embedding; <logdir>/trial-1 and trial-2 are hparams \
+        a PR curve, a WAV tone, a graph and a projector embedding; <logdir>/trial-1 and trial-2 are hparams \
         sessions with an "accuracy" scalar.
         """,
         shouldDisplay: false
@@ -85,6 +85,16 @@ struct DemoPluginsCommand: ParsableCommand {
         }
         try Projector.writeEmbedding(runDirectory: demoDir, name: "spiral", vectors: points, rows: 20, dims: 3,
                                      labels: (0..<20).map { $0 % 2 == 0 ? "even \($0)" : "odd \($0)" })
+        // Graph: a two-layer dense net.
+        try writer.graph(GraphDef(nodes: [
+            .init(name: "input", op: "Placeholder", attributes: ["dtype": .type(.float)], outputShapes: [[-1, 784]]),
+            .init(name: "dense1/W", op: "VariableV2", outputShapes: [[784, 128]]),
+            .init(name: "dense1/MatMul", op: "MatMul", inputs: ["input", "dense1/W"], outputShapes: [[-1, 128]]),
+            .init(name: "dense1/Relu", op: "Relu", inputs: ["dense1/MatMul"], outputShapes: [[-1, 128]]),
+            .init(name: "dense2/W", op: "VariableV2", outputShapes: [[128, 10]]),
+            .init(name: "dense2/MatMul", op: "MatMul", inputs: ["dense1/Relu", "dense2/W"], outputShapes: [[-1, 10]]),
+            .init(name: "softmax", op: "Softmax", inputs: ["dense2/MatMul"], outputShapes: [[-1, 10]]),
+        ]))
         try writer.close()
 
         // HParams: the experiment at the root, two sessions.

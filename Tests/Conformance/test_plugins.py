@@ -350,7 +350,8 @@ def test_every_dashboard_is_listed_and_enabled(server):
     listing = server.json("/data/plugins_listing")
     server.wait_for(lambda: server.json("/data/plugins_listing")["projector"]["enabled"], "projector")
     listing = server.json("/data/plugins_listing")
-    for name in ["scalars", "images", "text", "hparams", "custom_scalars", "pr_curves", "audio", "projector"]:
+    for name in ["scalars", "images", "text", "hparams", "custom_scalars", "pr_curves", "audio", "projector",
+                 "graphs"]:
         assert listing[name]["enabled"], name
 
 
@@ -453,3 +454,14 @@ def test_projector_routes_serve_the_embedding_and_labels(server):
     assert np.array_equal(np.frombuffer(raw, dtype=np.float32).reshape(20, 3), spiral())
     raw, _ = server.get("/data/plugin/projector/metadata?run=demo&name=spiral")
     assert raw.decode().splitlines() == SPIRAL_LABELS
+
+
+def test_graph_route_serves_the_nodes_and_edges(server):
+    raw, _ = server.get("/data/plugin/graphs/graph?run=demo&conceptual=false")
+    from google.protobuf import text_format
+    from tensorboard.compat.proto import graph_pb2
+    graph = text_format.Parse(raw.decode(), graph_pb2.GraphDef())
+    nodes = {n.name: n for n in graph.node}
+    assert set(nodes) == {"input", "dense1/W", "dense1/MatMul", "dense1/Relu", "dense2/W", "dense2/MatMul", "softmax"}
+    assert list(nodes["dense2/MatMul"].input) == ["dense1/Relu", "dense2/W"]
+    assert [d.size for d in nodes["input"].attr["_output_shapes"].list.shape[0].dim] == [-1, 784]

@@ -110,6 +110,12 @@ private func logged(_ body: (SummaryWriter) throws -> Void) throws -> [[UInt8]] 
         #expect(contains(events[1], summaryBytes(end)))
     }
 
+    @Test func graphIsAnEventWithGraphDefNotASummary() throws {
+        let graph = GraphDef(nodes: [.init(name: "a", op: "Const")])
+        let events = try logged { try $0.graph(graph, wallTime: 1) }
+        #expect(events[0] == Event(wallTime: 1, what: .graphDef(graph.encoded())).encoded())
+    }
+
     @Test func experimentIsWrittenInItsOwnFileAtTheLogdirRoot() throws {
         let dir = NSTemporaryDirectory() + "tbkit-hparams-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
