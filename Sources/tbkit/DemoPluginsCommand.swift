@@ -9,7 +9,7 @@ struct DemoPluginsCommand: ParsableCommand {
         commandName: "demo-plugins",
         abstract: "Write one summary of every TensorBoard dashboard kind into a log directory.",
         discussion: """
-        Layout: <logdir>/ holds the hparams experiment; <logdir>/demo holds scalars, images \
+        Layout: <logdir>/ holds the hparams experiment; <logdir>/demo holds scalars, a histogram, images \
         (RGB gradient, gray+alpha, RGBA, a 6-tile grid), Markdown text, a custom scalars layout, \
         a PR curve, a WAV tone, a graph and a projector embedding; <logdir>/trial-1 and trial-2 are hparams \
         sessions with an "accuracy" scalar.
@@ -41,6 +41,15 @@ struct DemoPluginsCommand: ParsableCommand {
                 .init(title: "band", margin: [.init(value: "acc/mid", lower: "acc/low", upper: "acc/high")]),
             ], closed: true),
         ]))
+
+        // Histograms: a normal-looking spread that widens with the step.
+        for step in 0..<5 {
+            let values = (0..<1000).map { i -> Float in
+                let u = (Float(i) + 0.5) / 1000
+                return Float(step + 1) * 0.3 * (u - 0.5) * (1 + 4 * (u - 0.5) * (u - 0.5))
+            }
+            try writer.histogram("weights/dense1", values, step: step)
+        }
 
         // Images: pixel (x, y) of "images/gradient" at step s is (16x, 32y, 40s) in RGB, 16×8.
         for step in 0..<2 {
