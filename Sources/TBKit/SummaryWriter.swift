@@ -77,10 +77,25 @@ public final class SummaryWriter: @unchecked Sendable {
         let x = Float(value)
         switch scalarFormat {
         case .simpleValue:
-            try write(tag: tag, kind: .simpleValue(x), metadata: nil, step: step, wallTime: wallTime)
+            try writeSimpleValue(tag, x, step: step, wallTime: wallTime)
         case .tensor:
             try write(tag: tag, kind: .tensor(.scalar(x)), metadata: SummaryMetadata(pluginName: "scalars"),
                       step: step, wallTime: wallTime)
+        }
+    }
+
+    /// The hot path of `scalar`: the record is stored straight into the file buffer.
+    private func writeSimpleValue(_ tag: String, _ x: Float, step: Int, wallTime: Double?) throws {
+        var bytes = tag
+        try bytes.withUTF8 { utf8 in
+            try validate(utf8: utf8, tag: tag)
+            let time = wallTime ?? currentWallTime()
+            try validate(wallTime: time, tag: tag)
+            lock.lock()
+            defer { lock.unlock() }
+            try checkOpen()
+            file.appendScalarEvent(wallTime: time, step: Int64(step), tag: UnsafeRawBufferPointer(utf8), value: x)
+            if file.wantsWrite { try flushLocked() }
         }
     }
 
@@ -130,10 +145,31 @@ public final class SummaryWriter: @unchecked Sendable {
         }
     }
 
+    /// Logs a histogram of any collection of floating-point values (an `ArraySlice`, a
+    /// `ContiguousArray`, ...): read in place when its storage is contiguous, copied otherwise.
+    @discardableResult
+    public func histogram<C: Collection>(_ tag: String, _ values: C, step: Int,
+                                         bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
+                                         wallTime: Double? = nil) throws -> Histogram
+    where C.Element: BinaryFloatingPoint {
+        let direct = try values.withContiguousStorageIfAvailable { buffer -> Histogram? in
+            if let floats = buffer as? UnsafeBufferPointer<Float> {
+                return try histogram(tag, floats, step: step, bins: bins, format: format, wallTime: wallTime)
+            }
+            if let doubles = buffer as? UnsafeBufferPointer<Double> {
+                return try histogram(tag, doubles, step: step, bins: bins, format: format, wallTime: wallTime)
+            }
+            return nil
+        }
+        if let result = direct ?? nil { return result }
+        let copy = values.map { Double($0) }
+        return try histogram(tag, copy, step: step, bins: bins, format: format, wallTime: wallTime)
+    }
+
     /// Logs an already computed histogram.
     public func write(_ tag: String, _ histogram: Histogram, step: Int, format: HistogramFormat = .proto,
                       wallTime: Double? = nil) throws {
-        let time = wallTime ?? Date().timeIntervalSince1970
+        let time = wallTime ?? currentWallTime()
         switch format {
         case .proto:
             try write(tag: tag, kind: .histogram(histogram.proto), metadata: nil, step: step, wallTime: time)
@@ -154,7 +190,7 @@ public final class SummaryWriter: @unchecked Sendable {
     public func write(tag: String, kind: SummaryValue.Kind, metadata: SummaryMetadata?, step: Int,
                       wallTime: Double? = nil) throws {
         try validate(tag)
-        let time = wallTime ?? Date().timeIntervalSince1970
+        let time = wallTime ?? currentWallTime()
         try validate(wallTime: time, tag: tag)
         lock.lock()
         defer { lock.unlock() }
@@ -231,10 +267,16 @@ public final class SummaryWriter: @unchecked Sendable {
     }
 
     private func validate(_ tag: String) throws {
-        if tag.isEmpty { throw SummaryWriterError.invalidTag(tag: tag, reason: "a tag must not be empty") }
-        for scalar in tag.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F {
+        var bytes = tag
+        try bytes.withUTF8 { try validate(utf8: $0, tag: tag) }
+    }
+
+    /// A tag must be non-empty and free of control characters (which no dashboard can show).
+    private func validate(utf8: UnsafeBufferPointer<UInt8>, tag: String) throws {
+        if utf8.isEmpty { throw SummaryWriterError.invalidTag(tag: tag, reason: "a tag must not be empty") }
+        for b in utf8 where b < 0x20 || b == 0x7F {
             throw SummaryWriterError.invalidTag(
-                tag: tag, reason: "control character U+\(String(scalar.value, radix: 16, uppercase: true)) is not allowed")
+                tag: tag, reason: "control character 0x\(String(b, radix: 16, uppercase: true)) is not allowed")
         }
     }
 
@@ -265,6 +307,14 @@ public final class SummaryWriter: @unchecked Sendable {
             pendingError = error
         } catch {}
     }
+}
+
+/// Seconds since the Unix epoch, from the real-time clock.
+@inline(__always)
+func currentWallTime() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
 /// The writers still open, flushed at normal process exit.

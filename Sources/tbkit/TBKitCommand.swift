@@ -6,6 +6,6 @@ struct TBKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tbkit",
         abstract: "Train the weight-initialization study and work with TensorBoard log directories.",
-        subcommands: [DemoPluginsCommand.self]
+        subcommands: [BenchCommand.self, WriteSampleCommand.self, DemoPluginsCommand.self]
     )
 }

@@ -7,27 +7,27 @@ check every value, and (b) start `tensorboard` on the logdir, once per loader
 (`--load_fast=auto`, i.e. the Rust data server, and `--load_fast=false`, the
 Python one), and query each dashboard's HTTP routes.
 
-Run from the repository root, after `swift build`:
-    TBKIT_BIN=.build/debug/tbkit python -m pytest Tests/Conformance/test_plugins.py
+PNGs are decoded by a small independent decoder below (zlib + the PNG filters), which also
+checks every chunk CRC; Pillow, when installed, is used as a second opinion.
+
+Run with the other conformance tests (Scripts/test), or alone after `swift build`:
+    TBKIT_BIN=.build/debug/tbkit .venv/bin/python -m pytest Tests/Conformance/test_plugins.py
 """
 
 import io
 import json
 import math
 import os
-import socket
+import struct
 import subprocess
-import sys
 import tempfile
-import time
-import urllib.error
 import urllib.parse
 import urllib.request
 import wave
+import zlib
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from tensorboard.backend.event_processing import event_accumulator
 from tensorboard.plugins.audio import plugin_data_pb2 as audio_pb2
@@ -36,10 +36,70 @@ from tensorboard.plugins.hparams import plugin_data_pb2 as hparams_pb2
 from tensorboard.plugins.pr_curve import plugin_data_pb2 as pr_pb2
 from tensorboard.util import tensor_util
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BIN = os.environ.get("TBKIT_BIN", os.path.join(REPO, ".build", "debug", "tbkit"))
+from conftest import TensorBoardServer, tbkit_binary
 
 MARKDOWN = "# Demo run\n| init | accuracy |\n|------|----------|\n| he   | 0.97     |"
+
+
+# ---------------------------------------------------------------- PNG decoding
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+CHANNELS = {0: 1, 4: 2, 2: 3, 6: 4}  # PNG colour type -> samples per pixel
+
+
+def decode_png(data):
+    """Decodes an 8-bit, non-interlaced PNG into a (height, width, channels) uint8 array,
+    checking the signature, chunk order and every chunk CRC. Returns (pixels, colour type)."""
+    assert data[:8] == PNG_SIGNATURE
+    pos, chunks = 8, []
+    while pos < len(data):
+        (n,) = struct.unpack(">I", data[pos:pos + 4])
+        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + n]
+        (crc,) = struct.unpack(">I", data[pos + 8 + n:pos + 12 + n])
+        assert crc == zlib.crc32(kind + body), kind
+        chunks.append((kind, body))
+        pos += 12 + n
+    assert pos == len(data)
+    assert chunks[0][0] == b"IHDR" and chunks[-1] == (b"IEND", b"")
+    width, height, depth, ctype, comp, filt, interlace = struct.unpack(">IIBBBBB", chunks[0][1])
+    assert (depth, comp, filt, interlace) == (8, 0, 0, 0)
+    bpp = CHANNELS[ctype]
+    raw = zlib.decompress(b"".join(body for kind, body in chunks if kind == b"IDAT"))
+    stride = width * bpp
+    assert len(raw) == (stride + 1) * height
+    out = np.zeros((height, stride), dtype=np.int64)
+    prev = np.zeros(stride, dtype=np.int64)
+    for y in range(height):
+        ftype = raw[y * (stride + 1)]
+        line = np.frombuffer(raw, dtype=np.uint8, count=stride, offset=y * (stride + 1) + 1).astype(np.int64)
+        cur = np.zeros(stride, dtype=np.int64)
+        for x in range(stride):
+            a = cur[x - bpp] if x >= bpp else 0
+            b = prev[x]
+            c = prev[x - bpp] if x >= bpp else 0
+            if ftype == 0:
+                pred = 0
+            elif ftype == 1:
+                pred = a
+            elif ftype == 2:
+                pred = b
+            elif ftype == 3:
+                pred = (a + b) // 2
+            else:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+            cur[x] = (line[x] + pred) & 0xFF
+        out[y] = cur
+        prev = cur
+    pixels = out.astype(np.uint8).reshape(height, width, bpp)
+    try:  # a second opinion when Pillow is installed
+        from PIL import Image
+        img = np.asarray(Image.open(io.BytesIO(data)))
+        assert np.array_equal(img.reshape(pixels.shape), pixels)
+    except ImportError:
+        pass
+    return pixels, ctype
 
 
 # ---------------------------------------------------------------- expected data
@@ -118,7 +178,7 @@ SPIRAL_LABELS = [("even %d" if i % 2 == 0 else "odd %d") % i for i in range(20)]
 @pytest.fixture(scope="module")
 def logdir():
     d = tempfile.mkdtemp(prefix="tbkit-plugins-")
-    subprocess.run([BIN, "demo-plugins", d], check=True, capture_output=True)
+    subprocess.run([tbkit_binary(), "demo-plugins", d], check=True, capture_output=True)
     return d
 
 
@@ -150,28 +210,25 @@ def test_images_are_v2_string_tensors_with_width_height_and_png(demo):
         v = tensor_util.make_ndarray(e.tensor_proto)
         assert v.shape == (3,)
         assert v[0] == b"16" and v[1] == b"8"
-        img = Image.open(io.BytesIO(v[2]))
-        assert img.format == "PNG" and img.mode == "RGB" and img.size == (16, 8)
-        assert np.array_equal(np.asarray(img), gradient_pixels(e.step))
+        pixels, ctype = decode_png(v[2])
+        assert ctype == 2 and pixels.shape == (8, 16, 3)
+        assert np.array_equal(pixels, gradient_pixels(e.step))
 
 
 def test_gray_alpha_rgba_and_float_images_decode_to_the_written_pixels(demo):
     _, v = png_of(demo, "images/gray_alpha")
-    img = Image.open(io.BytesIO(v[2]))
-    assert img.mode == "LA" and img.size == (5, 4)
-    assert np.array_equal(np.asarray(img), gray_alpha_pixels())
+    pixels, ctype = decode_png(v[2])
+    assert ctype == 4 and np.array_equal(pixels, gray_alpha_pixels())
     _, v = png_of(demo, "images/rgba")
-    img = Image.open(io.BytesIO(v[2]))
-    assert img.mode == "RGBA" and img.size == (3, 3)
-    assert np.array_equal(np.asarray(img), rgba_pixels())
+    pixels, ctype = decode_png(v[2])
+    assert ctype == 6 and np.array_equal(pixels, rgba_pixels())
 
 
 def test_image_grid_tiles_normalized_tiles_with_padding(demo):
     _, v = png_of(demo, "images/grid")
     assert (v[0], v[1]) == (b"19", b"13")
-    img = Image.open(io.BytesIO(v[2]))
-    assert img.mode == "L"
-    assert np.array_equal(np.asarray(img), grid_pixels())
+    pixels, ctype = decode_png(v[2])
+    assert ctype == 0 and np.array_equal(pixels[:, :, 0], grid_pixels())
 
 
 def test_png_is_recognized_by_file(demo, tmp_path):
@@ -182,7 +239,8 @@ def test_png_is_recognized_by_file(demo, tmp_path):
     assert "PNG image data, 16 x 8, 8-bit/color RGB" in out
 
 
-def test_png_passes_pil_verify_including_chunk_crcs(demo):
+def test_png_passes_pillow_verify_including_chunk_crcs(demo):
+    Image = pytest.importorskip("PIL.Image")
     for tag in ["images/gradient", "images/gray_alpha", "images/rgba", "images/grid"]:
         _, v = png_of(demo, tag)
         Image.open(io.BytesIO(v[2])).verify()  # checks every chunk CRC
@@ -285,70 +343,32 @@ def test_projector_files_resolve_inside_the_run(logdir):
 
 # ---------------------------------------------------------------- (b) HTTP
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class Server(TensorBoardServer):
+    """conftest's TensorBoard process, with raw GETs (body and Content-Type) and JSON helpers."""
 
-
-class Server:
-    def __init__(self, logdir, load_fast):
-        self.port = free_port()
-        tb = os.path.join(os.path.dirname(sys.executable), "tensorboard")
-        self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(
-            [tb, "--logdir", logdir, "--host", "127.0.0.1", "--port", str(self.port),
-             "--load_fast=" + load_fast, "--reload_interval", "1"],
-            stdout=self.log, stderr=subprocess.STDOUT)
-        self.base = "http://127.0.0.1:%d" % self.port
-
-    def get(self, path, data=None):
-        req = urllib.request.Request(self.base + path, data=data,
-                                     headers={"Content-Type": "application/json"} if data else {})
-        with urllib.request.urlopen(req, timeout=30) as r:
+    def raw(self, path):
+        with urllib.request.urlopen(self.base + path, timeout=30) as r:
             return r.read(), r.headers.get("Content-Type", "")
 
     def json(self, path, body=None):
-        raw, _ = self.get(path, json.dumps(body).encode() if body is not None else None)
+        if body is not None:
+            return self.post(path, body)
+        raw, _ = self.raw(path)
         return json.loads(raw)
-
-    def wait_for(self, predicate, what, timeout=90):
-        deadline = time.time() + timeout
-        last = None
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                break
-            try:
-                if predicate():
-                    return
-            except (urllib.error.URLError, ConnectionError, KeyError, ValueError) as e:
-                last = e
-            time.sleep(0.5)
-        self.log.seek(0)
-        raise AssertionError("TensorBoard never served %s (last error %r); log:\n%s"
-                             % (what, last, self.log.read().decode(errors="replace")[-4000:]))
-
-    def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
 
 
 @pytest.fixture(scope="module", params=["auto", "false"])
 def server(request, logdir):
     s = Server(logdir, request.param)
     # Wait until every run and the last-written tags are loaded.
-    s.wait_for(lambda: "audio/tone" in s.json("/data/plugin/audio/tags").get("demo", {})
+    s.wait_for(lambda s: "audio/tone" in s.json("/data/plugin/audio/tags").get("demo", {})
                and "trial-2" in s.json("/data/runs"), "the demo runs")
     yield s
-    s.stop()
+    s.close()
 
 
 def test_every_dashboard_is_listed_and_enabled(server):
-    listing = server.json("/data/plugins_listing")
-    server.wait_for(lambda: server.json("/data/plugins_listing")["projector"]["enabled"], "projector")
+    server.wait_for(lambda s: s.json("/data/plugins_listing")["projector"]["enabled"], "projector")
     listing = server.json("/data/plugins_listing")
     for name in ["scalars", "images", "text", "hparams", "custom_scalars", "pr_curves", "audio", "projector",
                  "graphs"]:
@@ -362,13 +382,13 @@ def test_images_route_serves_the_written_pngs(server):
     entries = server.json("/data/plugin/images/images?" + q)
     assert [e["step"] for e in entries] == [0, 1]
     for e in entries:
-        raw, ctype = server.get("/data/plugin/images/individualImage?" + e["query"])
+        raw, ctype = server.raw("/data/plugin/images/individualImage?" + e["query"])
         assert ctype == "image/png"
-        assert np.array_equal(np.asarray(Image.open(io.BytesIO(raw))), gradient_pixels(e["step"]))
+        assert np.array_equal(decode_png(raw)[0], gradient_pixels(e["step"]))
     q = urllib.parse.urlencode({"run": "demo", "tag": "images/grid"})
     (e,) = server.json("/data/plugin/images/images?" + q)
-    raw, _ = server.get("/data/plugin/images/individualImage?" + e["query"])
-    assert np.array_equal(np.asarray(Image.open(io.BytesIO(raw))), grid_pixels())
+    raw, _ = server.raw("/data/plugin/images/individualImage?" + e["query"])
+    assert np.array_equal(decode_png(raw)[0][:, :, 0], grid_pixels())
 
 
 def test_text_route_renders_the_markdown_table(server):
@@ -437,7 +457,7 @@ def test_audio_routes_serve_the_wav(server):
     q = urllib.parse.urlencode({"run": "demo", "tag": "audio/tone"})
     (entry,) = server.json("/data/plugin/audio/audio?" + q)
     assert entry["contentType"] == "audio/wav"
-    raw, ctype = server.get("/data/plugin/audio/individualAudio?" + entry["query"])
+    raw, ctype = server.raw("/data/plugin/audio/individualAudio?" + entry["query"])
     assert ctype == "audio/wav"
     with wave.open(io.BytesIO(raw)) as w:
         assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, 8000)
@@ -446,18 +466,18 @@ def test_audio_routes_serve_the_wav(server):
 
 
 def test_projector_routes_serve_the_embedding_and_labels(server):
-    server.wait_for(lambda: "demo" in server.json("/data/plugin/projector/runs"), "projector runs")
+    server.wait_for(lambda s: "demo" in s.json("/data/plugin/projector/runs"), "projector runs")
     info = server.json("/data/plugin/projector/info?run=demo")
     (e,) = info["embeddings"]
     assert e["tensorName"] == "spiral" and e["tensorShape"] == [20, 3]
-    raw, _ = server.get("/data/plugin/projector/tensor?run=demo&name=spiral")
+    raw, _ = server.raw("/data/plugin/projector/tensor?run=demo&name=spiral")
     assert np.array_equal(np.frombuffer(raw, dtype=np.float32).reshape(20, 3), spiral())
-    raw, _ = server.get("/data/plugin/projector/metadata?run=demo&name=spiral")
+    raw, _ = server.raw("/data/plugin/projector/metadata?run=demo&name=spiral")
     assert raw.decode().splitlines() == SPIRAL_LABELS
 
 
 def test_graph_route_serves_the_nodes_and_edges(server):
-    raw, _ = server.get("/data/plugin/graphs/graph?run=demo&conceptual=false")
+    raw, _ = server.raw("/data/plugin/graphs/graph?run=demo&conceptual=false")
     from google.protobuf import text_format
     from tensorboard.compat.proto import graph_pb2
     graph = text_format.Parse(raw.decode(), graph_pb2.GraphDef())

@@ -184,3 +184,19 @@ import Testing
         #expect(splitRecords(readFile(file.path))?.count == 16)
     }
 }
+
+@Suite struct SummaryWriterInputTests {
+    @Test func slicesContiguousArraysAndLazyCollectionsGiveTheSameHistogramAsArrays() throws {
+        let writer = try SummaryWriter(logdir: makeTemporaryDirectory())
+        let values: [Float] = (0..<1000).map { Float($0) * 0.37 - 100 }
+        let fromArray = try writer.histogram("a", values, step: 0)
+        let fromSlice = try writer.histogram("b", values[0..<1000], step: 0)
+        let fromContiguous = try writer.histogram("c", ContiguousArray(values), step: 0)
+        let fromLazy = try writer.histogram("d", values.lazy.map { $0 }, step: 0)
+        #expect(fromSlice.bucketCounts == fromArray.bucketCounts)
+        #expect(fromContiguous.bucketCounts == fromArray.bucketCounts)
+        #expect(fromLazy.bucketCounts == fromArray.bucketCounts)
+        #expect(fromLazy.min == fromArray.min && fromLazy.max == fromArray.max)
+        try writer.close()
+    }
+}

@@ -18,7 +18,7 @@ public final class EventFileWriter {
     /// The event file's path.
     public let path: String
     /// Records framed but not yet written to the file.
-    private(set) var buffer: [UInt8]
+    let buffer: RecordBuffer
     /// Bytes of the file known to hold whole records.
     public private(set) var bytesWritten: Int = 0
     private var fd: Int32
@@ -60,8 +60,7 @@ public final class EventFileWriter {
         self.fd = fileDescriptor
         self.path = path
         self.bufferLimit = bufferLimit
-        self.buffer = []
-        buffer.reserveCapacity(Swift.min(bufferLimit, 1 << 16) + 256)
+        self.buffer = RecordBuffer(capacity: Swift.min(bufferLimit, 1 << 16) + 256)
         append(Event(wallTime: wallTime, what: .fileVersion("brain.Event:2")))
         do {
             try flush()
@@ -87,26 +86,14 @@ public final class EventFileWriter {
         appendRecord { event.encode(into: &$0) }
     }
 
-    /// Frames the protobuf message that `body` writes as one record, encoding it straight into
-    /// the buffer (no intermediate copy); the length and both CRCs are patched in afterwards.
+    /// Frames the protobuf message that `body` writes as one record.
     public func appendRecord(_ body: (inout ProtoWriter) -> Void) {
-        var w = ProtoWriter()
-        swap(&w.bytes, &buffer)
-        let start = w.bytes.count
-        w.bytes.append(contentsOf: repeatElement(0, count: 12))
-        body(&w)
-        let payloadCount = w.bytes.count - start - 12
-        w.bytes.withUnsafeMutableBytes { raw in
-            let header = raw.baseAddress! + start
-            header.storeBytes(of: UInt64(payloadCount).littleEndian, as: UInt64.self)
-            let lengthCRC = CRC32C.maskedChecksum(UnsafeRawBufferPointer(start: header, count: 8))
-            header.storeBytes(of: lengthCRC.littleEndian, toByteOffset: 8, as: UInt32.self)
-        }
-        let dataCRC = w.bytes.withUnsafeBytes {
-            CRC32C.maskedChecksum(UnsafeRawBufferPointer(rebasing: $0[(start + 12)...]))
-        }
-        w.appendFixed32(dataCRC)
-        swap(&w.bytes, &buffer)
+        buffer.appendRecord(body)
+    }
+
+    /// Frames a v1 scalar event (see `RecordBuffer.appendScalarEvent`).
+    public func appendScalarEvent(wallTime: Double, step: Int64, tag: UnsafeRawBufferPointer, value: Float) {
+        buffer.appendScalarEvent(wallTime: wallTime, step: step, tag: tag, value: value)
     }
 
     /// True when the buffer has grown past its limit and should be written out.
@@ -115,12 +102,12 @@ public final class EventFileWriter {
     /// Writes every buffered record to the file. On failure the file is cut back to its last
     /// whole record, the records stay buffered, and the error says where and why.
     public func flush() throws {
-        guard !buffer.isEmpty else { return }
+        guard buffer.count > 0 else { return }
         guard fd >= 0 else { throw SummaryWriterError.closed(path: path) }
         var done = 0
         let total = buffer.count
         var failure: Int32 = 0
-        buffer.withUnsafeBytes { raw in
+        buffer.withBytes { raw in
             while done < total {
                 let n = writeFunction(fd, raw.baseAddress! + done, total - done)
                 if n < 0 {
@@ -142,7 +129,7 @@ public final class EventFileWriter {
                                                  diskFull: failure == ENOSPC || failure == EDQUOT)
         }
         bytesWritten += total
-        buffer.removeAll(keepingCapacity: true)
+        buffer.removeAll()
     }
 
     /// Flushes and closes the file. Closing twice is harmless.

@@ -122,38 +122,21 @@ public struct Histogram: Sendable, Equatable {
     /// TensorFlow's exponential buckets, encoded as TensorFlow encodes them (runs of empty
     /// buckets collapse into one), without the empty runs before the first and after the last
     /// non-empty bucket (which readers would draw from ±DBL_MAX).
-    private static func tensorflow<T: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<T>) -> Histogram {
+    private static func tensorflow<T: BinaryFloatingPoint & Sendable>(_ values: UnsafeBufferPointer<T>) -> Histogram {
         let limits = TensorFlowBuckets.limits
-        var counts = [UInt32](repeating: 0, count: limits.count)
-        var lo = Double.infinity, hi = -Double.infinity
-        var s0 = 0.0, s1 = 0.0, q0 = 0.0, q1 = 0.0
-        var n = 0, bad = 0
-        TensorFlowBuckets.lookup.withUnsafeBufferPointer { table in
-            limits.withUnsafeBufferPointer { lim in
-                counts.withUnsafeMutableBufferPointer { c in
-                    let last = lim.count - 1
-                    var i = 0
-                    let total = values.count
-                    while i < total {
-                        let x = Double(values[i])
-                        i += 1
-                        guard x.isFinite else { bad += 1; continue }
-                        let key = Int(truncatingIfNeeded: x.bitPattern >> 48)
-                        var b = Int(table[key])
-                        if b < last && x >= lim[b] { b += 1 }
-                        c[b] &+= 1
-                        if x < lo { lo = x }
-                        if x > hi { hi = x }
-                        // Two accumulators each, so additions overlap.
-                        if n & 1 == 0 { s0 += x; q0 += x * x } else { s1 += x; q1 += x * x }
-                        n += 1
-                    }
-                }
-            }
+        let tally: TensorFlowBuckets.Tally
+        if let floats = values as? UnsafeBufferPointer<Float> {
+            tally = TensorFlowBuckets.tally(floats)
+        } else if let doubles = values as? UnsafeBufferPointer<Double> {
+            tally = TensorFlowBuckets.tally(doubles)
+        } else {
+            tally = TensorFlowBuckets.tally(UnsafeBufferPointer<Double>(start: nil, count: 0))
         }
-        guard n > 0 else { return Histogram(empty: bad) }
+        let counts = tally.counts, stats = tally.stats, bad = tally.nonFinite
+        guard stats.count > 0 else { return Histogram(empty: bad) }
+        let lo = stats.min, hi = stats.max
         var h = Histogram(empty: bad)
-        h.min = lo; h.max = hi; h.count = Double(n); h.sum = s0 + s1; h.sumSquares = q0 + q1
+        h.min = lo; h.max = hi; h.count = Double(stats.count); h.sum = stats.sum; h.sumSquares = stats.sumSquares
         // Bucket b covers [limits[b-1], limits[b]); bucket 0 starts at -DBL_MAX.
         guard let first = counts.firstIndex(where: { $0 != 0 }),
               let lastNonEmpty = counts.lastIndex(where: { $0 != 0 }) else { return h }
@@ -170,10 +153,8 @@ public struct Histogram: Sendable, Equatable {
                 h.bucketCounts.append(0)
             }
         }
-        let k = h.bucketCounts.count
         h.leftEdges = [lo] + h.protoLimits.dropLast()
         h.rightEdges = Array(h.protoLimits.dropLast()) + [hi]
-        _ = k
         return h
     }
 
@@ -225,6 +206,15 @@ struct Statistics {
     var sum = 0.0
     var sumSquares = 0.0
     var nonFinite = 0
+
+    /// Statistics already computed elsewhere (by the one-pass tally).
+    init(count: Int, min: Double, max: Double, sum: Double, sumSquares: Double) {
+        self.count = count
+        self.min = min
+        self.max = max
+        self.sum = sum
+        self.sumSquares = sumSquares
+    }
 
     init<T: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<T>) {
         for v in values {
