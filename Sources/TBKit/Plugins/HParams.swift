@@ -126,9 +126,13 @@ public enum HParams {
             }
         }
 
-        /// Appends the protobuf encoding (fields 1...6 in order).
+        /// Appends the protobuf encoding (fields 1...6 in order); throws what `resolvedType` throws.
         public func encode(into w: inout ProtoWriter) throws {
-            let resolved = try resolvedType()
+            encode(into: &w, type: try resolvedType())
+        }
+
+        /// Appends the protobuf encoding with the type already resolved.
+        func encode(into w: inout ProtoWriter, type resolved: DataType) {
             w.writeStringFieldIfNonEmpty(1, name)
             w.writeStringFieldIfNonEmpty(2, displayName)
             w.writeStringFieldIfNonEmpty(3, description)
@@ -230,18 +234,13 @@ public enum HParams {
                 throw Error.duplicateName(m.group.isEmpty ? m.tag : m.group + "/" + m.tag)
             }
         }
+        let types = try hparams.map { try $0.resolvedType() }
         var w = ProtoWriter(capacity: 256)
-        var failure: Swift.Error?
         w.writeMessageField(2) { e in
             e.writeDoubleFieldIfNonZero(3, timeCreated)
-            for h in hparams {
-                e.writeMessageField(4) { info in
-                    do { try h.encode(into: &info) } catch { failure = error }
-                }
-            }
+            for (h, type) in zip(hparams, types) { e.writeMessageField(4) { h.encode(into: &$0, type: type) } }
             for m in metrics { e.writeMessageField(5) { m.encode(into: &$0) } }
         }
-        if let failure { throw failure }
         return w.bytes
     }
 
