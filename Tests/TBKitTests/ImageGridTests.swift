@@ -41,6 +41,23 @@ import TBKit
         #expect(grid.pixels == [255, 0, 0, 0, 0, 255])
     }
 
+    @Test func matrixColumnsBecomeTilesLikeFirstLayerFilters() throws {
+        // 4 inputs (2×2 tiles) × 3 units, row-major: column c is unit c's incoming weights.
+        let w: [Float] = [0, 10, 1,
+                          1, 20, 0,
+                          2, 30, 0,
+                          3, 40, 0]
+        let grid = try ImageGrid(columnsOf: w, rows: 4, columns: 3, tileWidth: 2, tileHeight: 2,
+                                 gridColumns: 3, padding: 0)
+        #expect((grid.width, grid.height) == (6, 2))
+        // Per-tile normalization: unit 0 is 0…3, unit 1 is 10…40, unit 2 is 0…1.
+        #expect(grid.pixels == [0, 85, 0, 85, 255, 0,
+                                170, 255, 170, 255, 0, 0])
+        #expect(throws: ImageGrid.Error.self) {
+            try ImageGrid(columnsOf: w, rows: 4, columns: 3, tileWidth: 3, tileHeight: 2)
+        }
+    }
+
     @Test func wrongSampleCountIsAnError() {
         #expect(throws: ImageGrid.Error.self) {
             try ImageGrid(tiles: [0, 1, 2], count: 2, tileWidth: 2, tileHeight: 1)

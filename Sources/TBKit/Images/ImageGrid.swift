@@ -120,6 +120,33 @@ public struct ImageGrid: Sendable, Equatable {
         self.rows = rows
     }
 
+    /// Builds a gray grid from the columns of a row-major `rows` × `columns` matrix, each column
+    /// one tile of tileHeight × tileWidth = `rows` values: a first dense layer's weight matrix
+    /// (inputs × units) shows each unit's incoming weights as an image. `count` limits the tiles
+    /// to the first columns.
+    public init(columnsOf matrix: [Float], rows: Int, columns: Int, tileWidth: Int, tileHeight: Int,
+                count: Int? = nil, gridColumns: Int? = nil, padding: Int = 1, paddingValue: Float = 0,
+                normalization: Normalization = .perTile) throws {
+        guard rows >= 1, columns >= 1, rows.multipliedReportingOverflow(by: columns) == (matrix.count, false) else {
+            throw Error.invalidArgument("a \(rows)×\(columns) matrix needs \(rows * columns) values but got \(matrix.count)")
+        }
+        guard tileWidth * tileHeight == rows else {
+            throw Error.invalidArgument("tiles of \(tileWidth)×\(tileHeight) do not hold a column of \(rows) values")
+        }
+        let n = min(count ?? columns, columns)
+        var tiles = [Float](repeating: 0, count: n * rows)
+        matrix.withUnsafeBufferPointer { m in
+            tiles.withUnsafeMutableBufferPointer { t in
+                for c in 0..<n {
+                    for r in 0..<rows { t[c * rows + r] = m[r * columns + c] }
+                }
+            }
+        }
+        try self.init(tiles: tiles, count: n, tileWidth: tileWidth, tileHeight: tileHeight, channels: 1,
+                      columns: gridColumns, padding: padding, paddingValue: paddingValue,
+                      normalization: normalization)
+    }
+
     /// The offset and factor mapping the finite min…max of `values` onto 0…1; NaN factor for a
     /// constant (or all non-finite) slice, which renders as mid-gray.
     static func range(_ values: Slice<UnsafeBufferPointer<Float>>) -> (low: Float, scale: Float) {
