@@ -3,7 +3,8 @@ import Foundation
 extension SummaryWriter {
     /// Marks this writer's run as one hparams session (a row of the hparams table) with its
     /// hyperparameter values. Leave `groupName` empty (one row per run) or make it unique:
-    /// sessions sharing a non-empty group collapse into one row.
+    /// sessions sharing a non-empty group collapse into one row. Call it once per run: the values
+    /// travel in the tag's metadata, which a writer puts on a tag's first value only.
     public func hparamsSessionStart(_ hparams: [String: HParamValue], groupName: String = "",
                                     startTime: Double? = nil) throws {
         let time = startTime ?? Date().timeIntervalSince1970

@@ -1,7 +1,8 @@
 extension SummaryWriter {
     /// Logs a precision–recall curve of a binary classifier: `predictions` are scores in
     /// [0, 1] (clamped), `labels` the truth, evaluated at `numThresholds` evenly spaced
-    /// thresholds (see `PRCurve` for the exact counting, TensorBoard's own).
+    /// thresholds (see `PRCurve` for the exact counting, TensorBoard's own). Keep `numThresholds`
+    /// the same for a tag: TensorBoard reads it from the tag's first metadata only.
     public func prCurve(_ tag: String, labels: [Bool], predictions: [Float], weights: [Float]? = nil,
                         numThresholds: Int = PRCurve.defaultThresholds, step: Int,
                         wallTime: Double? = nil) throws {
