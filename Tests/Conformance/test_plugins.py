@@ -18,6 +18,7 @@ import io
 import json
 import math
 import os
+import shutil
 import struct
 import subprocess
 import tempfile
@@ -232,6 +233,8 @@ def test_image_grid_tiles_normalized_tiles_with_padding(demo):
 
 
 def test_png_is_recognized_by_file(demo, tmp_path):
+    if shutil.which("file") is None:
+        pytest.skip("the file(1) command is not installed")
     _, v = png_of(demo, "images/gradient")
     p = tmp_path / "g.png"
     p.write_bytes(v[2])
