@@ -6,7 +6,7 @@ struct TBKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tbkit",
         abstract: "Train the weight-initialization study and work with TensorBoard log directories.",
-        subcommands: [BenchCommand.self, WriteSampleCommand.self,
-                      InspectCommand.self, ExportCommand.self, CompareCommand.self, VerifyCommand.self]
+        subcommands: [InspectCommand.self, ExportCommand.self, CompareCommand.self, VerifyCommand.self,
+                      BenchCommand.self, WriteSampleCommand.self, DemoPluginsCommand.self]
     )
 }
