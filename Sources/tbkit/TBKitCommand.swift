@@ -6,6 +6,7 @@ struct TBKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tbkit",
         abstract: "Train the weight-initialization study and work with TensorBoard log directories.",
-        subcommands: [TrainCommand.self, BenchCommand.self, BenchMatmulCommand.self, WriteSampleCommand.self]
+        subcommands: [TrainCommand.self, InspectCommand.self, ExportCommand.self, CompareCommand.self, VerifyCommand.self,
+                      BenchCommand.self, BenchMatmulCommand.self, WriteSampleCommand.self, DemoPluginsCommand.self]
     )
 }

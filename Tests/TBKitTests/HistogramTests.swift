@@ -51,6 +51,19 @@ import Testing
         }
     }
 
+    @Test func floatValuesNextToEveryLimitLandInTheBucketTensorFlowWouldPick() {
+        var floats = [Float]()
+        for limit in TensorFlowBuckets.limits where abs(limit) < 3e38 {
+            let f = Float(limit)
+            floats += [f, f.nextUp, f.nextDown]
+        }
+        let tally = floats.withUnsafeBufferPointer { TensorFlowBuckets.tally($0) }
+        var expected = [UInt32](repeating: 0, count: TensorFlowBuckets.limits.count)
+        for f in floats { expected[referenceBucket(Double(f))] += 1 }
+        #expect(tally.counts == expected)
+        #expect(tally.nonFinite == 0)
+    }
+
     @Test func statisticsAndCountsMatchTheValues() {
         let values: [Double] = [-2.5, -1, 0, 0, 1e-13, 0.5, 3, 3, 1e6]
         let h = Histogram(values)

@@ -124,17 +124,15 @@ public struct Histogram: Sendable, Equatable {
     /// non-empty bucket (which readers would draw from ±DBL_MAX).
     private static func tensorflow<T: BinaryFloatingPoint & Sendable>(_ values: UnsafeBufferPointer<T>) -> Histogram {
         let limits = TensorFlowBuckets.limits
-        var counts: [UInt32]
+        let tally: TensorFlowBuckets.Tally
         if let floats = values as? UnsafeBufferPointer<Float> {
-            counts = TensorFlowBuckets.count(floats)
+            tally = TensorFlowBuckets.tally(floats)
         } else if let doubles = values as? UnsafeBufferPointer<Double> {
-            counts = TensorFlowBuckets.count(doubles)
+            tally = TensorFlowBuckets.tally(doubles)
         } else {
-            counts = TensorFlowBuckets.count(UnsafeBufferPointer<Double>(start: nil, count: 0))
+            tally = TensorFlowBuckets.tally(UnsafeBufferPointer<Double>(start: nil, count: 0))
         }
-        let bad = Int(counts[TensorFlowBuckets.nonFiniteBucket] + counts[TensorFlowBuckets.nonFiniteBucket + 1])
-        counts.removeLast(2)
-        let stats = bad == 0 ? Statistics(allFinite: values) : Statistics(values)
+        let counts = tally.counts, stats = tally.stats, bad = tally.nonFinite
         guard stats.count > 0 else { return Histogram(empty: bad) }
         let lo = stats.min, hi = stats.max
         var h = Histogram(empty: bad)
@@ -209,86 +207,13 @@ struct Statistics {
     var sumSquares = 0.0
     var nonFinite = 0
 
-    /// The statistics of values known to be all finite, with four independent accumulators
-    /// per sum so that the additions overlap and the loop vectorizes.
-    init<T: BinaryFloatingPoint>(allFinite values: UnsafeBufferPointer<T>) {
-        // Concrete element types, so the loop below is specialized and inlined.
-        if let floats = values as? UnsafeBufferPointer<Float> {
-            self.init(finiteFloats: floats)
-        } else if let doubles = values as? UnsafeBufferPointer<Double> {
-            self.init(finiteDoubles: doubles)
-        } else {
-            self.init(values)
-        }
-    }
-
-    /// Float values eight at a time: min and max in Float (exact), sums in Double lanes.
-    init(finiteFloats values: UnsafeBufferPointer<Float>) {
-        let n = values.count
-        guard n >= 16, let base = values.baseAddress else {
-            self = Statistics(accumulating: values)
-            return
-        }
-        let raw = UnsafeRawPointer(base)
-        var lo = SIMD8<Float>(repeating: base[0]), hi = lo
-        var s0 = SIMD4<Double>(), s1 = SIMD4<Double>(), q0 = SIMD4<Double>(), q1 = SIMD4<Double>()
-        var i = 0
-        while i + 8 <= n {
-            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-            lo.replace(with: v, where: v .< lo)
-            hi.replace(with: v, where: v .> hi)
-            let a = SIMD4<Double>(v.lowHalf), b = SIMD4<Double>(v.highHalf)
-            s0 += a; s1 += b
-            q0 += a * a; q1 += b * b
-            i += 8
-        }
-        var low = lo.min(), high = hi.max()
-        var sum = (s0 + s1).sum(), squares = (q0 + q1).sum()
-        while i < n {
-            let x = base[i]
-            low = x < low ? x : low
-            high = x > high ? x : high
-            sum += Double(x); squares += Double(x) * Double(x)
-            i += 1
-        }
-        self = Statistics()
-        min = Double(low); max = Double(high); count = n
-        self.sum = sum; sumSquares = squares
-    }
-
-    private init() {}
-    init(finiteDoubles values: UnsafeBufferPointer<Double>) { self.init(accumulating: values) }
-
-    @inline(__always)
-    private init<T: BinaryFloatingPoint>(accumulating values: UnsafeBufferPointer<T>) {
-        let n = values.count
-        guard n > 0 else { return }
-        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-        var q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0
-        var lo = Double(values[0]), hi = lo
-        var i = 0
-        while i + 4 <= n {
-            let a = Double(values[i]), b = Double(values[i + 1])
-            let c = Double(values[i + 2]), d = Double(values[i + 3])
-            s0 += a; s1 += b; s2 += c; s3 += d
-            q0 += a * a; q1 += b * b; q2 += c * c; q3 += d * d
-            let l1 = a < b ? a : b, l2 = c < d ? c : d
-            let h1 = a > b ? a : b, h2 = c > d ? c : d
-            let l = l1 < l2 ? l1 : l2, h = h1 > h2 ? h1 : h2
-            lo = l < lo ? l : lo
-            hi = h > hi ? h : hi
-            i += 4
-        }
-        while i < n {
-            let a = Double(values[i])
-            s0 += a; q0 += a * a
-            lo = a < lo ? a : lo
-            hi = a > hi ? a : hi
-            i += 1
-        }
-        min = lo; max = hi; count = n
-        sum = (s0 + s1) + (s2 + s3)
-        sumSquares = (q0 + q1) + (q2 + q3)
+    /// Statistics already computed elsewhere (by the one-pass tally).
+    init(count: Int, min: Double, max: Double, sum: Double, sumSquares: Double) {
+        self.count = count
+        self.min = min
+        self.max = max
+        self.sum = sum
+        self.sumSquares = sumSquares
     }
 
     init<T: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<T>) {

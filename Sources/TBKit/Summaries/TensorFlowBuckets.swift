@@ -69,57 +69,87 @@ enum TensorFlowBuckets {
         return table
     }()
 
-    /// Counts `values` into the 1553 buckets (the last two hold non-finite values), with four
-    /// interleaved count arrays so that runs of equal buckets do not stall on one counter.
-    static func count(_ values: UnsafeBufferPointer<Float>) -> [UInt32] {
+    /// `compareLimits` rounded up to Float: for a Float x, `x >= floatCompareLimits[b]` exactly
+    /// when `Double(x) >= compareLimits[b]`, so Float input is never widened to find its bucket.
+    static let floatCompareLimits: [Float] = compareLimits.map { limit in
+        var f = Float(limit)
+        if Double(f) < limit { f = f.nextUp }
+        return f
+    }
+
+    /// Bucket counts (1551 finite buckets), how many values were NaN or infinite, and the
+    /// statistics of the finite values, from one pass over the data.
+    struct Tally {
+        var counts: [UInt32]
+        var nonFinite: Int
+        var stats: Statistics
+    }
+
+    /// Tallies Float values; their bucket comes from `floatLookup` and one Float comparison.
+    static func tally(_ values: UnsafeBufferPointer<Float>) -> Tally {
         floatLookup.withUnsafeBufferPointer { table in
-            countLoop(values.count, table: table) { i in
-                let x = values[i]
-                return (Int(x.bitPattern >> 19), Double(x))
+            floatCompareLimits.withUnsafeBufferPointer { limits in
+                tallyLoop(values, table: table, limits: limits) { Int($0.bitPattern >> 19) }
             }
         }
     }
 
-    /// Counts `values` into the 1553 buckets (see the Float overload).
-    static func count(_ values: UnsafeBufferPointer<Double>) -> [UInt32] {
+    /// Tallies Double values; their bucket comes from `doubleLookup` and one comparison.
+    static func tally(_ values: UnsafeBufferPointer<Double>) -> Tally {
         doubleLookup.withUnsafeBufferPointer { table in
-            countLoop(values.count, table: table) { i in
-                let x = values[i]
-                return (Int(x.bitPattern >> 48), x)
+            compareLimits.withUnsafeBufferPointer { limits in
+                tallyLoop(values, table: table, limits: limits) { Int($0.bitPattern >> 48) }
             }
         }
     }
 
+    /// One pass: two interleaved count arrays (so runs of one bucket do not wait on a single
+    /// counter), two sum chains, min and max. Non-finite values fall in the two sentinel buckets
+    /// past the last limit; when there are any, the statistics are recomputed without them.
     @inline(__always)
-    private static func countLoop(_ n: Int, table: UnsafeBufferPointer<UInt16>,
-                                  _ element: (Int) -> (Int, Double)) -> [UInt32] {
+    private static func tallyLoop<T: BinaryFloatingPoint>(
+        _ values: UnsafeBufferPointer<T>, table: UnsafeBufferPointer<UInt16>,
+        limits: UnsafeBufferPointer<T>, key: (T) -> Int
+    ) -> Tally {
         let stride = 1560
-        var lanes = [UInt32](repeating: 0, count: stride * 4)
-        compareLimits.withUnsafeBufferPointer { lim in
-            lanes.withUnsafeMutableBufferPointer { c in
-                @inline(__always) func bucket(_ i: Int) -> Int {
-                    let (key, x) = element(i)
-                    let b = Int(table[key])
-                    return x >= lim[b] ? b + 1 : b
-                }
-                var i = 0
-                while i + 4 <= n {
-                    c[bucket(i)] &+= 1
-                    c[stride + bucket(i + 1)] &+= 1
-                    c[2 * stride + bucket(i + 2)] &+= 1
-                    c[3 * stride + bucket(i + 3)] &+= 1
-                    i += 4
-                }
-                while i < n {
-                    c[bucket(i)] &+= 1
-                    i += 1
-                }
+        let n = values.count
+        var lanes = [UInt32](repeating: 0, count: stride * 2)
+        var s0 = 0.0, s1 = 0.0, q0 = 0.0, q1 = 0.0
+        var lo = T.infinity, hi = -T.infinity
+        lanes.withUnsafeMutableBufferPointer { c in
+            var i = 0
+            while i + 2 <= n {
+                let x = values[i], y = values[i + 1]
+                var b = Int(table[key(x)])
+                b = x >= limits[b] ? b + 1 : b
+                var d = Int(table[key(y)])
+                d = y >= limits[d] ? d + 1 : d
+                c[b] &+= 1
+                c[stride + d] &+= 1
+                let dx = Double(x), dy = Double(y)
+                s0 += dx; s1 += dy
+                q0 += dx * dx; q1 += dy * dy
+                lo = x < lo ? x : lo; hi = x > hi ? x : hi
+                lo = y < lo ? y : lo; hi = y > hi ? y : hi
+                i += 2
+            }
+            if i < n {
+                let x = values[i]
+                var b = Int(table[key(x)])
+                b = x >= limits[b] ? b + 1 : b
+                c[b] &+= 1
+                let dx = Double(x)
+                s0 += dx; q0 += dx * dx
+                lo = x < lo ? x : lo; hi = x > hi ? x : hi
             }
         }
-        var counts = [UInt32](repeating: 0, count: nonFiniteBucket + 2)
-        for b in 0..<counts.count {
-            counts[b] = lanes[b] &+ lanes[stride + b] &+ lanes[2 * stride + b] &+ lanes[3 * stride + b]
-        }
-        return counts
+        var counts = [UInt32](repeating: 0, count: nonFiniteBucket)
+        for b in 0..<nonFiniteBucket { counts[b] = lanes[b] &+ lanes[stride + b] }
+        let nonFinite = Int(lanes[nonFiniteBucket] &+ lanes[stride + nonFiniteBucket]
+            &+ lanes[nonFiniteBucket + 1] &+ lanes[stride + nonFiniteBucket + 1])
+        let stats = nonFinite == 0
+            ? Statistics(count: n, min: Double(lo), max: Double(hi), sum: s0 + s1, sumSquares: q0 + q1)
+            : Statistics(values)
+        return Tally(counts: counts, nonFinite: nonFinite, stats: stats)
     }
 }
