@@ -48,6 +48,55 @@ struct TrainerTests {
         }
     }
 
+    @Test("Read back with EventFileReader, first-pass input_var and mat_mul_var_N equal a direct computation and every histogram holds its whole tensor")
+    func eventFileMatchesDirectComputation() throws {
+        let data = try #require(Self.data)
+        let s = try scenario("first_pass_variance")
+        let dir = NSTemporaryDirectory() + "initlab-read-\(UUID().uuidString)"
+        let writer = try SummaryWriter(logdir: dir)
+        _ = try Trainer.run(s, data: data, options: TrainingOptions(seed: 4), log: writer)
+        try writer.close()
+
+        var scalars: [String: Double] = [:]
+        var histograms: [String: HistogramPoint] = [:]
+        let reader = EventFileReader(file: writer.path)
+        while let value = reader.nextValue() {
+            switch value {
+            case .scalar(let p): scalars[p.tag] = p.value
+            case .histogram(let h): histograms[h.tag] = h
+            case .other: break
+            }
+        }
+        #expect(reader.problems.isEmpty)
+
+        // The same batch and weights, computed here without the trainer.
+        var sampler = EpochSampler(count: data.train.count, rng: SeededGenerator(seed: 4, stream: Trainer.batchStream))
+        var x = Matrix(rows: 0, columns: 0)
+        var labels: [UInt8] = []
+        data.train.gather(sampler.next(100), images: &x, labels: &labels)
+        let net = Trainer.initialNetwork(for: s, seed: 4)
+        let inputVar = Statistics.variance(x)
+        // Scalars are stored as float32.
+        #expect(abs(try #require(scalars["input_var"]) - inputVar) <= 1e-6 * inputVar)
+        var input = x
+        for (i, layer) in net.layers.enumerated() {
+            let n = i + 1
+            let matMul = MatMul.reference(input, layer.weights)
+            let expected = Statistics.variance(matMul)
+            let logged = try #require(scalars["mat_mul_var_\(n)"])
+            #expect(abs(logged - expected) <= 1e-5 * expected, "mat_mul_var_\(n): \(logged) vs \(expected)")
+            for tag in ["mat_mul_hist_\(n)", "fc_out_\(n)", "weights_\(n)"] {
+                let h = try #require(histograms[tag])
+                let size = tag.hasPrefix("weights") ? layer.weights.count : matMul.count
+                #expect(h.num == Double(size), "\(tag)")
+                #expect(h.buckets.map(\.count).reduce(0, +) == Double(size), "\(tag)")
+            }
+            var out = matMul
+            out.withUnsafeMutableBufferPointer { layer.activation.apply($0) }
+            input = out
+        }
+    }
+
     @Test("Every logged histogram's bucket counts add up to its tensor's size")
     func histogramCountsAddUp() throws {
         let data = try #require(Self.data)
