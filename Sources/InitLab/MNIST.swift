@@ -56,6 +56,7 @@ public struct MNIST: Sendable {
     /// Reads one images file and its labels file, checking that they belong together.
     public static func load(imagesPath: String, labelsPath: String) throws -> MNIST {
         let images = try readImages(path: imagesPath)
+        guard images.rows > 0 else { throw MNISTError.empty(path: imagesPath) }
         let labels = try readLabels(path: labelsPath)
         guard images.rows == labels.count else {
             throw MNISTError.countMismatch(imagesPath: imagesPath, images: images.rows, labelsPath: labelsPath, labels: labels.count)

@@ -16,6 +16,8 @@ public enum MNISTError: Error, CustomStringConvertible, Equatable {
     case countMismatch(imagesPath: String, images: Int, labelsPath: String, labels: Int)
     /// A label byte outside 0...9 (at `offset` in the decompressed file).
     case badLabel(path: String, offset: Int, value: UInt8)
+    /// The file holds no examples (a data set needs at least one).
+    case empty(path: String)
     /// The embedded data set is missing from the built bundle.
     case embeddedDataMissing
 
@@ -38,6 +40,8 @@ public enum MNISTError: Error, CustomStringConvertible, Equatable {
             return "MNIST: \(ip) has \(ni) images but \(lp) has \(nl) labels; the files do not belong together"
         case .badLabel(let path, let offset, let value):
             return "MNIST: \(path) has label \(value) at byte \(offset), expected 0...9; the file is damaged"
+        case .empty(let path):
+            return "MNIST: \(path) holds no examples (its header's count is 0); use a file with at least one"
         case .embeddedDataMissing:
             return "MNIST: the embedded subset (mnist-5k) is missing from the InitLab resource bundle; rebuild, or pass --data-dir"
         }

@@ -35,6 +35,8 @@ public enum MatMul {
         precondition(a.columns == b.rows, "A·B needs A.columns (\(a.columns)) == B.rows (\(b.rows))")
         if c.rows != a.rows || c.columns != b.columns { c = Matrix(rows: a.rows, columns: b.columns) }
         let (m, k, n) = (a.rows, a.columns, b.columns)
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else { c.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }; return }
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
@@ -50,6 +52,8 @@ public enum MatMul {
         precondition(a.rows == b.rows, "Aᵀ·B needs A.rows (\(a.rows)) == B.rows (\(b.rows))")
         if c.rows != a.columns || c.columns != b.columns { c = Matrix(rows: a.columns, columns: b.columns) }
         let (m, k, n) = (a.columns, a.rows, b.columns)
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else { c.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }; return }
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
@@ -109,13 +113,12 @@ public enum MatMul {
         return c
     }
 
+    /// Requires m, n, k > 0 (the callers handle empty shapes).
     /// C (m x n, contiguous) = A (element (i, p) at a[i*aRowStride + p*aInnerStride]) · B (k x n, contiguous).
     @usableFromInline
     static func gemm(m: Int, n: Int, k: Int,
                      a: UnsafePointer<Float>, aRowStride: Int, aInnerStride: Int,
                      b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, kernel: Kernel) {
-        guard m > 0, n > 0 else { return }
-        guard k > 0 else { c.update(repeating: 0, count: m * n); return }
         if kernel == .scalar {
             scalarGemm(m: m, n: n, k: k, a: a, rs: aRowStride, ps: aInnerStride, b: b, c: c)
             return

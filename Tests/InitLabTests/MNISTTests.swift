@@ -92,7 +92,7 @@ struct MNISTTests {
         #expect(path.hasSuffix(MNIST.trainLabelsName + ".gz"))
     }
 
-    @Test("Images and labels that disagree on the count, a label above 9, a missing file and a wrong image size are refused")
+    @Test("Images and labels that disagree on the count, a label above 9, a missing file, an empty file and a wrong image size are refused")
     func otherRefusals() throws {
         var files = tinySet()
         files[MNIST.trainLabelsName] = header([0x801, 1]) + [3]
@@ -105,6 +105,10 @@ struct MNISTTests {
         files = tinySet()
         files.removeValue(forKey: MNIST.testLabelsName)
         guard case .fileMissing(_, MNIST.testLabelsName)? = try error(files) else { Issue.record("not fileMissing"); return }
+
+        files = tinySet()
+        files[MNIST.trainImagesName] = header([0x803, 0, 28, 28])
+        guard case .empty? = try error(files) else { Issue.record("not empty"); return }
 
         files = tinySet()
         files[MNIST.trainImagesName] = header([0x803, 1, 32, 32]) + [UInt8](repeating: 0, count: 1024)

@@ -46,10 +46,17 @@ struct MatMulTests {
         #expect(c.storage == [58, 64, 139, 154])
     }
 
-    @Test("An inner dimension of zero gives a zero product")
+    @Test("An inner dimension of zero gives a zero product; an empty result stays empty")
     func emptyInnerDimension() {
-        var c = Matrix(rows: 2, columns: 2, repeating: 5)
-        MatMul.multiply(Matrix(rows: 2, columns: 0), Matrix(rows: 0, columns: 2), into: &c)
-        #expect(c.storage == [0, 0, 0, 0])
+        for kernel in MatMul.Kernel.allCases {
+            var c = Matrix(rows: 2, columns: 2, repeating: 5)
+            MatMul.multiply(Matrix(rows: 2, columns: 0), Matrix(rows: 0, columns: 2), into: &c, kernel: kernel)
+            #expect(c.storage == [0, 0, 0, 0])
+            c = Matrix(rows: 2, columns: 2, repeating: 5)
+            MatMul.multiplyTransposedA(Matrix(rows: 0, columns: 2), Matrix(rows: 0, columns: 2), into: &c, kernel: kernel)
+            #expect(c.storage == [0, 0, 0, 0])
+            MatMul.multiply(Matrix(rows: 0, columns: 3), Matrix(rows: 3, columns: 2), into: &c, kernel: kernel)
+            #expect(c.rows == 0 && c.columns == 2)
+        }
     }
 }
