@@ -1,4 +1,5 @@
 import Foundation
+import TBKit
 
 /// Sizes and seed of a run; the defaults are the study's.
 public struct TrainingOptions: Sendable, Equatable {
@@ -13,15 +14,18 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Whether a full run also logs `test_acc` at every log step (it always does at the end);
     /// each costs a forward pass over the test set.
     public var testAccuracyAtLogSteps = false
+    /// The data set's name as the run's `config` text states it (the split sizes are added).
+    public var dataSet = "mnist-5k (embedded)"
 
     /// The study's settings, optionally changed.
     public init(iterations: Int = 1000, batchSize: Int = 30, logEvery: Int = 50, seed: UInt64 = 0,
-                testAccuracyAtLogSteps: Bool = false) {
+                testAccuracyAtLogSteps: Bool = false, dataSet: String = "mnist-5k (embedded)") {
         self.iterations = iterations
         self.batchSize = batchSize
         self.logEvery = logEvery
         self.seed = seed
         self.testAccuracyAtLogSteps = testAccuracyAtLogSteps
+        self.dataSet = dataSet
     }
 }
 
@@ -64,13 +68,23 @@ public struct RunResult: Sendable {
     /// Wall-clock seconds the run took.
     public var seconds: Double
     /// Of `seconds`, the part spent computing and writing what is logged (statistics, histograms,
-    /// events, test passes at log steps): the cost of logging, measured in the run itself.
+    /// events, test passes at log steps, step-0 images, config text, hparams session): the cost
+    /// of logging, measured in the run itself.
     public var loggingSeconds: Double = 0
+    /// Of `seconds`, the part spent on the end-of-run extras of a full run (final filters image,
+    /// softmax and 10 PR curves on the test set, projector files of the last hidden layer).
+    public var endOfRunSeconds: Double = 0
 }
 
 /// Runs scenarios: builds the network from the scenario and the seed, walks the batches, and sends
 /// every logged quantity to a `TrainingLog` (tags as in the study: input_var, mat_mul_hist_N,
 /// mat_mul_var_N, fc_out_N, loss, acc, test_acc, weights_N, grads_N, saturation_N, fc_out_var_N).
+///
+/// Beside those, every run logs at step 0 its hparams session, its `config` (Markdown table), the
+/// custom scalars layout, `filters_1` (the first 64 units' incoming weights as 28x28 tiles, 8x8)
+/// and `input_digits` (the first batch, at most 100). A full run also logs at its last step
+/// `filters_1` again, `pr_curve/class_0`...`class_9` (softmax on the test set) and the projector
+/// embedding `fc_out_<last hidden>` (the last hidden layer for the first 1,000 test images).
 public enum Trainer {
     /// Name of the random stream the weights are drawn from (derived from the seed).
     public static let weightStream = "weights"
@@ -97,6 +111,15 @@ public enum Trainer {
         var labels: [UInt8] = []
         var result = RunResult(name: scenario.name, kind: scenario.kind, steps: 0, inputVariance: 0, matMulVariances: [],
                                saturation: [], outputVariances: [], initialLoss: 0, finalLoss: 0, testAccuracy: nil, seconds: 0)
+        if let log {
+            let logStart = clock.now
+            let config = RunConfiguration(scenario: scenario, options: options, inputs: data.train.images.columns,
+                                          trainCount: data.train.count, testCount: data.test.count)
+            try log.logSessionStart(config.hparams)
+            try log.logText("config", config.markdown, step: 0)
+            try log.logCustomScalarsLayout(StudyDashboards.customScalarsLayout)
+            result.loggingSeconds += seconds(clock.now - logStart)
+        }
 
         switch scenario.kind {
         case .firstPass, .deepForward:
@@ -113,6 +136,10 @@ public enum Trainer {
             let logStart = clock.now
             try snapshot(network, input: images, loss: loss, accuracy: Double(correct) / Double(count),
                          gradients: false, step: 0, log: log, into: &result)
+            if let log {
+                try logImages(network, input: images, step: 0, log: log)
+                try log.logSessionEnd(.success)
+            }
             result.loggingSeconds += seconds(clock.now - logStart)
             result.initialLoss = loss
             result.finalLoss = loss
@@ -134,6 +161,7 @@ public enum Trainer {
                         try snapshot(network, input: images, loss: loss, accuracy: accuracy,
                                      gradients: true, step: step, log: log, into: &result)
                     }
+                    if let log, step == 0 { try logImages(network, input: images, step: 0, log: log) }
                     if let log, options.testAccuracyAtLogSteps, step > 0 {
                         let acc = network.accuracy(images: data.test.images, labels: data.test.labels)
                         try log.logScalar("test_acc", acc, step: step)
@@ -147,9 +175,17 @@ public enum Trainer {
             let seen = min(window, options.iterations)
             result.finalLoss = seen > 0 ? recent.prefix(seen).reduce(0, +) / Double(seen) : 0
             result.steps = options.iterations
-            let testAccuracy = network.accuracy(images: data.test.images, labels: data.test.labels)
-            result.testAccuracy = testAccuracy
-            try log?.logScalar("test_acc", testAccuracy, step: options.iterations)
+            if let log {
+                let pass = testPass(&network, test: data.test)
+                result.testAccuracy = pass.accuracy
+                try log.logScalar("test_acc", pass.accuracy, step: options.iterations)
+                let extrasStart = clock.now
+                try logEndOfRun(network, pass: pass, test: data.test, step: options.iterations, log: log)
+                try log.logSessionEnd(.success)
+                result.endOfRunSeconds = seconds(clock.now - extrasStart)
+            } else {
+                result.testAccuracy = network.accuracy(images: data.test.images, labels: data.test.labels)
+            }
         }
         result.seconds = seconds(clock.now - start)
         return result
@@ -199,5 +235,88 @@ public enum Trainer {
             result.saturation = saturation
             result.outputVariances = outputVariances
         }
+    }
+
+    /// Tiles per row and at most how many tiles the image grids have.
+    static let filterCount = 64
+    static let digitCount = 100
+
+    /// `filters_1` (the first 64 columns of layer 1's weights, each unit's 784 incoming weights as
+    /// a 28x28 tile, 8 per row, each tile scaled min…max) and, at step 0, `input_digits` (the
+    /// batch's first `digitCount` images). Skipped when the inputs are not 28x28 images.
+    static func logImages(_ network: Network, input: Matrix, step: Int, log: TrainingLog) throws {
+        let first = network.layers[0]
+        guard first.fanIn == 28 * 28 else { return }
+        let filters = try ImageGrid(columnsOf: first.weights.storage, rows: first.fanIn, columns: first.fanOut,
+                                    tileWidth: 28, tileHeight: 28, count: filterCount, gridColumns: 8,
+                                    normalization: .perTile)
+        try log.logImage("filters_1", grid: filters, step: step)
+        guard step == 0, input.rows > 0 else { return }
+        let n = min(input.rows, digitCount)
+        let digits = try ImageGrid(tiles: Array(input.storage.prefix(n * input.columns)), count: n,
+                                   tileWidth: 28, tileHeight: 28, normalization: .none)
+        try log.logImage("input_digits", grid: digits, step: step)
+    }
+
+    /// What a pass over the test set gives the end-of-run extras.
+    struct TestPass {
+        /// Share of test images predicted right.
+        var accuracy: Double
+        /// Softmax probabilities, test count x 10, row-major.
+        var probabilities: [Float]
+        /// The last hidden layer's outputs for the first chunk (up to 1,000 test images).
+        var hidden: Matrix
+    }
+
+    /// Forwards the test set in the same chunks as `Network.accuracy` (so the accuracy is the
+    /// same to the bit), keeping the softmax of every row and the first chunk's last hidden layer.
+    static func testPass(_ network: inout Network, test: MNIST, chunk: Int = 1000) -> TestPass {
+        let images = test.images
+        let classes = network.layers[network.layers.count - 1].fanOut
+        var probabilities = [Float](repeating: 0, count: images.rows * classes)
+        var hidden = Matrix(rows: 0, columns: 0)
+        var correct = 0
+        var start = 0
+        while start < images.rows {
+            let end = min(start + chunk, images.rows)
+            let batch = (start == 0 && end == images.rows) ? images : images.rows(start..<end)
+            network.forward(batch)
+            correct += network.evaluate(labels: Array(test.labels[start..<end])).correct
+            if start == 0, network.layers.count >= 2 { hidden = network.layers[network.layers.count - 2].output }
+            network.logits.withUnsafeBufferPointer { z in
+                probabilities.withUnsafeMutableBufferPointer { p in
+                    for r in 0..<(end - start) {
+                        let row = r * classes
+                        var top = z[row]
+                        for c in 1..<classes { top = max(top, z[row + c]) }
+                        var sum = 0.0
+                        for c in 0..<classes { sum += Foundation.exp(Double(z[row + c] - top)) }
+                        for c in 0..<classes {
+                            p[(start + r) * classes + c] = Float(Foundation.exp(Double(z[row + c] - top)) / sum)
+                        }
+                    }
+                }
+            }
+            start = end
+        }
+        return TestPass(accuracy: images.rows > 0 ? Double(correct) / Double(images.rows) : 0,
+                        probabilities: probabilities, hidden: hidden)
+    }
+
+    /// The final `filters_1`, one PR curve per class from the test softmax, and the projector
+    /// embedding of the last hidden layer labelled with the digits.
+    static func logEndOfRun(_ network: Network, pass: TestPass, test: MNIST, step: Int, log: TrainingLog) throws {
+        try logImages(network, input: Matrix(rows: 0, columns: 0), step: step, log: log)
+        let classes = pass.probabilities.count / max(test.count, 1)
+        var scores = [Float](repeating: 0, count: test.count)
+        for k in 0..<classes {
+            for i in 0..<test.count { scores[i] = pass.probabilities[i * classes + k] }
+            let curve = try PRCurve(labels: test.labels.map { Int($0) == k }, predictions: scores)
+            try log.logPRCurve("pr_curve/class_\(k)", curve, step: step)
+        }
+        let hidden = pass.hidden
+        guard hidden.rows > 0 else { return }
+        try log.logEmbedding("fc_out_\(network.layers.count - 1)", vectors: hidden.storage, rows: hidden.rows,
+                             dims: hidden.columns, labels: test.labels.prefix(hidden.rows).map { String($0) })
     }
 }

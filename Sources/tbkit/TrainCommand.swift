@@ -11,7 +11,11 @@ struct TrainCommand: ParsableCommand {
         discussion: """
         Without --scenario, runs the article's seven runs (first_pass_*, full_train_*). The deep \
         sweep (deep_<activation>_<init>) runs when named, or all of it with --scenario deep. \
-        See --list. Each run writes one event file into <logdir>/<run>/.
+        See --list. Each run writes one event file into <logdir>/<run>/ (scalars, histograms, \
+        images, config text, custom scalars layout, hparams session; full runs add PR curves and \
+        projector files). The logdir root receives the hparams experiment (TensorBoard's run \
+        "."), rewritten on every train: it describes every scenario InitLab knows, so it also \
+        covers runs trained earlier into the same logdir.
         """
     )
 
@@ -92,9 +96,12 @@ struct TrainCommand: ParsableCommand {
                     throw FreshRunDirectoryError.holdsEvents(path: dir, files: existing)
                 }
             }
+            try FileManager.default.createDirectory(atPath: logdir, withIntermediateDirectories: true)
+            try StudyDashboards.writeExperiment(logdir: logdir)
         }
         let options = TrainingOptions(iterations: iterations, batchSize: batchSize, logEvery: logEvery, seed: seed,
-                                      testAccuracyAtLogSteps: testAccEveryLog)
+                                      testAccuracyAtLogSteps: testAccEveryLog,
+                                      dataSet: dataDir.map { "MNIST from \($0)" } ?? "mnist-5k (embedded)")
         let progress = ProgressBar(plainEvery: logEvery * 5)
         let clock = ContinuousClock()
         let start = clock.now
@@ -115,9 +122,13 @@ struct TrainCommand: ParsableCommand {
         let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
         let logging = results.map(\.loggingSeconds).reduce(0, +)
         let training = results.map(\.seconds).reduce(0, +)
+        let extras = results.map(\.endOfRunSeconds).reduce(0, +)
         print("\(results.count) run(s) in \(TableText.number(seconds, 2)) s" + (noLog ? " (logging off)" : "; logs in \(logdir)/ (tensorboard --logdir \(logdir))"))
         if !noLog, training > 0 {
-            print("logging (statistics, histograms, events\(testAccEveryLog ? ", test passes" : "")): \(TableText.number(logging, 3)) s of \(TableText.number(training, 2)) s in the runs (\(TableText.number(100 * logging / training, 1))%)")
+            print("logging (statistics, histograms, images, text, hparams, events\(testAccEveryLog ? ", test passes" : "")): \(TableText.number(logging, 3)) s of \(TableText.number(training, 2)) s in the runs (\(TableText.number(100 * logging / training, 1))%)")
+            if extras > 0 {
+                print("end-of-run extras (final filters, 10 PR curves, projector files): \(TableText.number(extras, 3)) s (\(TableText.number(100 * extras / training, 1))%)")
+            }
         }
     }
 

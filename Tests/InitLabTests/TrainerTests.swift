@@ -144,6 +144,11 @@ struct TrainerTests {
         }
         #expect(logs[0].scalars == logs[1].scalars)
         #expect(logs[0].histograms == logs[1].histograms)
+        #expect(logs[0].images == logs[1].images)
+        #expect(logs[0].texts == logs[1].texts)
+        #expect(logs[0].curves == logs[1].curves)
+        #expect(logs[0].sessionStarts == logs[1].sessionStarts)
+        #expect(logs[0].embeddings == logs[1].embeddings)
         #expect(logs[0].histograms != logs[2].histograms)
     }
 
@@ -168,20 +173,30 @@ struct TrainerTests {
         return payloads
     }
 
-    @Test("Event files written with the same seed hold the same records apart from wall time")
+    @Test("Event files written with the same seed hold the same records apart from wall time (hparams session times included), and the same projector files")
     func sameSeedSameFiles() throws {
         let data = try #require(Self.data)
         let root = NSTemporaryDirectory() + "initlab-seed-\(UUID().uuidString)"
         var files: [[[UInt8]]] = []
+        var sessions: [Int] = []
+        var tensors: [Data] = []
+        let sessionTag = Array("_hparams_/session_".utf8)
         for run in ["a", "b"] {
             let writer = try SummaryWriter(logdir: root + "/" + run)
             _ = try Trainer.run(try scenario("full_train_normal_relu"), data: data,
                                 options: TrainingOptions(iterations: 3, logEvery: 2, seed: 9), log: writer)
             try writer.close()
-            files.append(try payloadsWithoutWallTime(writer.path))
+            // Session start and end carry their own wall-clock times inside the plugin content.
+            let all = try payloadsWithoutWallTime(writer.path)
+            let isSession = { (p: [UInt8]) in p.indices.contains { p[$0...].starts(with: sessionTag) } }
+            files.append(all.filter { !isSession($0) })
+            sessions.append(all.filter(isSession).count)
+            tensors.append(try Data(contentsOf: URL(fileURLWithPath: root + "/" + run + "/fc_out_2.tensor.tsv")))
         }
         #expect(files[0].count > 40)
         #expect(files[0] == files[1])
+        #expect(sessions == [2, 2])
+        #expect(tensors[0] == tensors[1])
     }
 
     @Test("The article's first-pass outcomes: input variance ~0.09, normal(1) matmul variance far above 1 and saturated sigmoids, Xavier not")
