@@ -9,6 +9,9 @@ import TBKit
 /// discrete domain of every value those scenarios use, numeric ones (σ, batch, iterations, seed)
 /// no domain, so runs trained with any options stay inside it. Training any subset into a logdir
 /// therefore rewrites the same experiment, and it describes every run already there.
+///
+/// Column names are chosen for the dashboard: it lists columns by name and shows the first five
+/// by default, which are then activation, batch_size, init_stddev (σ), initializer, iterations.
 public enum StudyDashboards {
     /// The columns of the hparams table, in order; `RunConfiguration.hparams` gives each run's values.
     public static var hparams: [HParams.HParamInfo] {
@@ -25,9 +28,8 @@ public enum StudyDashboards {
                   description: "activation of the hidden layers"),
             .init(name: "init_stddev", type: .float64, displayName: "σ (layer 1)",
                   description: "standard deviation the initializer aims at for the first hidden layer"),
-            .init(name: "init_variance", type: .float64,
-                  description: "variance the initializer aims at for the first hidden layer"),
-            .init(name: "hidden_layers", type: .float64, description: "number of hidden layers (100 units each)"),
+            .init(name: "num_hidden_layers", type: .float64, displayName: "hidden layers",
+                  description: "number of hidden layers (100 units each)"),
             .init(name: "output_initializer", domain: distinct(all.map { RunConfiguration.shortName($0.outputInitializer) }),
                   description: "initializer of the logits layer"),
             .init(name: "batch_size", type: .float64, description: "examples per step (forward batch for forward-only runs)"),

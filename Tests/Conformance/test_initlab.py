@@ -185,7 +185,7 @@ def test_text_shows_each_runs_configuration_table(lab_server):
 def test_hparams_compare_the_seven_sessions_by_initializer_activation_and_sigma(lab, lab_server):
     exp = lab_server.json("/data/plugin/hparams/experiment", {"experimentName": ""})
     infos = {h["name"]: h for h in exp["hparamInfos"]}
-    assert {"initializer", "activation", "init_stddev", "hidden_layers", "batch_size", "iterations", "seed",
+    assert {"initializer", "activation", "init_stddev", "num_hidden_layers", "batch_size", "iterations", "seed",
             "output_initializer"} <= set(infos)
     assert {"normal", "xavier", "he"} <= set(infos["initializer"]["domainDiscrete"])
     assert [m["name"]["tag"] for m in exp["metricInfos"]] == ["test_acc", "loss", "acc"]

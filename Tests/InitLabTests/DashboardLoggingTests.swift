@@ -92,6 +92,9 @@ struct DashboardLoggingTests {
             "full_train_he_relu": ("he", "relu", (2.0 / 784).squareRoot()),
         ]
         let columns = StudyDashboards.hparams
+        // The dashboard shows the first five columns by name: the study's axes must be among them.
+        let shown = Set(columns.map(\.name).sorted().prefix(5))
+        #expect(shown.isSuperset(of: ["initializer", "activation", "init_stddev"]))
         let options = TrainingOptions(iterations: 200, batchSize: 30, seed: 3)
         for s in Scenario.article {
             let values = RunConfiguration(scenario: s, options: options, trainCount: 4000, testCount: 1000).hparams
@@ -103,7 +106,7 @@ struct DashboardLoggingTests {
             #expect(values["iterations"] == .number(s.trains ? 200 : 0))
             #expect(values["batch_size"] == .number(s.trains ? 30 : 100))
             #expect(values["seed"] == .number(3))
-            #expect(values["hidden_layers"] == .number(2))
+            #expect(values["num_hidden_layers"] == .number(2))
             #expect(values["output_initializer"] == .string("glorot_uniform"))
             #expect(Set(values.keys) == Set(columns.map(\.name)))
             for column in columns {
