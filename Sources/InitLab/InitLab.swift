@@ -8,6 +8,10 @@
 /// - `Initializer` (normal, uniform, variance scaling and its named forms) drawing from
 ///   `SeededGenerator`; `Activation`; `Dense`; `Network`; `SoftmaxCrossEntropy`; `Adam`.
 /// - `Scenario` names a run (the article's seven and the deep sweep); `Trainer` runs it, sending
-///   every logged quantity to a `TrainingLog` (a `SummaryWriter`, or a recorder in tests);
+///   every logged quantity to a `TrainingLog` (a `SummaryWriter`, or a recorder in tests):
+///   scalars and histograms, image grids, the `config` text and hparams session of
+///   `RunConfiguration`, PR curves and a projector embedding;
 ///   `FreshRunDirectory` keeps each run directory to one run's events.
+/// - `StudyDashboards` holds what spans runs: the hparams experiment written at the logdir root
+///   and the custom scalars layout.
 public enum InitLab {}
