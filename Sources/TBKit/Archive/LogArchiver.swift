@@ -1,0 +1,217 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes a log directory to a deterministic `.tar.gz` with a manifest as its first member.
+///
+/// Determinism policy (the same logdir gives the same bytes):
+/// - members sorted by the UTF-8 bytes of their path relative to the logdir, directories
+///   included (so empty ones survive); the manifest (`tbkit-manifest.json`) comes first;
+/// - each member keeps its modification time (whole seconds); the manifest takes the newest
+///   mtime in the logdir; uid/gid are 0 and uname/gname empty;
+/// - modes are normalized: directories 0755, files 0644 (0755 when the owner may execute);
+/// - gzip header with no file name and a zero timestamp (zlib's default), level 6 unless told.
+/// Files are read twice (hash for the manifest, then copy), both streaming: memory stays flat.
+public struct LogArchiver {
+    /// What was written.
+    public struct Summary: Sendable {
+        /// Regular files archived.
+        public var files: Int
+        /// Directories archived.
+        public var directories: Int
+        /// Symlinks archived.
+        public var symlinks: Int
+        /// Sum of file sizes.
+        public var contentBytes: UInt64
+        /// Size of the `.tar.gz`.
+        public var archiveBytes: UInt64
+        /// The manifest that was written.
+        public var manifest: ArchiveManifest
+    }
+
+    /// Scans one run directory's event files into tag rows; nil leaves runs out of the manifest.
+    public typealias RunScanner = @Sendable (_ runDirectory: String) throws -> [ArchiveManifest.Run.Tag]
+
+    /// The directory to archive.
+    public var logdir: String
+    /// gzip level 0...9.
+    public var level: Int32
+    /// Replace an existing archive file.
+    public var overwrite: Bool
+    /// Fills the manifest's per-run part; nil writes no `runs`.
+    public var runScanner: RunScanner?
+
+    /// An archiver for `logdir`.
+    public init(logdir: String, level: Int32 = 6, overwrite: Bool = false, runScanner: RunScanner? = nil) {
+        self.logdir = logdir
+        self.level = level
+        self.overwrite = overwrite
+        self.runScanner = runScanner
+    }
+
+    private struct Item {
+        var path: String       // relative, '/'-separated
+        var kind: TarEntry.Kind
+        var size: UInt64
+        var mode: UInt32
+        var mtime: Int64
+        var target: String
+    }
+
+    /// Archives the logdir into `archivePath` (written to a temporary name, renamed at the end).
+    @discardableResult
+    public func write(to archivePath: String) throws -> Summary {
+        guard let root = try PosixFile.linkStatus(logdir), root.isDirectory else {
+            throw LogArchiveError.io(operation: "open logdir", path: logdir, errno: ENOTDIR)
+        }
+        if !overwrite, try PosixFile.linkStatus(archivePath) != nil {
+            throw LogArchiveError.io(operation: "create archive (pass --force to replace it)", path: archivePath, errno: EEXIST)
+        }
+        let temporary = archivePath + ".tbkit-partial.\(getpid())"
+        let output = try PosixFile.createExclusive(temporary, mode: 0o644)
+        var committed = false
+        defer { if !committed { unlink(temporary) } }
+        let outputInfo = try output.status()
+
+        var items = [Item]()
+        try walk(relative: "", into: &items, skip: (outputInfo.st_dev, outputInfo.st_ino))
+        items.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        if items.contains(where: { $0.path == ArchiveManifest.memberName }) {
+            throw LogArchiveError.manifestNameTaken(path: join(logdir, ArchiveManifest.memberName))
+        }
+
+        // Pass 1: hash every file.
+        var rows = [ArchiveManifest.File]()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        for item in items where item.kind != .directory {
+            if item.kind == .symlink {
+                rows.append(.init(path: item.path, kind: "symlink", size: 0, sha256: nil, target: item.target))
+                continue
+            }
+            var hasher = SHA256()
+            try copy(item, buffer: &buffer) { hasher.update($0) }
+            rows.append(.init(path: item.path, kind: "file", size: item.size, sha256: SHA256.hex(hasher.finalize()), target: nil))
+        }
+        let directories = items.filter { $0.kind == .directory }.map(\.path)
+        var runs: [ArchiveManifest.Run]?
+        if let runScanner {
+            runs = []
+            let runNames = Set(items.filter { $0.kind == .regular && Self.isEventFile($0.path) }.map { Self.parent($0.path) })
+            for name in runNames.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+                let tags = try runScanner(name.isEmpty ? logdir : join(logdir, name))
+                runs?.append(.init(name: name.isEmpty ? "." : name, tags: tags.sorted { $0.tag < $1.tag }))
+            }
+        }
+        let manifest = ArchiveManifest(directories: directories, files: rows, runs: runs)
+        let manifestBytes = try manifest.encoded()
+
+        // Pass 2: stream the tar through gzip into the file.
+        let gzip = try GZipCompressor(level: level)
+        var tar = TarWriter { chunk in try gzip.compress(chunk) { try output.write($0) } }
+        let newest = items.map(\.mtime).max() ?? 0
+        try tar.append(TarEntry(path: ArchiveManifest.memberName, kind: .regular, mode: 0o644, mtime: newest),
+                       data: manifestBytes)
+        var expected = [String: String]()
+        for row in rows { if let sha = row.sha256 { expected[row.path] = sha } }
+        for item in items {
+            let entry = TarEntry(path: item.path, kind: item.kind, size: item.kind == .regular ? item.size : 0,
+                                 mode: item.mode, mtime: item.mtime, linkTarget: item.target)
+            try tar.beginEntry(entry)
+            if item.kind == .regular {
+                var hasher = SHA256()
+                try copy(item, buffer: &buffer) { chunk in
+                    hasher.update(chunk)
+                    try tar.writeData(chunk)
+                }
+                guard SHA256.hex(hasher.finalize()) == expected[item.path] else {
+                    throw LogArchiveError.fileChanged(path: join(logdir, item.path))
+                }
+            }
+            try tar.endEntry()
+        }
+        try tar.finish()
+        try gzip.finish { try output.write($0) }
+        try output.close()
+        guard rename(temporary, archivePath) == 0 else {
+            throw LogArchiveError.io(operation: "rename into place", path: archivePath, errno: errno)
+        }
+        committed = true
+        return Summary(files: rows.filter { $0.kind == "file" }.count, directories: directories.count,
+                       symlinks: rows.filter { $0.kind == "symlink" }.count,
+                       contentBytes: rows.reduce(0) { $0 + $1.size }, archiveBytes: gzip.compressedCount,
+                       manifest: manifest)
+    }
+
+    /// True for a file TensorBoard would load: its basename contains "tfevents".
+    static func isEventFile(_ path: String) -> Bool {
+        (path.split(separator: "/").last.map(String.init) ?? path).contains("tfevents")
+    }
+
+    private static func parent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+
+    private func join(_ base: String, _ relative: String) -> String {
+        relative.isEmpty ? base : (base.hasSuffix("/") ? base + relative : base + "/" + relative)
+    }
+
+    /// Streams exactly `item.size` bytes of the file to `body`; a shorter file is an error.
+    private func copy(_ item: Item, buffer: inout [UInt8], _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let path = join(logdir, item.path)
+        let file = try PosixFile.openForReading(path, followSymlink: false)
+        var left = item.size
+        while left > 0 {
+            let want = Int(min(left, UInt64(buffer.count)))
+            let got = try buffer.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+            if got < want { throw LogArchiveError.fileChanged(path: path) }
+            try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
+            left -= UInt64(got)
+        }
+        try file.close()
+    }
+
+    private func walk(relative: String, into items: inout [Item], skip: (dev_t, ino_t)) throws {
+        let directory = join(logdir, relative)
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw LogArchiveError.io(operation: "list directory", path: directory, errno: EACCES)
+        }
+        for name in names {
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            let path = join(logdir, rel)
+            guard let info = try PosixFile.linkStatus(path) else { continue }  // vanished meanwhile
+            if info.st_dev == skip.0 && info.st_ino == skip.1 { continue }     // the archive itself
+            let mtime = Int64(info.st_mtim.tv_sec)
+            if info.isDirectory {
+                items.append(Item(path: rel, kind: .directory, size: 0, mode: 0o755, mtime: mtime, target: ""))
+                try walk(relative: rel, into: &items, skip: skip)
+            } else if info.isRegular {
+                let mode: UInt32 = info.st_mode & S_IXUSR != 0 ? 0o755 : 0o644
+                items.append(Item(path: rel, kind: .regular, size: UInt64(info.st_size), mode: mode, mtime: mtime, target: ""))
+            } else if info.isSymlink {
+                var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+                let count = readlink(path, &buffer, buffer.count - 1)
+                guard count >= 0 else { throw LogArchiveError.io(operation: "readlink", path: path, errno: errno) }
+                let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                guard ArchivePath.resolve(linkTarget: target, linkPath: rel) != nil else {
+                    throw LogArchiveError.symlinkLeavesLogdir(path: path, target: target)
+                }
+                items.append(Item(path: rel, kind: .symlink, size: 0, mode: 0o777, mtime: mtime, target: target))
+            } else {
+                let kind: String
+                switch info.fileType {
+                case S_IFIFO: kind = "FIFO"
+                case S_IFSOCK: kind = "socket"
+                case S_IFCHR: kind = "character device"
+                case S_IFBLK: kind = "block device"
+                default: kind = "special file"
+                }
+                throw LogArchiveError.unsupportedFile(path: path, kind: kind)
+            }
+        }
+    }
+}
