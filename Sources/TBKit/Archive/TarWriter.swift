@@ -41,7 +41,10 @@ public struct TarWriter {
             throw TarError.unrepresentable(member: entry.path, reason: "NUL byte in link target")
         }
         let isPlain: ([UInt8]) -> Bool = { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7f } }
-        if pathBytes.count > 100 || !isPlain(pathBytes) { pax.append(("path", entry.path)) }
+        var name = pathBytes
+        if entry.kind == .directory && name.last != UInt8(ascii: "/") { name.append(UInt8(ascii: "/")) }
+        // Decide on the name as stored: a directory's trailing slash counts toward the 100 bytes.
+        if name.count > 100 || !isPlain(name) { pax.append(("path", String(decoding: name, as: UTF8.self))) }
         if linkBytes.count > 100 || !isPlain(linkBytes) { pax.append(("linkpath", entry.linkTarget)) }
         if size > TarHeader.maxOctalSize { pax.append(("size", String(size))) }
         if entry.mtime < 0 || UInt64(entry.mtime) > TarHeader.maxOctalSize { pax.append(("mtime", String(entry.mtime))) }
@@ -58,8 +61,6 @@ public struct TarWriter {
             try emit(data)
             try pad(UInt64(data.count))
         }
-        var name = pathBytes
-        if entry.kind == .directory && name.last != UInt8(ascii: "/") { name.append(UInt8(ascii: "/")) }
         var header = TarHeader(name: name.count > 100 || !isPlain(name) ? Self.asciiFallback(name, limit: 100) : name,
                                mode: entry.mode & 0o7777, size: min(size, TarHeader.maxOctalSize),
                                mtime: max(0, min(entry.mtime, Int64(TarHeader.maxOctalSize))),
