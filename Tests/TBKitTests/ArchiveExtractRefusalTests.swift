@@ -141,7 +141,7 @@ import Testing
             try ArchiveTestSupport.write(noise, to: base + "/logs/run/events.out.tfevents.1.h")
             try LogArchiver(logdir: base + "/logs").write(to: base + "/whole.tar.gz")
             let whole = FileManager.default.contents(atPath: base + "/whole.tar.gz") ?? Data()
-            FileManager.default.createFile(atPath: path, contents: whole.prefix(whole.count / 2))
+            try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: path))
         }
         #expect(message.contains("'run/events.out.tfevents.1.h'") && message.contains("truncated"))
     }
@@ -153,7 +153,7 @@ import Testing
             var tar = TarWriter { box.bytes.append(contentsOf: $0) }
             try tar.append(TarEntry(path: "x", kind: .regular), data: [1])
             try tar.finish()
-            FileManager.default.createFile(atPath: path, contents: Data(try GZip.compress(box.bytes)))
+            try Data(try GZip.compress(box.bytes)).write(to: URL(fileURLWithPath: path))
         }
         #expect(message.contains("not a TBKit log archive") && message.contains("'x'"))
     }

@@ -12,7 +12,7 @@ enum ArchiveTestSupport {
     static func write(_ bytes: [UInt8], to path: String, mtime: Int = 1_700_000_000) throws {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: Double(mtime))], ofItemAtPath: path)
     }
 
@@ -73,7 +73,7 @@ enum ArchiveTestSupport {
         try tar.append(TarEntry(path: ArchiveManifest.memberName, kind: .regular), data: try manifest.encoded())
         try body(&tar)
         try tar.finish()
-        FileManager.default.createFile(atPath: path, contents: Data(try GZip.compress(box.bytes)))
+        try Data(try GZip.compress(box.bytes)).write(to: URL(fileURLWithPath: path))
     }
 
     static func row(_ path: String, _ bytes: [UInt8]) -> ArchiveManifest.File {

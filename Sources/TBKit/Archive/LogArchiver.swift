@@ -12,7 +12,8 @@ import Glibc
 ///   mtime in the logdir; uid/gid are 0 and uname/gname empty;
 /// - modes are normalized: directories 0755, files 0644 (0755 when the owner may execute);
 /// - gzip header with no file name and a zero timestamp (zlib's default), level 6 unless told.
-/// Files are read twice (hash for the manifest, then copy), both streaming: memory stays flat.
+/// Files are read twice (hash for the manifest, then copy and re-hash to catch a file changing
+/// underneath), both streaming; deflate runs on a second thread. Memory stays flat (a few MiB).
 public struct LogArchiver {
     /// What was written.
     public struct Summary: Sendable {
@@ -108,7 +109,10 @@ public struct LogArchiver {
 
         // Pass 2: stream the tar through gzip into the file.
         let gzip = try GZipCompressor(level: level)
-        var tar = TarWriter { chunk in try gzip.compress(chunk) { try output.write($0) } }
+        let pipeline = CompressionPipeline(compressor: gzip, output: output)
+        var pipelineOpen = true
+        defer { if pipelineOpen { pipeline.cancel() } }
+        var tar = TarWriter { chunk in try pipeline.write(chunk) }
         let newest = items.map(\.mtime).max() ?? 0
         try tar.append(TarEntry(path: ArchiveManifest.memberName, kind: .regular, mode: 0o644, mtime: newest),
                        data: manifestBytes)
@@ -131,7 +135,8 @@ public struct LogArchiver {
             try tar.endEntry()
         }
         try tar.finish()
-        try gzip.finish { try output.write($0) }
+        pipelineOpen = false
+        try pipeline.finish()
         try output.close()
         guard rename(temporary, archivePath) == 0 else {
             throw LogArchiveError.io(operation: "rename into place", path: archivePath, errno: errno)
