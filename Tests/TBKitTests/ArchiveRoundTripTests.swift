@@ -134,3 +134,30 @@ import Testing
         #expect(summary.files == expected.count)
     }
 }
+
+extension ArchiveRoundTripTests {
+    @Test func archivingRefusesToReplaceAnExistingArchiveWithoutOverwrite() throws {
+        let base = try ArchiveTestSupport.scratch()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
+        try ArchiveTestSupport.write([1, 2, 3], to: base + "/a.tar.gz")
+        #expect(throws: LogArchiveError.self) { try LogArchiver(logdir: base + "/logs").write(to: base + "/a.tar.gz") }
+        #expect(FileManager.default.contents(atPath: base + "/a.tar.gz") == Data([1, 2, 3]))
+        try LogArchiver(logdir: base + "/logs", overwrite: true).write(to: base + "/a.tar.gz")
+        #expect(try LogExtractor(archive: base + "/a.tar.gz", destination: base + "/out").extract().files == 6)
+    }
+
+    @Test func compressionPipelineReportsAWriteFailureToTheProducer() throws {
+        let base = try ArchiveTestSupport.scratch()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try ArchiveTestSupport.write([], to: base + "/readonly")
+        // A descriptor opened read-only: every write fails with EBADF on the worker thread.
+        let output = try PosixFile.openForReading(base + "/readonly")
+        let pipeline = CompressionPipeline(compressor: try GZipCompressor(level: 1), output: output, chunkSize: 1024, depth: 1)
+        let noise = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 11) }
+        #expect(throws: LogArchiveError.self) {
+            for _ in 0..<20 { try noise.withUnsafeBytes { try pipeline.write($0) } }
+            try pipeline.finish()
+        }
+    }
+}
