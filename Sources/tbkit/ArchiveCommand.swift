@@ -7,11 +7,7 @@ struct ArchiveCommand: ParsableCommand {
         commandName: "archive",
         abstract: "Pack a log directory into a deterministic .tar.gz with a checksummed manifest.",
         discussion: """
-        The archive is a standard tar.gz (GNU tar and Python's tarfile read it). Its first member,
-        tbkit-manifest.json, lists every file with its size and SHA-256, and each run's tags with
-        their step ranges. The same logdir always gives the same bytes: members are sorted, file
-        mtimes are kept, owners are zeroed and modes normalized, and the gzip header carries no
-        name or timestamp. Restore with `tbkit extract`, which verifies every checksum.
+        The archive is a standard tar.gz (GNU tar and Python's tarfile read it). Its first member, tbkit-manifest.json, lists every file with its size and SHA-256, and each run's tags with their step ranges. The same logdir always gives the same bytes: members are sorted, file mtimes are kept, owners are zeroed and modes normalized, and the gzip header carries no name or timestamp. Restore with `tbkit extract`, which verifies every checksum.
 
         Example:
           tbkit archive logs runs-2026-11-23.tar.gz

@@ -7,11 +7,7 @@ struct ExtractCommand: ParsableCommand {
         commandName: "extract",
         abstract: "Restore a log archive made by `tbkit archive`, verifying every size and SHA-256.",
         discussion: """
-        Every member is checked against the archive's manifest. Absolute paths, '..' components,
-        links leaving the destination, device files and FIFOs are refused, as is overwriting an
-        existing file (unless --force). Files are written under temporary names and moved into
-        place only after the whole archive has verified, so a damaged archive leaves the
-        destination as it was; the error names the first bad member.
+        Every member is checked against the archive's manifest. Absolute paths, '..' components, links leaving the destination, device files and FIFOs are refused, as is overwriting an existing file (unless --force). Files are written under temporary names and moved into place only after the whole archive has verified, so a damaged archive leaves the destination as it was; the error names the first bad member.
 
         Example:
           tbkit extract runs-2026-11-23.tar.gz restored-logs

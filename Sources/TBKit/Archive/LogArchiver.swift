@@ -63,9 +63,10 @@ public struct LogArchiver {
     /// Archives the logdir into `archivePath` (written to a temporary name, renamed at the end).
     @discardableResult
     public func write(to archivePath: String) throws -> Summary {
-        guard let root = try PosixFile.linkStatus(logdir), root.isDirectory else {
-            throw LogArchiveError.io(operation: "open logdir", path: logdir, errno: ENOTDIR)
-        }
+        // The logdir itself may be a symlink (followed); nothing inside it is followed.
+        var root = stat()
+        guard stat(logdir, &root) == 0 else { throw LogArchiveError.io(operation: "open logdir", path: logdir, errno: errno) }
+        guard root.isDirectory else { throw LogArchiveError.io(operation: "open logdir", path: logdir, errno: ENOTDIR) }
         if !overwrite, try PosixFile.linkStatus(archivePath) != nil {
             throw LogArchiveError.io(operation: "create archive (pass --force to replace it)", path: archivePath, errno: EEXIST)
         }
