@@ -6,6 +6,6 @@ struct TBKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tbkit",
         abstract: "Train the weight-initialization study and work with TensorBoard log directories.",
-        subcommands: [ArchiveCommand.self, ExtractCommand.self]
+        subcommands: [BenchCommand.self, WriteSampleCommand.self, ArchiveCommand.self, ExtractCommand.self]
     )
 }

@@ -1,0 +1,167 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Appends framed records to one event file: names the file, writes the `file_version` record
+/// first, buffers records in memory and writes them out with whole records only.
+///
+/// Invariant: the file always ends at a record boundary or inside the one record being written;
+/// a failed write (a full disk, say) is cut back to the last whole record and the unwritten
+/// records stay buffered, so every record accepted before the failure stays readable and a
+/// later `flush()` can retry. Not thread-safe: `SummaryWriter` serializes access.
+public final class EventFileWriter {
+    /// The event file's path.
+    public let path: String
+    /// Records framed but not yet written to the file.
+    let buffer: RecordBuffer
+    /// Bytes of the file known to hold whole records.
+    public private(set) var bytesWritten: Int = 0
+    private var fd: Int32
+    /// Once the buffer holds this many bytes, it is written out without waiting for a flush.
+    private let bufferLimit: Int
+    /// Stands in for write(2) in fault-injection tests (a full disk, a short write).
+    var writeFunction: (Int32, UnsafeRawPointer, Int) -> Int = { fd, bytes, count in write(fd, bytes, count) }
+
+    /// The name TensorBoard's own writers use: `events.out.tfevents.<10-digit secs>.<host>.<pid>.<n><suffix>`.
+    /// `n` counts files made by this process, so two writers in one second never collide.
+    public static func fileName(seconds: Int, suffix: String = "") -> String {
+        let host = ProcessInfo.processInfo.hostName.isEmpty ? "localhost" : ProcessInfo.processInfo.hostName
+        let n = fileCounter.next()
+        let secs = String(seconds)
+        let padded = String(repeating: "0", count: Swift.max(0, 10 - secs.count)) + secs
+        return "events.out.tfevents.\(padded).\(host).\(getpid()).\(n)\(suffix)"
+    }
+
+    /// Creates `directory` (and its parents) if needed, then a new event file in it whose first
+    /// record is `Event{wall_time: now, file_version: "brain.Event:2"}`, written at once.
+    public convenience init(directory: String, suffix: String = "", bufferLimit: Int = 1 << 20) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw SummaryWriterError.cannotCreateDirectory(path: directory, reason: Self.reason(of: error))
+        }
+        let now = Date().timeIntervalSince1970
+        let name = Self.fileName(seconds: Int(now), suffix: suffix)
+        let path = (directory as NSString).appendingPathComponent(name)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw SummaryWriterError.cannotCreateFile(path: path, reason: String(cString: strerror(errno)))
+        }
+        try self.init(fileDescriptor: fd, path: path, bufferLimit: bufferLimit, wallTime: now)
+    }
+
+    /// Writes to an already open descriptor (taken over and closed by `close()`); for tests.
+    init(fileDescriptor: Int32, path: String, bufferLimit: Int = 1 << 20, wallTime: Double) throws {
+        self.fd = fileDescriptor
+        self.path = path
+        self.bufferLimit = bufferLimit
+        self.buffer = RecordBuffer(capacity: Swift.min(bufferLimit, 1 << 16) + 256)
+        append(Event(wallTime: wallTime, what: .fileVersion("brain.Event:2")))
+        do {
+            try flush()
+        } catch {
+            Glibc.close(fileDescriptor)
+            self.fd = -1
+            throw error
+        }
+    }
+
+    deinit {
+        if fd >= 0 {
+            try? flush()
+            Glibc.close(fd)
+        }
+    }
+
+    /// True until `close()`.
+    public var isOpen: Bool { fd >= 0 }
+
+    /// Frames `event` into the buffer.
+    public func append(_ event: Event) {
+        appendRecord { event.encode(into: &$0) }
+    }
+
+    /// Frames the protobuf message that `body` writes as one record.
+    public func appendRecord(_ body: (inout ProtoWriter) -> Void) {
+        buffer.appendRecord(body)
+    }
+
+    /// Frames a v1 scalar event (see `RecordBuffer.appendScalarEvent`).
+    public func appendScalarEvent(wallTime: Double, step: Int64, tag: UnsafeRawBufferPointer, value: Float) {
+        buffer.appendScalarEvent(wallTime: wallTime, step: step, tag: tag, value: value)
+    }
+
+    /// True when the buffer has grown past its limit and should be written out.
+    public var wantsWrite: Bool { buffer.count >= bufferLimit }
+
+    /// Writes every buffered record to the file. On failure the file is cut back to its last
+    /// whole record, the records stay buffered, and the error says where and why.
+    public func flush() throws {
+        guard buffer.count > 0 else { return }
+        guard fd >= 0 else { throw SummaryWriterError.closed(path: path) }
+        var done = 0
+        let total = buffer.count
+        var failure: Int32 = 0
+        buffer.withBytes { raw in
+            while done < total {
+                let n = writeFunction(fd, raw.baseAddress! + done, total - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                if n == 0 { failure = ENOSPC; return }
+                done += n
+            }
+        }
+        if failure != 0 {
+            if done > 0 {
+                // Drop the partial tail so the next write starts on a record boundary.
+                _ = ftruncate(fd, off_t(bytesWritten))
+            }
+            throw SummaryWriterError.writeFailed(path: path, offset: bytesWritten,
+                                                 reason: String(cString: strerror(failure)),
+                                                 diskFull: failure == ENOSPC || failure == EDQUOT)
+        }
+        bytesWritten += total
+        buffer.removeAll()
+    }
+
+    /// Flushes and closes the file. Closing twice is harmless.
+    public func close() throws {
+        guard fd >= 0 else { return }
+        defer {
+            Glibc.close(fd)
+            fd = -1
+        }
+        try flush()
+    }
+
+    private static func reason(of error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
+           underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return ns.localizedDescription
+    }
+}
+
+/// Numbers the event files this process creates.
+final class FileCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func next() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value - 1
+    }
+}
+
+let fileCounter = FileCounter()

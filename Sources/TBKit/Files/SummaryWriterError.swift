@@ -1,0 +1,37 @@
+/// What went wrong while writing summaries, with the path (and offset or tag) it concerns.
+public enum SummaryWriterError: Error, CustomStringConvertible, Equatable {
+    /// A tag was empty or contained a character TensorBoard cannot show.
+    case invalidTag(tag: String, reason: String)
+    /// A wall time that is NaN or infinite (TensorBoard's Rust loader abandons a file at one).
+    case invalidWallTime(wallTime: Double, tag: String?)
+    /// The writer was closed before this call.
+    case closed(path: String)
+    /// The log directory could not be created.
+    case cannotCreateDirectory(path: String, reason: String)
+    /// The event file could not be created.
+    case cannotCreateFile(path: String, reason: String)
+    /// Writing to the event file failed; everything before `offset` is intact and the records
+    /// not written stay buffered for the next `flush()`.
+    case writeFailed(path: String, offset: Int, reason: String, diskFull: Bool)
+
+    public var description: String {
+        switch self {
+        case .invalidTag(let tag, let reason):
+            return "invalid tag \(tag.debugDescription): \(reason)"
+        case .invalidWallTime(let wallTime, let tag):
+            let which = tag.map { " for tag \($0.debugDescription)" } ?? ""
+            return "invalid wall time \(wallTime)\(which): it must be finite seconds since the epoch"
+        case .closed(let path):
+            return "the summary writer for \(path) is closed; create a new SummaryWriter to log more"
+        case .cannotCreateDirectory(let path, let reason):
+            return "cannot create log directory \(path): \(reason)"
+        case .cannotCreateFile(let path, let reason):
+            return "cannot create event file \(path): \(reason)"
+        case .writeFailed(let path, let offset, let reason, let diskFull):
+            let hint = diskFull
+                ? "; the disk is full: free space and call flush() again, nothing before this offset is lost"
+                : "; records before this offset are intact"
+            return "writing \(path) failed at byte \(offset): \(reason)\(hint)"
+        }
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import Testing
+@testable import TBKit
+
+@Suite struct SummaryWriterTests {
+    func eventFiles(_ dir: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
+            .filter { $0.contains("tfevents") }.sorted()
+    }
+
+    @Test func createsTheDirectoryAndAFileStartingWithFileVersion() throws {
+        let dir = makeTemporaryDirectory() + "/a/b/run1"
+        let writer = try SummaryWriter(logdir: dir)
+        try writer.close()
+        let files = eventFiles(dir)
+        #expect(files.count == 1)
+        let name = files[0]
+        let parts = name.split(separator: ".")
+        // events.out.tfevents.<10 digits>.<host...>.<pid>.<n>
+        #expect(name.hasPrefix("events.out.tfevents."))
+        #expect(parts[3].count == 10 && parts[3].allSatisfy(\.isNumber))
+        #expect(parts[parts.count - 2] == Substring(String(getpid())))
+        let records = try #require(splitRecords(readFile(writer.path)))
+        #expect(records.count == 1)
+        // wall time (09 + 8 bytes), then file_version (1a 0d "brain.Event:2")
+        #expect(records[0].count == 24)
+        #expect(Array(records[0][9...]) == [0x1A, 0x0D] + Array("brain.Event:2".utf8))
+    }
+
+    @Test func twoWritersInOneSecondGetDifferentFiles() throws {
+        let dir = makeTemporaryDirectory()
+        let a = try SummaryWriter(logdir: dir)
+        let b = try SummaryWriter(logdir: dir)
+        #expect(a.path != b.path)
+        try a.close()
+        try b.close()
+        #expect(eventFiles(dir).count == 2)
+    }
+
+    @Test func scalarRecordIsTheV1EventWithTheGivenWallTimeAndStep() throws {
+        let dir = makeTemporaryDirectory()
+        let writer = try SummaryWriter(logdir: dir)
+        try writer.scalar("loss", 0.5, step: 1, wallTime: 1_700_000_000)
+        try writer.scalar("zero", 0.0, step: 2, wallTime: 1_700_000_000)
+        try writer.close()
+        let records = try #require(splitRecords(readFile(writer.path)))
+        #expect(records.count == 3)
+        let expected = Event(wallTime: 1_700_000_000, step: 1, what: .summary(Summary(values: [
+            SummaryValue(tag: "loss", kind: .simpleValue(0.5)),
+        ]))).encoded()
+        #expect(records[1] == expected)
+        // 0.0 is still written: the value ends with 15 00 00 00 00.
+        #expect(Array(records[2].suffix(5)) == [0x15, 0, 0, 0, 0])
+    }
+
+    @Test func tensorScalarsCarryPluginMetadataOnlyOnTheFirstValueOfATag() throws {
+        let dir = makeTemporaryDirectory()
+        let writer = try SummaryWriter(logdir: dir, scalarFormat: .tensor)
+        try writer.scalar("acc", 0.25, step: 0, wallTime: 10)
+        try writer.scalar("acc", 0.5, step: 1, wallTime: 10)
+        try writer.close()
+        let records = try #require(splitRecords(readFile(writer.path)))
+        let first = Event(wallTime: 10, step: 0, what: .summary(Summary(values: [
+            SummaryValue(tag: "acc", metadata: SummaryMetadata(pluginName: "scalars"), kind: .tensor(.scalar(0.25))),
+        ]))).encoded()
+        let second = Event(wallTime: 10, step: 1, what: .summary(Summary(values: [
+            SummaryValue(tag: "acc", kind: .tensor(.scalar(0.5))),
+        ]))).encoded()
+        #expect(records[1] == first)
+        #expect(records[2] == second)
+    }
+
+    @Test func histogramWithNonFiniteValuesAlsoLogsTheirCount() throws {
+        let dir = makeTemporaryDirectory()
+        let writer = try SummaryWriter(logdir: dir)
+        let h = try writer.histogram("w", [1, 2, .nan] as [Float], step: 3, wallTime: 5)
+        try writer.close()
+        #expect(h.nonFiniteCount == 1)
+        let records = try #require(splitRecords(readFile(writer.path)))
+        #expect(records.count == 3)
+        let expected = Event(wallTime: 5, step: 3, what: .summary(Summary(values: [
+            SummaryValue(tag: "w/nonfinite_count", kind: .simpleValue(1)),
+        ]))).encoded()
+        #expect(records[2] == expected)
+    }
+
+    @Test func emptyTagAndControlCharactersAreRefused() throws {
+        let writer = try SummaryWriter(logdir: makeTemporaryDirectory())
+        #expect(throws: SummaryWriterError.self) { try writer.scalar("", 1, step: 0) }
+        #expect(throws: SummaryWriterError.self) { try writer.scalar("a\nb", 1, step: 0) }
+        #expect(throws: SummaryWriterError.self) { try writer.histogram("", [1.0] as [Float], step: 0) }
+        #expect(throws: SummaryWriterError.self) { try writer.scalar("t", 1, step: 0, wallTime: .nan) }
+        try writer.close()
+    }
+
+    @Test func writingAfterCloseThrowsAndKeepsTheFileIntact() throws {
+        let writer = try SummaryWriter(logdir: makeTemporaryDirectory())
+        try writer.scalar("a", 1, step: 0)
+        try writer.close()
+        #expect(throws: SummaryWriterError.closed(path: writer.path)) { try writer.scalar("a", 2, step: 1) }
+        try writer.close()
+        #expect(splitRecords(readFile(writer.path))?.count == 2)
+    }
+
+    @Test func aDirectoryThatCannotBeCreatedIsAClearError() throws {
+        let dir = makeTemporaryDirectory()
+        let blocker = dir + "/file"
+        FileManager.default.createFile(atPath: blocker, contents: Data([1]))
+        do {
+            _ = try SummaryWriter(logdir: blocker + "/run")
+            Issue.record("expected an error")
+        } catch let error as SummaryWriterError {
+            guard case .cannotCreateDirectory(let path, _) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
+            #expect(path == blocker + "/run")
+            #expect(error.description.contains(blocker))
+        }
+    }
+
+    @Test func recordsAppearWithoutAnExplicitFlushWithinTheFlushInterval() async throws {
+        let writer = try SummaryWriter(logdir: makeTemporaryDirectory(), flushInterval: 0.05)
+        try writer.scalar("a", 1, step: 0)
+        var seen = 0
+        for _ in 0..<200 where seen < 2 {
+            try await Task.sleep(nanoseconds: 25_000_000)
+            seen = splitRecords(readFile(writer.path))?.count ?? 0
+        }
+        #expect(seen == 2)
+        try writer.close()
+    }
+
+    @Test func manyThreadsLoseNoRecordsAndInterleaveNone() throws {
+        let writer = try SummaryWriter(logdir: makeTemporaryDirectory())
+        let threads = 8, perThread = 5_000
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            for i in 0..<perThread {
+                try? writer.scalar("thread\(t)", Float(i), step: i)
+                if i % 1000 == 0 { try? writer.histogram("h\(t)", [Float(i), 1, 2], step: i) }
+            }
+        }
+        try writer.close()
+        let records = try #require(splitRecords(readFile(writer.path)))
+        #expect(records.count == 1 + threads * perThread + threads * (perThread / 1000))
+    }
+
+    @Test func aFullDiskKeepsEveryEarlierRecordAndTheFileEndsOnARecordBoundary() throws {
+        let dir = makeTemporaryDirectory()
+        let file = try EventFileWriter(directory: dir)
+        for i in 0..<10 {
+            file.append(Event(wallTime: 1, step: Int64(i), what: .summary(Summary(values: [
+                SummaryValue(tag: "x", kind: .simpleValue(Float(i)))]))))
+        }
+        try file.flush()
+        // The disk fills up halfway through the next write.
+        var callCount = 0
+        file.writeFunction = { fd, bytes, count in
+            callCount += 1
+            if callCount == 1 { return write(fd, bytes, min(count, 20)) }
+            errno = ENOSPC
+            return -1
+        }
+        for i in 10..<15 {
+            file.append(Event(wallTime: 1, step: Int64(i), what: .summary(Summary(values: [
+                SummaryValue(tag: "x", kind: .simpleValue(Float(i)))]))))
+        }
+        do {
+            try file.flush()
+            Issue.record("expected a disk-full error")
+        } catch let error as SummaryWriterError {
+            guard case .writeFailed(_, let offset, _, let diskFull) = error else {
+                Issue.record("wrong error \(error)")
+                return
+            }
+            #expect(diskFull)
+            #expect(offset == file.bytesWritten)
+        }
+        // Everything before the failure is whole and readable; the partial record is gone.
+        #expect(splitRecords(readFile(file.path))?.count == 11)
+        // Space comes back: the buffered records are written on the next flush.
+        file.writeFunction = { fd, bytes, count in write(fd, bytes, count) }
+        try file.close()
+        #expect(splitRecords(readFile(file.path))?.count == 16)
+    }
+}
+
+@Suite struct SummaryWriterInputTests {
+    @Test func slicesContiguousArraysAndLazyCollectionsGiveTheSameHistogramAsArrays() throws {
+        let writer = try SummaryWriter(logdir: makeTemporaryDirectory())
+        let values: [Float] = (0..<1000).map { Float($0) * 0.37 - 100 }
+        let fromArray = try writer.histogram("a", values, step: 0)
+        let fromSlice = try writer.histogram("b", values[0..<1000], step: 0)
+        let fromContiguous = try writer.histogram("c", ContiguousArray(values), step: 0)
+        let fromLazy = try writer.histogram("d", values.lazy.map { $0 }, step: 0)
+        #expect(fromSlice.bucketCounts == fromArray.bucketCounts)
+        #expect(fromContiguous.bucketCounts == fromArray.bucketCounts)
+        #expect(fromLazy.bucketCounts == fromArray.bucketCounts)
+        #expect(fromLazy.min == fromArray.min && fromLazy.max == fromArray.max)
+        try writer.close()
+    }
+}
