@@ -12,8 +12,10 @@ import Glibc
 ///   mtime in the logdir; uid/gid are 0 and uname/gname empty;
 /// - modes are normalized: directories 0755, files 0644 (0755 when the owner may execute);
 /// - gzip header with no file name and a zero timestamp (zlib's default), level 6 unless told.
-/// Files are read twice (hash for the manifest, then copy and re-hash to catch a file changing
-/// underneath), both streaming; deflate runs on a second thread. Memory stays flat (a few MiB).
+/// Files are read twice, streaming: once to hash them for the manifest, once to copy them; a file
+/// whose inode, size, mtime or ctime moved in between is re-hashed while copied, so a growing
+/// event file is archived as its first `size` bytes and any other change is an error. Deflate
+/// runs on a second thread. Memory stays flat (a few MiB).
 public struct LogArchiver {
     /// What was written.
     public struct Summary: Sendable {
@@ -83,8 +85,9 @@ public struct LogArchiver {
             throw LogArchiveError.manifestNameTaken(path: join(logdir, ArchiveManifest.memberName))
         }
 
-        // Pass 1: hash every file.
+        // Pass 1: hash every file, noting its identity (inode, size, mtime, ctime) after the read.
         var rows = [ArchiveManifest.File]()
+        var identities = [String: FileIdentity]()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         for item in items where item.kind != .directory {
             if item.kind == .symlink {
@@ -92,7 +95,9 @@ public struct LogArchiver {
                 continue
             }
             var hasher = SHA256()
-            try copy(item, buffer: &buffer) { hasher.update($0) }
+            // A file growing meanwhile is hashed over its first `size` bytes, as it will be copied.
+            let (_, after) = try copy(item, buffer: &buffer) { hasher.update($0) }
+            identities[item.path] = after
             rows.append(.init(path: item.path, kind: "file", size: item.size, sha256: SHA256.hex(hasher.finalize()), target: nil))
         }
         let directories = items.filter { $0.kind == .directory }.map(\.path)
@@ -124,12 +129,17 @@ public struct LogArchiver {
                                  mode: item.mode, mtime: item.mtime, linkTarget: item.target)
             try tar.beginEntry(entry)
             if item.kind == .regular {
+                // A file untouched since pass 1 (same identity before and after this read) is
+                // copied without hashing again; one that changed (a run appending to its event
+                // file) is re-hashed, and only its first `size` bytes being unchanged lets it pass.
                 var hasher = SHA256()
-                try copy(item, buffer: &buffer) { chunk in
-                    hasher.update(chunk)
+                var hashing = false
+                let (before, after) = try copy(item, buffer: &buffer, opened: { hashing = $0 != identities[item.path] }) { chunk in
+                    if hashing { hasher.update(chunk) }
                     try tar.writeData(chunk)
                 }
-                guard SHA256.hex(hasher.finalize()) == expected[item.path] else {
+                let unchanged = !hashing && before == after
+                guard unchanged || (hashing && SHA256.hex(hasher.finalize()) == expected[item.path]) else {
                     throw LogArchiveError.fileChanged(path: join(logdir, item.path))
                 }
             }
@@ -163,10 +173,31 @@ public struct LogArchiver {
         relative.isEmpty ? base : (base.hasSuffix("/") ? base + relative : base + "/" + relative)
     }
 
+    /// What identifies a file's content without reading it: a write changes ctime (which users
+    /// cannot set), a replacement changes the inode.
+    struct FileIdentity: Equatable {
+        var device: UInt64, inode: UInt64, size: Int64
+        var mtime: Int, mtimeNanos: Int, ctime: Int, ctimeNanos: Int
+
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+            size = Int64(info.st_size)
+            mtime = Int(info.st_mtim.tv_sec)
+            mtimeNanos = Int(info.st_mtim.tv_nsec)
+            ctime = Int(info.st_ctim.tv_sec)
+            ctimeNanos = Int(info.st_ctim.tv_nsec)
+        }
+    }
+
     /// Streams exactly `item.size` bytes of the file to `body`; a shorter file is an error.
-    private func copy(_ item: Item, buffer: inout [UInt8], _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// Returns the file's identity when opened and after the read; `opened` sees the first.
+    private func copy(_ item: Item, buffer: inout [UInt8], opened: (FileIdentity) -> Void = { _ in },
+                      _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> (FileIdentity, FileIdentity) {
         let path = join(logdir, item.path)
         let file = try PosixFile.openForReading(path, followSymlink: false)
+        let before = FileIdentity(try file.status())
+        opened(before)
         var left = item.size
         while left > 0 {
             let want = Int(min(left, UInt64(buffer.count)))
@@ -175,7 +206,9 @@ public struct LogArchiver {
             try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
             left -= UInt64(got)
         }
+        let after = FileIdentity(try file.status())
         try file.close()
+        return (before, after)
     }
 
     private func walk(relative: String, into items: inout [Item], skip: (dev_t, ino_t)) throws {
