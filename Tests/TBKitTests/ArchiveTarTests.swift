@@ -102,3 +102,31 @@ extension ArchiveTarTests {
         #expect(try Self.readAll(bytes).map(\.0.path) == [path])
     }
 }
+
+extension ArchiveTarTests {
+    @Test func sizeBeyondElevenOctalDigitsIsWrittenAsAPaxSizeRecord() throws {
+        final class Box { var bytes = [UInt8]() }
+        let box = Box()
+        var writer = TarWriter { box.bytes.append(contentsOf: $0) }
+        let huge: UInt64 = TarHeader.maxOctalSize + 1  // 8 GiB
+        try writer.beginEntry(TarEntry(path: "big.bin", kind: .regular, size: huge))
+        // pax header block, its data block, then the member's own ustar header.
+        #expect(box.bytes.count == 3 * 512)
+        #expect(box.bytes[156] == UInt8(ascii: "x"))
+        let records = TarPaxRecords.decode(Array(box.bytes[512..<1024].prefix { $0 != 0 }))
+        #expect(records == ["size": String(huge)])
+        #expect(Array(box.bytes[1024 + 124..<1024 + 136]) == Array("77777777777\0".utf8))
+    }
+
+    @Test func readerTakesTheSizeFromAPaxRecordOverTheHeader() throws {
+        // A hand-built pax header saying 3 bytes for a member whose ustar header says 0.
+        var bytes = TarHeader(name: Array("PaxHeader/f".utf8), mode: 0o644, size: 12, mtime: 0, typeflag: UInt8(ascii: "x")).encode()
+        bytes += Array("12 size=512\n".utf8) + [UInt8](repeating: 0, count: 500)
+        bytes += TarHeader(name: Array("f".utf8), mode: 0o644, size: 0, mtime: 0, typeflag: UInt8(ascii: "0")).encode()
+        bytes += [UInt8](repeating: 7, count: 512) + [UInt8](repeating: 0, count: 1024)
+        let entries = try Self.readAll(bytes)
+        #expect(entries.count == 1)
+        #expect(entries.first?.0.size == 512)
+        #expect(entries.first?.1 == [UInt8](repeating: 7, count: 512))
+    }
+}
