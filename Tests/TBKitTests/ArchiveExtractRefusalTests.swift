@@ -158,3 +158,20 @@ import Testing
         #expect(message.contains("not a TBKit log archive") && message.contains("'x'"))
     }
 }
+
+extension ArchiveExtractRefusalTests {
+    /// "d/s" -> ".." lands on the root (fine on its own), but "d/a" -> "s/../x" would then climb
+    /// out physically while staying inside lexically: a target through a symlink is refused.
+    @Test func symlinkTargetThroughAnotherSymlinkIsRefused() throws {
+        let message = try Self.refusal { path in
+            let s = ArchiveManifest.File(path: "d/s", kind: "symlink", size: 0, sha256: nil, target: "..")
+            let a = ArchiveManifest.File(path: "d/a", kind: "symlink", size: 0, sha256: nil, target: "s/../x")
+            try ArchiveTestSupport.handmadeArchive(at: path, manifestFiles: [a, s], directories: ["d"]) { tar in
+                try tar.append(TarEntry(path: "d", kind: .directory))
+                try tar.append(TarEntry(path: "d/s", kind: .symlink, linkTarget: ".."))
+                try tar.append(TarEntry(path: "d/a", kind: .symlink, linkTarget: "s/../x"))
+            }
+        }
+        #expect(message.contains("'d/a'") && message.contains("'d/s'"))
+    }
+}

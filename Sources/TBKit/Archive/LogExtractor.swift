@@ -123,7 +123,7 @@ public struct LogExtractor {
                 guard ArchivePath.resolve(linkTarget: entry.linkTarget, linkPath: relative) != nil else {
                     throw LogArchiveError.unsafeMember(member: member, reason: "symlink to '\(entry.linkTarget)' points outside the destination")
                 }
-                if let through = try job.symlinkOnPath(Self.linkTargetComponents(entry.linkTarget, relative), archiveSymlinks: symlinkMembers) {
+                if let through = try Self.symlinkCrossed(by: entry.linkTarget, from: relative, job: job, archiveSymlinks: symlinkMembers) {
                     throw LogArchiveError.unsafeMember(member: member, reason: "symlink target '\(entry.linkTarget)' passes through symlink '\(through)'")
                 }
             case .hardlink:
@@ -226,9 +226,23 @@ public struct LogExtractor {
         return summary
     }
 
-    private static func linkTargetComponents(_ target: String, _ linkPath: String) -> [String] {
-        // Every directory the target walks through, root-relative (resolve already proved it stays inside).
-        ArchivePath.resolve(linkTarget: target, linkPath: linkPath).map { Array($0.dropLast()) } ?? []
+    /// The first symlink a link target walks *through* (any directory it enters, before `..`
+    /// components too), in the archive or on disk; a target may only end on one.
+    private static func symlinkCrossed(by target: String, from linkPath: String, job: Job,
+                                       archiveSymlinks: Set<String>) throws -> String? {
+        var parts = linkPath.split(separator: "/").map(String.init)
+        parts.removeLast()
+        let steps = target.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+        for (index, step) in steps.enumerated() {
+            if step == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
+            parts.append(String(step))
+            guard index < steps.count - 1 else { break }  // the last component may be anything
+            if let found = try job.symlinkOnPath(parts, archiveSymlinks: archiveSymlinks) { return found }
+        }
+        return nil
     }
 }
 
