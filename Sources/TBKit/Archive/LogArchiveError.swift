@@ -27,6 +27,8 @@ public enum LogArchiveError: Error, CustomStringConvertible {
     case wouldOverwrite(member: String, path: String)
     /// The gzip or tar layer is damaged; `member` is the first member that could not be read.
     case damaged(member: String, detail: String)
+    /// The gzip or tar layer is damaged between members (in a header, or after the last one).
+    case damagedAfter(previous: String?, detail: String)
 
     public var description: String {
         switch self {
@@ -57,6 +59,9 @@ public enum LogArchiveError: Error, CustomStringConvertible {
             return "member '\(member)' would overwrite existing '\(path)'; pass --force to replace existing files"
         case let .damaged(member, detail):
             return "archive is damaged at member '\(member)': \(detail)"
+        case let .damagedAfter(previous, detail):
+            let place = previous.map { "after member '\($0)'" } ?? "before its first member"
+            return "archive is damaged \(place): \(detail)"
         }
     }
 

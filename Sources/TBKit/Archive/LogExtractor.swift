@@ -63,25 +63,25 @@ public struct LogExtractor {
         var summary = Summary()
         var lastGood: String?
 
-        /// Runs a step of the tar/gzip layer, turning its errors into one naming a member.
-        func layer<T>(_ member: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
+        /// Runs a step of the tar/gzip layer, turning its errors into one naming a member:
+        /// `member` while reading a member's data, nil while between members.
+        func layer<T>(_ member: String?, _ body: () throws -> T) throws -> T {
             do {
                 return try body()
             } catch let error as TarError {
                 if case let .badHeaderChecksum(_, name, _) = error {
                     throw LogArchiveError.damaged(member: name, detail: error.description)
                 }
-                throw LogArchiveError.damaged(member: member(), detail: error.description)
+                if let member { throw LogArchiveError.damaged(member: member, detail: error.description) }
+                throw LogArchiveError.damagedAfter(previous: lastGood, detail: error.description)
             } catch let error as GZip.Error {
-                throw LogArchiveError.damaged(member: member(), detail: error.description)
+                if let member { throw LogArchiveError.damaged(member: member, detail: error.description) }
+                throw LogArchiveError.damagedAfter(previous: lastGood, detail: error.description)
             }
-        }
-        func afterLast() -> String {
-            lastGood.map { "the member after '\($0)'" } ?? "the first member"
         }
 
         // The manifest.
-        guard let first = try layer(afterLast(), { try tar.next() }) else {
+        guard let first = try layer(nil, { try tar.next() }) else {
             throw LogArchiveError.notATBKitArchive(archive: archive, firstMember: nil)
         }
         guard first.path == ArchiveManifest.memberName || first.path == "./" + ArchiveManifest.memberName,
@@ -105,7 +105,7 @@ public struct LogExtractor {
 
         try job.prepareDestination()
 
-        while let entry = try layer(afterLast(), { try tar.next() }) {
+        while let entry = try layer(nil, { try tar.next() }) {
             let member = entry.path
             // 1. Path and type safety, before anything touches the disk.
             let parts: [String]
@@ -215,7 +215,7 @@ public struct LogExtractor {
             }
             lastGood = member
         }
-        try layer("(end of archive after '\(lastGood ?? "-")')", { _ = try tar.drainToEnd() })
+        try layer(nil, { _ = try tar.drainToEnd() })
         for row in manifest.files where !seen.contains(row.path) {
             throw LogArchiveError.missingMember(member: row.path)
         }
