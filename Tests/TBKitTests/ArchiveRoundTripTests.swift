@@ -161,3 +161,44 @@ extension ArchiveRoundTripTests {
         }
     }
 }
+
+/// Files that change between the hashing pass and the copying pass. The run scanner runs between
+/// the two passes, so it stands in for a training run writing meanwhile.
+@Suite struct ArchiveLiveLogdirTests {
+    @Test func eventFileAppendedBetweenPassesIsArchivedAsItsFirstBytes() throws {
+        let base = try ArchiveTestSupport.scratch()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let expected = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
+        let grown = base + "/logs/run-a/events.out.tfevents.1700000000.host"
+        let archiver = LogArchiver(logdir: base + "/logs", runScanner: { directory in
+            if directory.hasSuffix("/run-a"), let handle = FileHandle(forWritingAtPath: grown) {
+                handle.seekToEndOfFile()
+                handle.write(Data([1, 2, 3]))
+                handle.closeFile()
+            }
+            return []
+        })
+        try archiver.write(to: base + "/a.tar.gz")
+        try LogExtractor(archive: base + "/a.tar.gz", destination: base + "/out").extract()
+        #expect(try ArchiveTestSupport.readTree(base + "/out") == expected)
+    }
+
+    @Test func fileRewrittenBetweenPassesStopsTheArchive() throws {
+        let base = try ArchiveTestSupport.scratch()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
+        let rewritten = base + "/logs/top.json"
+        let archiver = LogArchiver(logdir: base + "/logs", runScanner: { _ in
+            try Data("[]".utf8).write(to: URL(fileURLWithPath: rewritten))  // same size, new bytes
+            return []
+        })
+        #expect {
+            try archiver.write(to: base + "/a.tar.gz")
+        } throws: { error in
+            (error as? LogArchiveError)?.description.contains("top.json") == true
+        }
+        #expect(!FileManager.default.fileExists(atPath: base + "/a.tar.gz"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: base).filter { $0.contains("partial") }
+        #expect(leftovers.isEmpty)
+    }
+}
