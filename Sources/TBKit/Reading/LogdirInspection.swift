@@ -1,0 +1,120 @@
+/// What a log directory holds, run by run and tag by tag: the data behind `tbkit inspect`.
+public struct LogdirInspection: Sendable, Encodable {
+    /// One event file of a run.
+    public struct File: Sendable, Encodable {
+        /// Its path.
+        public var path: String
+        /// Events read from it.
+        public var events: Int
+    }
+
+    /// One tag of a run.
+    public struct Tag: Sendable, Encodable {
+        /// The tag.
+        public var tag: String
+        /// "scalars", "histograms", "images", "text", "audio", "graphs", another plugin name, or
+        /// "unknown" for a tensor without plugin metadata.
+        public var kind: String
+        /// Number of values.
+        public var count: Int
+        /// Smallest and largest step.
+        public var firstStep: Int64
+        /// Largest step.
+        public var lastStep: Int64
+        /// Wall time of the first value seen.
+        public var firstWallTime: Double
+        /// Wall time of the last value seen.
+        public var lastWallTime: Double
+        /// For scalars: the value of the last point read.
+        public var lastValue: Double?
+    }
+
+    /// One run.
+    public struct Run: Sendable, Encodable {
+        /// Run name ("." for the root).
+        public var name: String
+        /// Its event files, in reading order.
+        public var files: [File]
+        /// Events read (all kinds, file_version included).
+        public var events: Int
+        /// Wall time of the first and last event (nil when there are none).
+        public var firstWallTime: Double?
+        /// Wall time of the last event.
+        public var lastWallTime: Double?
+        /// Tags sorted by kind, then name.
+        public var tags: [Tag]
+        /// Problems met while reading, as sentences.
+        public var problems: [String]
+    }
+
+    /// The path inspected.
+    public var logdir: String
+    /// Runs sorted by name.
+    public var runs: [Run]
+
+    /// The order kinds are listed in.
+    public static let kindOrder = ["scalars", "histograms", "images", "text", "audio", "graphs"]
+
+    /// Reads every run under `logdir` (or the single event file it names).
+    public static func inspect(logdir: String) throws(LogDirectoryError) -> LogdirInspection {
+        let runs = try RunDirectory.discover(logdir: logdir)
+        return LogdirInspection(logdir: logdir, runs: runs.map(inspect(run:)))
+    }
+
+    /// Reads one run.
+    public static func inspect(run: RunDirectory) -> Run {
+        let reader = EventFileReader(files: run.eventFiles)
+        var classifier = ValueClassifier()
+        var perFile: [String: Int] = [:]
+        var tags: [String: Tag] = [:]
+        var tagOrder: [String] = []
+        var events = 0
+        var firstWall: Double?
+        var lastWall: Double?
+        func note(_ tag: String, _ kind: String, _ step: Int64, _ wall: Double, _ value: Double?) {
+            if var t = tags[tag] {
+                t.count += 1
+                t.firstStep = Swift.min(t.firstStep, step)
+                t.lastStep = Swift.max(t.lastStep, step)
+                t.lastWallTime = wall
+                if let value { t.lastValue = value }
+                tags[tag] = t
+            } else {
+                tags[tag] = Tag(tag: tag, kind: kind, count: 1, firstStep: step, lastStep: step,
+                                firstWallTime: wall, lastWallTime: wall, lastValue: value)
+                tagOrder.append(tag)
+            }
+        }
+        while let event = reader.next() {
+            events += 1
+            if let f = reader.currentFile { perFile[f, default: 0] += 1 }
+            if firstWall == nil { firstWall = event.wallTime }
+            lastWall = event.wallTime
+            switch event.what {
+            case .summary(let summary):
+                for value in summary.values {
+                    if case .none = value.kind { continue }
+                    switch classifier.classify(value, step: event.step, wallTime: event.wallTime) {
+                    case .scalar(let s): note(s.tag, "scalars", s.step, s.wallTime, s.value)
+                    case .histogram(let h): note(h.tag, "histograms", h.step, h.wallTime, nil)
+                    case .other(let o): note(o.tag, o.pluginName.isEmpty ? "unknown" : o.pluginName, o.step, o.wallTime, nil)
+                    }
+                }
+            case .graphDef:
+                note("__run_graph__", "graphs", event.step, event.wallTime, nil)
+            default:
+                break
+            }
+        }
+        var problems = reader.problems.map(\.description)
+        if let tail = reader.pendingTail, let last = run.eventFiles.last {
+            problems.append("\(last): ends inside the record at byte \(tail.offset) (\(tail.available) of \(tail.needed) bytes; a writer may still be writing)")
+        }
+        func rank(_ kind: String) -> Int { kindOrder.firstIndex(of: kind) ?? kindOrder.count }
+        let sorted = tagOrder.compactMap { tags[$0] }.sorted {
+            (rank($0.kind), $0.kind, $0.tag) < (rank($1.kind), $1.kind, $1.tag)
+        }
+        return Run(name: run.name, files: run.eventFiles.map { File(path: $0, events: perFile[$0] ?? 0) },
+                   events: events, firstWallTime: firstWall, lastWallTime: lastWall, tags: sorted, problems: problems)
+    }
+}

@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ArgumentParser
+import Foundation
+
+/// Buffered text output to stdout or a file, through C stdio (one large buffer, no per-line flush).
+final class TextOutput {
+    private let file: UnsafeMutablePointer<FILE>
+    private let owned: Bool
+    let name: String
+
+    /// Standard output.
+    init() throws {
+        // A stdio stream of its own on descriptor 1 (the C global `stdout` is not concurrency-safe to name).
+        guard let f = fdopen(1, "w") else {
+            throw ValidationError("cannot write to standard output: \(String(cString: strerror(errno)))")
+        }
+        file = f
+        owned = false
+        name = "standard output"
+    }
+
+    /// A file, created or truncated.
+    init(path: String) throws {
+        guard let f = fopen(path, "w") else {
+            throw ValidationError("cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        file = f
+        owned = true
+        name = path
+    }
+
+    func write(_ text: String) {
+        var t = text
+        t.withUTF8 { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+    }
+
+    func close() throws {
+        let failed = fflush(file) != 0 || ferror(file) != 0
+        if owned { fclose(file) }
+        if failed { throw ValidationError("writing \(name) failed: \(String(cString: strerror(errno)))") }
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ text: String) {
+    var t = text + "\n"
+    t.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+/// Renders rows as columns padded to the widest cell; `rightAligned` columns are padded on the left.
+func renderTable(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = [], indent: String = "") -> String {
+    var widths = header.map(\.count)
+    for row in rows {
+        for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+    }
+    func line(_ cells: [String]) -> String {
+        var s = indent
+        for (i, cell) in cells.enumerated() {
+            let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
+            if i > 0 { s += "  " }
+            s += rightAligned.contains(i) ? pad + cell : (i == cells.count - 1 ? cell : cell + pad)
+        }
+        return s
+    }
+    var out = line(header) + "\n"
+    for row in rows { out += line(row) + "\n" }
+    return out
+}
+
+/// A wall time as `YYYY-MM-DD HH:MM:SS` UTC.
+func formatWallTime(_ t: Double) -> String {
+    guard t.isFinite, abs(t) < 1e11 else { return String(t) }
+    var seconds = time_t(t.rounded(.down))
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+}
+
+/// A number for tables: 6 significant digits (`%.6g`).
+func formatNumber(_ x: Double) -> String {
+    if x.isNaN { return "nan" }
+    if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+    return String(format: "%.6g", x)
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import TBKit
+
+/// `tbkit verify`: checks every record of event files.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check every record of event files: CRCs, Event decoding, file_version first.",
+        discussion: """
+            Each path may be an event file or a directory (every event file under it is checked). \
+            For each file: the number of sound records, bytes, and every problem with its byte \
+            offset: a bad length CRC (the rest of the file cannot be framed), a bad data CRC or an \
+            undecodable Event (that record is lost), a first record that is not file_version, and \
+            a truncated tail (the file ends inside a record; the count of complete records before \
+            it is given). A truncated tail on a file that is still being written is expected.
+
+            Exit status: 0 every file sound, 1 some file damaged or truncated, 2 usage error \
+            (no path given, a path that does not exist). Options the parser does not know exit 64.
+
+            Examples:
+              tbkit verify logs
+              tbkit verify logs/run-1/events.out.tfevents.1700000000.host
+            """
+    )
+
+    @Argument(help: "Event files or log directories.")
+    var paths: [String] = []
+
+    @Flag(help: "List only files with problems.")
+    var quiet = false
+
+    /// Usage errors exit with status 2 (not ArgumentParser's 64), so scripts can tell them from damage.
+    func usageError(_ message: String) -> ExitCode {
+        printError("Error: \(message)\nUsage: tbkit verify <paths> ...  (see tbkit verify --help)")
+        return ExitCode(2)
+    }
+
+    func run() throws {
+        if paths.isEmpty { throw usageError("give at least one event file or log directory") }
+        var files: [String] = []
+        for path in paths {
+            do {
+                let runs = try RunDirectory.discover(logdir: path)
+                if runs.isEmpty { printError("warning: \(path): no event files found") }
+                for run in runs { files += run.eventFiles }
+            } catch {
+                throw usageError(error.description)
+            }
+        }
+        let out = try TextOutput()
+        var damaged = 0
+        var records = 0
+        for file in files {
+            let v = FileVerification.verify(path: file)
+            records += v.soundRecords
+            if v.isSound {
+                if !quiet { out.write("ok       \(file): \(v.soundRecords) records, \(v.bytes) bytes\n") }
+                continue
+            }
+            damaged += 1
+            let label = v.issues.allSatisfy({ $0.kind == "truncated-tail" }) ? "TRUNCATED" : "DAMAGED "
+            out.write("\(label) \(file): \(v.soundRecords) sound records, \(v.damagedRecords) damaged, \(v.bytes) bytes\n")
+            for issue in v.issues {
+                out.write("           byte \(issue.offset) [\(issue.kind)]: \(issue.reason)\n")
+            }
+        }
+        out.write("\(files.count) file\(files.count == 1 ? "" : "s") checked, \(records) sound records, \(damaged) with problems\n")
+        try out.close()
+        if damaged > 0 { throw ExitCode(1) }
+    }
+}
