@@ -32,10 +32,11 @@ struct ArchiveCommand: ParsableCommand {
     }
 
     func run() throws {
-        let archiver = LogArchiver(logdir: logdir, level: level, overwrite: force,
-                                   runScanner: ArchiveRunScanner.scanner)
+        let archiver = LogArchiver(logdir: logdir, level: level, overwrite: force)
         let summary = try archiver.write(to: output)
+        let runs = summary.manifest.runs ?? []
         print("archived \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks "
-              + "(\(summary.contentBytes) bytes) into \(output) (\(summary.archiveBytes) bytes)")
+              + "(\(summary.contentBytes) bytes; \(runs.count) runs, \(runs.reduce(0) { $0 + $1.tags.count }) tags) "
+              + "into \(output) (\(summary.archiveBytes) bytes)")
     }
 }

@@ -9,6 +9,8 @@ public enum LogArchiveError: Error, CustomStringConvertible {
     case symlinkLeavesLogdir(path: String, target: String)
     /// A file changed while it was being archived.
     case fileChanged(path: String)
+    /// A run's event files could not be listed for the manifest's per-run part.
+    case runScan(run: String, reason: String)
     /// The logdir already contains a file named like the manifest.
     case manifestNameTaken(path: String)
     /// The archive's first member is not a TBKit manifest.
@@ -40,6 +42,8 @@ public enum LogArchiveError: Error, CustomStringConvertible {
             return "symlink '\(path)' points outside the logdir ('\(target)'); extraction would refuse it: replace it with a copy or remove it"
         case let .fileChanged(path):
             return "'\(path)' changed while it was being archived (is a training run still writing?); archive again once it has stopped"
+        case let .runScan(run, reason):
+            return "cannot scan run '\(run)' for the manifest: \(reason)"
         case let .manifestNameTaken(path):
             return "the logdir already has a file '\(path)', which is the archive manifest's name: rename it"
         case let .notATBKitArchive(archive, first):

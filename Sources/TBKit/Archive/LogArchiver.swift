@@ -45,8 +45,9 @@ public struct LogArchiver {
     /// Fills the manifest's per-run part; nil writes no `runs`.
     public var runScanner: RunScanner?
 
-    /// An archiver for `logdir`.
-    public init(logdir: String, level: Int32 = 6, overwrite: Bool = false, runScanner: RunScanner? = nil) {
+    /// An archiver for `logdir`; by default the manifest lists each run's tags and step ranges.
+    public init(logdir: String, level: Int32 = 6, overwrite: Bool = false,
+                runScanner: RunScanner? = ArchiveRunScanner.eventFiles) {
         self.logdir = logdir
         self.level = level
         self.overwrite = overwrite
@@ -159,9 +160,9 @@ public struct LogArchiver {
                        manifest: manifest)
     }
 
-    /// True for a file TensorBoard would load: its basename contains "tfevents".
+    /// True for a file TensorBoard would load (the same test `RunDirectory` applies).
     static func isEventFile(_ path: String) -> Bool {
-        (path.split(separator: "/").last.map(String.init) ?? path).contains("tfevents")
+        RunDirectory.isEventFileName(path.split(separator: "/").last.map(String.init) ?? path)
     }
 
     private static func parent(_ path: String) -> String {
