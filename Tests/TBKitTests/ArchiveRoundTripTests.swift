@@ -162,22 +162,22 @@ extension ArchiveRoundTripTests {
     }
 }
 
-/// Files that change between the hashing pass and the copying pass. The run scanner runs between
-/// the two passes, so it stands in for a training run writing meanwhile.
+/// Files that change between the hashing pass and the copying pass (a training run writing
+/// meanwhile), through the archiver's `betweenPasses` seam.
 @Suite struct ArchiveLiveLogdirTests {
     @Test func eventFileAppendedBetweenPassesIsArchivedAsItsFirstBytes() throws {
         let base = try ArchiveTestSupport.scratch()
         defer { try? FileManager.default.removeItem(atPath: base) }
         let expected = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         let grown = base + "/logs/run-a/events.out.tfevents.1700000000.host"
-        let archiver = LogArchiver(logdir: base + "/logs", runScanner: { directory in
-            if directory.hasSuffix("/run-a"), let handle = FileHandle(forWritingAtPath: grown) {
+        var archiver = LogArchiver(logdir: base + "/logs")
+        archiver.betweenPasses = {
+            if let handle = FileHandle(forWritingAtPath: grown) {
                 handle.seekToEndOfFile()
                 handle.write(Data([1, 2, 3]))
                 handle.closeFile()
             }
-            return []
-        })
+        }
         try archiver.write(to: base + "/a.tar.gz")
         try LogExtractor(archive: base + "/a.tar.gz", destination: base + "/out").extract()
         #expect(try ArchiveTestSupport.readTree(base + "/out") == expected)
@@ -188,10 +188,11 @@ extension ArchiveRoundTripTests {
         defer { try? FileManager.default.removeItem(atPath: base) }
         _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         let rewritten = base + "/logs/top.json"
-        let archiver = LogArchiver(logdir: base + "/logs", runScanner: { _ in
-            try Data("[]".utf8).write(to: URL(fileURLWithPath: rewritten))  // same size, new bytes
-            return []
-        })
+        var archiver = LogArchiver(logdir: base + "/logs")
+        archiver.betweenPasses = {
+            // Same size, new bytes.
+            #expect(FileManager.default.createFile(atPath: rewritten, contents: Data("[]".utf8)))
+        }
         #expect {
             try archiver.write(to: base + "/a.tar.gz")
         } throws: { error in

@@ -45,6 +45,10 @@ public struct LogArchiver {
     /// Fills the manifest's per-run part; nil writes no `runs`.
     public var runScanner: RunScanner?
 
+    /// Runs after the hashing pass, before the copying pass (a seam for tests of files that
+    /// change in between).
+    var betweenPasses: (() -> Void)?
+
     /// An archiver for `logdir`; by default the manifest lists each run's tags and step ranges.
     public init(logdir: String, level: Int32 = 6, overwrite: Bool = false,
                 runScanner: RunScanner? = ArchiveRunScanner.eventFiles) {
@@ -86,6 +90,15 @@ public struct LogArchiver {
             throw LogArchiveError.manifestNameTaken(path: join(logdir, ArchiveManifest.memberName))
         }
 
+        // The per-run scan reads the event files on a second thread while pass 1 hashes.
+        let runNames = Set(items.filter { $0.kind == .regular && Self.isEventFile($0.path) }.map { Self.parent($0.path) })
+        let runScan = runScanner.map { scanner in
+            RunScan(runs: runNames.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { name in
+                (name.isEmpty ? "." : name, name.isEmpty ? logdir : join(logdir, name))
+            }, scanner: scanner)
+        }
+        defer { _ = try? runScan?.wait() }
+
         // Pass 1: hash every file, noting its identity (inode, size, mtime, ctime) after the read.
         var rows = [ArchiveManifest.File]()
         var identities = [String: FileIdentity]()
@@ -102,15 +115,8 @@ public struct LogArchiver {
             rows.append(.init(path: item.path, kind: "file", size: item.size, sha256: SHA256.hex(hasher.finalize()), target: nil))
         }
         let directories = items.filter { $0.kind == .directory }.map(\.path)
-        var runs: [ArchiveManifest.Run]?
-        if let runScanner {
-            runs = []
-            let runNames = Set(items.filter { $0.kind == .regular && Self.isEventFile($0.path) }.map { Self.parent($0.path) })
-            for name in runNames.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-                let tags = try runScanner(name.isEmpty ? logdir : join(logdir, name))
-                runs?.append(.init(name: name.isEmpty ? "." : name, tags: tags.sorted { $0.tag < $1.tag }))
-            }
-        }
+        betweenPasses?()
+        let runs = try runScan?.wait()
         let manifest = ArchiveManifest(directories: directories, files: rows, runs: runs)
         let manifestBytes = try manifest.encoded()
 
@@ -253,5 +259,39 @@ public struct LogArchiver {
                 throw LogArchiveError.unsupportedFile(path: path, kind: kind)
             }
         }
+    }
+}
+
+/// Scans runs on its own thread; `wait()` returns the rows (sorted by run name) or rethrows.
+private final class RunScan: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<[ArchiveManifest.Run], Error> = .success([])
+    private var waited = false
+
+    init(runs: [(name: String, path: String)], scanner: @escaping LogArchiver.RunScanner) {
+        let thread = Thread { [self] in
+            do {
+                var rows = [ArchiveManifest.Run]()
+                for (name, path) in runs {
+                    let tags = try scanner(path).sorted { $0.tag.utf8.lexicographicallyPrecedes($1.tag.utf8) }
+                    rows.append(.init(name: name, tags: tags))
+                }
+                result = .success(rows)
+            } catch {
+                result = .failure(error)
+            }
+            done.signal()
+        }
+        thread.name = "tbkit-archive-run-scan"
+        thread.start()
+    }
+
+    /// Blocks until the scan has finished (once; later calls return the same result).
+    func wait() throws -> [ArchiveManifest.Run] {
+        if !waited {
+            done.wait()
+            waited = true
+        }
+        return try result.get()
     }
 }
