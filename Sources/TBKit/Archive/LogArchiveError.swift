@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Why archiving or extracting a log directory failed. Every case names the file or archive
 /// member at fault and says what to do about it.
 public enum LogArchiveError: Error, CustomStringConvertible {
@@ -74,9 +80,3 @@ public enum LogArchiveError: Error, CustomStringConvertible {
         return String(cString: text) + " (errno \(code))"
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -39,9 +39,9 @@ public struct LogExtractor {
         self.overwrite = overwrite
     }
 
-    /// Largest manifest accepted (a manifest of a million files is about 200 MB; this is a guard
-    /// against a hostile size, not a practical limit).
-    public static let maxManifestSize: UInt64 = 1 << 30
+    /// Largest manifest accepted: it is read into memory, so a hostile size must not be trusted
+    /// (a manifest of a million files is about 200 MB).
+    public static let maxManifestSize: UInt64 = 256 << 20
 
     /// Extracts and verifies; throws `LogArchiveError` naming the first bad member.
     @discardableResult
