@@ -193,3 +193,35 @@ def test_existing_file_with_force_is_replaced(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (dest / "run" / "keep.txt").read_bytes() == b"replacement"
     assert (dest / "good.txt").read_bytes() == GOOD
+
+
+def test_file_written_through_an_archive_symlink_is_refused(tmp_path):
+    """A symlink to '.' is harmless alone; a file member below it must not be written through it."""
+    def members(tar):
+        add_special(tar, "here", tarfile.SYMTYPE, ".")
+        add_file(tar, "here/sneaky.txt", b"through a link")
+    data = json.loads(manifest([("good.txt", GOOD), ("here/sneaky.txt", b"through a link")]))
+    data["files"].append({"path": "here", "kind": "symlink", "size": 0, "target": "."})
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        add_file(tar, "tbkit-manifest.json", json.dumps(data).encode())
+        add_file(tar, "good.txt", GOOD)
+        members(tar)
+    extract(gz(raw.getvalue()), tmp_path, "here/sneaky.txt")
+
+
+def test_symlink_chain_that_climbs_out_physically_is_refused(tmp_path):
+    """'d/s' -> '..' lands on dest itself; 'd/a' -> 's/../x' stays inside lexically but would
+    resolve to dest/../x through 'd/s'."""
+    def members(tar):
+        add_special(tar, "d/s", tarfile.SYMTYPE, "..")
+        add_special(tar, "d/a", tarfile.SYMTYPE, "s/../x")
+    data = json.loads(manifest([("good.txt", GOOD)]))
+    data["files"] += [{"path": "d/a", "kind": "symlink", "size": 0, "target": "s/../x"},
+                      {"path": "d/s", "kind": "symlink", "size": 0, "target": ".."}]
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        add_file(tar, "tbkit-manifest.json", json.dumps(data).encode())
+        add_file(tar, "good.txt", GOOD)
+        members(tar)
+    extract(gz(raw.getvalue()), tmp_path, "d/a")
