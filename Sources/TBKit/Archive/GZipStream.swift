@@ -1,5 +1,16 @@
 import CZlib
 
+/// The two wrappings of deflate data that TBKit reads and writes.
+enum DeflateFormat {
+    /// RFC 1952: a gzip header and a CRC-32 trailer (`.gz`, `.tar.gz`).
+    case gzip
+    /// RFC 1950: a 2-byte header and an Adler-32 trailer (PNG's IDAT).
+    case zlib
+
+    /// zlib's `windowBits`: 15 (32 KiB window), plus 16 for a gzip wrapper.
+    var windowBits: Int32 { self == .gzip ? 16 + 15 : 15 }
+}
+
 /// Streaming gzip compression (RFC 1952) through zlib: memory stays flat whatever the input size.
 ///
 /// The header zlib writes has no file name and a zero timestamp, so the same input always gives
@@ -15,11 +26,16 @@ public final class GZipCompressor {
     public private(set) var compressedCount: UInt64 = 0
 
     /// Starts a gzip member at `level` (0 = store ... 9 = smallest; 6 is zlib's default).
-    public init(level: Int32 = 6, chunkSize: Int = 1 << 17) throws {
+    public convenience init(level: Int32 = 6, chunkSize: Int = 1 << 17) throws {
+        try self.init(level: level, chunkSize: chunkSize, format: .gzip)
+    }
+
+    /// Starts a gzip member, or a bare zlib (RFC 1950) stream as PNG's IDAT holds.
+    init(level: Int32, chunkSize: Int, format: DeflateFormat) throws {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         output = [UInt8](repeating: 0, count: max(chunkSize, 1024))
-        let status = deflateInit2_(stream, level, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY,
+        let status = deflateInit2_(stream, level, Z_DEFLATED, format.windowBits, 8, Z_DEFAULT_STRATEGY,
                                    zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else {
             stream.deinitialize(count: 1)
@@ -105,11 +121,16 @@ public final class GZipDecompressor {
     public private(set) var decompressedCount: UInt64 = 0
 
     /// Prepares to read a gzip stream; `chunkSize` bounds each piece handed to the sink.
-    public init(chunkSize: Int = 1 << 17) throws {
+    public convenience init(chunkSize: Int = 1 << 17) throws {
+        try self.init(chunkSize: chunkSize, format: .gzip)
+    }
+
+    /// Prepares to read gzip members, or zlib (RFC 1950) streams.
+    init(chunkSize: Int, format: DeflateFormat) throws {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         output = [UInt8](repeating: 0, count: max(chunkSize, 1024))
-        let status = inflateInit2_(stream, 16 + 15, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        let status = inflateInit2_(stream, format.windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
