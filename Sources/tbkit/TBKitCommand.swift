@@ -7,6 +7,7 @@ struct TBKitCommand: ParsableCommand {
         commandName: "tbkit",
         abstract: "Train the weight-initialization study and work with TensorBoard log directories.",
         subcommands: [TrainCommand.self, InspectCommand.self, ExportCommand.self, CompareCommand.self, VerifyCommand.self,
-                      BenchCommand.self, BenchMatmulCommand.self, WriteSampleCommand.self, DemoPluginsCommand.self]
+                      BenchCommand.self, BenchMatmulCommand.self, WriteSampleCommand.self, DemoPluginsCommand.self,
+                      ArchiveCommand.self, ExtractCommand.self]
     )
 }
