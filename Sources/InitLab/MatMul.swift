@@ -129,12 +129,12 @@ public enum MatMul {
             let first = p0 == 0
             var j = 0
             while j + 8 <= n {
-                panel8(m: m, n: n, j: j, p0: p0, kc: kc, first: first,
+                panel(SIMD8<Float>.self, m: m, n: n, j: j, p0: p0, kc: kc, first: first,
                       a: a, rs: aRowStride, ps: aInnerStride, b: b, c: c)
                 j += 8
             }
             if j + 4 <= n {
-                panel4(m: m, n: n, j: j, p0: p0, kc: kc, first: first,
+                panel(SIMD4<Float>.self, m: m, n: n, j: j, p0: p0, kc: kc, first: first,
                       a: a, rs: aRowStride, ps: aInnerStride, b: b, c: c)
                 j += 4
             }
@@ -147,19 +147,21 @@ public enum MatMul {
         }
     }
 
-    /// One panel of 8 columns starting at `j`, over inner indices p0..<p0+kc.
+    /// One panel of `V.scalarCount` columns (8 or 4) starting at `j`, over inner indices
+    /// p0..<p0+kc: four rows of C at a time, each a vector of accumulators.
     @inline(__always)
-    static func panel8(m: Int, n: Int, j: Int, p0: Int, kc: Int, first: Bool,
+    static func panel<V: SIMD>(_: V.Type, m: Int, n: Int, j: Int, p0: Int, kc: Int, first: Bool,
                                a: UnsafePointer<Float>, rs: Int, ps: Int,
-                               b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+                               b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>)
+    where V.Scalar == Float {
         let raw = UnsafeRawPointer(b)
         var i = 0
         while i + 4 <= m {
-            var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>(), c3 = SIMD8<Float>()
+            var c0 = V(), c1 = V(), c2 = V(), c3 = V()
             var pa = a + i * rs + p0 * ps
             var pb = raw + ((p0 * n + j) * 4)
             for _ in 0..<kc {
-                let bv = pb.loadUnaligned(as: SIMD8<Float>.self)
+                let bv = pb.loadUnaligned(as: V.self)
                 c0 += bv * pa[0]
                 c1 += bv * pa[rs]
                 c2 += bv * pa[2 * rs]
@@ -174,51 +176,11 @@ public enum MatMul {
             i += 4
         }
         while i < m {
-            var c0 = SIMD8<Float>()
+            var c0 = V()
             var pa = a + i * rs + p0 * ps
             var pb = raw + ((p0 * n + j) * 4)
             for _ in 0..<kc {
-                c0 += pb.loadUnaligned(as: SIMD8<Float>.self) * pa[0]
-                pa += ps
-                pb += n * 4
-            }
-            store(c0, to: c + i * n + j, accumulate: !first)
-            i += 1
-        }
-    }
-
-    /// One panel of 4 columns starting at `j`, over inner indices p0..<p0+kc.
-    @inline(__always)
-    static func panel4(m: Int, n: Int, j: Int, p0: Int, kc: Int, first: Bool,
-                               a: UnsafePointer<Float>, rs: Int, ps: Int,
-                               b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
-        let raw = UnsafeRawPointer(b)
-        var i = 0
-        while i + 4 <= m {
-            var c0 = SIMD4<Float>(), c1 = SIMD4<Float>(), c2 = SIMD4<Float>(), c3 = SIMD4<Float>()
-            var pa = a + i * rs + p0 * ps
-            var pb = raw + ((p0 * n + j) * 4)
-            for _ in 0..<kc {
-                let bv = pb.loadUnaligned(as: SIMD4<Float>.self)
-                c0 += bv * pa[0]
-                c1 += bv * pa[rs]
-                c2 += bv * pa[2 * rs]
-                c3 += bv * pa[3 * rs]
-                pa += ps
-                pb += n * 4
-            }
-            store(c0, to: c + i * n + j, accumulate: !first)
-            store(c1, to: c + (i + 1) * n + j, accumulate: !first)
-            store(c2, to: c + (i + 2) * n + j, accumulate: !first)
-            store(c3, to: c + (i + 3) * n + j, accumulate: !first)
-            i += 4
-        }
-        while i < m {
-            var c0 = SIMD4<Float>()
-            var pa = a + i * rs + p0 * ps
-            var pb = raw + ((p0 * n + j) * 4)
-            for _ in 0..<kc {
-                c0 += pb.loadUnaligned(as: SIMD4<Float>.self) * pa[0]
+                c0 += pb.loadUnaligned(as: V.self) * pa[0]
                 pa += ps
                 pb += n * 4
             }
@@ -228,22 +190,12 @@ public enum MatMul {
     }
 
     @inline(__always)
-    static func store(_ v: SIMD8<Float>, to p: UnsafeMutablePointer<Float>, accumulate: Bool) {
+    static func store<V: SIMD>(_ v: V, to p: UnsafeMutablePointer<Float>, accumulate: Bool) where V.Scalar == Float {
         let raw = UnsafeMutableRawPointer(p)
         if accumulate {
-            raw.storeBytes(of: raw.loadUnaligned(as: SIMD8<Float>.self) + v, as: SIMD8<Float>.self)
+            raw.storeBytes(of: raw.loadUnaligned(as: V.self) + v, as: V.self)
         } else {
-            raw.storeBytes(of: v, as: SIMD8<Float>.self)
-        }
-    }
-
-    @inline(__always)
-    static func store(_ v: SIMD4<Float>, to p: UnsafeMutablePointer<Float>, accumulate: Bool) {
-        let raw = UnsafeMutableRawPointer(p)
-        if accumulate {
-            raw.storeBytes(of: raw.loadUnaligned(as: SIMD4<Float>.self) + v, as: SIMD4<Float>.self)
-        } else {
-            raw.storeBytes(of: v, as: SIMD4<Float>.self)
+            raw.storeBytes(of: v, as: V.self)
         }
     }
 
