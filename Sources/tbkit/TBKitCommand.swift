@@ -6,7 +6,8 @@ struct TBKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tbkit",
         abstract: "Train the weight-initialization study and work with TensorBoard log directories.",
-        subcommands: [InspectCommand.self, ExportCommand.self, CompareCommand.self, VerifyCommand.self,
-                      BenchCommand.self, WriteSampleCommand.self, DemoPluginsCommand.self]
+        subcommands: [TrainCommand.self, InspectCommand.self, ExportCommand.self, CompareCommand.self, VerifyCommand.self,
+                      BenchCommand.self, BenchMatmulCommand.self, WriteSampleCommand.self, DemoPluginsCommand.self,
+                      ArchiveCommand.self, ExtractCommand.self]
     )
 }

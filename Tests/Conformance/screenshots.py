@@ -9,6 +9,11 @@ Needs Playwright (pip) and a Chromium binary (Debian: `apt-get install chromium`
 browser is never downloaded by Playwright. WebGL (for the projector) runs on SwiftShader:
     python Tests/Conformance/screenshots.py <logdir> <outdir> [--chromium /usr/bin/chromium]
         [--dashboards scalars,images,...] [--load-fast auto|false|true]
+        [--hash histograms=tagFilter=mat_mul_hist] [--click hparams="PARALLEL COORDINATES VIEW"]
+        [--viewport 1400x1000]
+--hash appends `&<text>` to a dashboard's URL hash (tagFilter=<regex> filters the tags of the
+scalars, histograms, distributions and images dashboards); --click clicks the first element with
+that exact text once data has appeared (e.g. the hparams view tabs).
 """
 
 import argparse
@@ -102,7 +107,15 @@ def main():
     ap.add_argument("--dashboards", default=",".join(DASHBOARDS))
     ap.add_argument("--load-fast", default="auto")
     ap.add_argument("--timeout", type=float, default=60, help="seconds per dashboard")
+    ap.add_argument("--hash", action="append", default=[], metavar="DASHBOARD=TEXT",
+                    help="extra URL hash parameters for one dashboard (repeatable)")
+    ap.add_argument("--click", action="append", default=[], metavar="DASHBOARD=TEXT",
+                    help="click the element showing TEXT once the dashboard has data (repeatable)")
+    ap.add_argument("--viewport", default="1400x1000", help="browser window, WIDTHxHEIGHT")
     args = ap.parse_args()
+    extra_hash = dict(h.split("=", 1) for h in args.hash)
+    clicks = dict(c.split("=", 1) for c in args.click)
+    width, height = (int(v) for v in args.viewport.lower().split("x"))
     os.makedirs(args.outdir, exist_ok=True)
 
     port = free_port()
@@ -132,8 +145,9 @@ def main():
             for name in args.dashboards.split(","):
                 selectors = DASHBOARDS.get(name, [])
                 # A fresh page per dashboard: TensorBoard keeps visited dashboards in the DOM.
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.goto("%s/?darkMode=false#%s" % (base, name))
+                page = browser.new_page(viewport={"width": width, "height": height})
+                suffix = "&" + extra_hash[name] if name in extra_hash else ""
+                page.goto("%s/?darkMode=false#%s%s" % (base, name, suffix))
                 found, text = 0, ""
                 end = time.time() + args.timeout
                 while time.time() < end:
@@ -142,6 +156,11 @@ def main():
                     found = sum(len(re.findall(s[5:], text)) if s.startswith("text:") else deep_query_count(page, s)
                                 for s in selectors)
                     if found and not NO_DATA.search(text):
+                        if name in clicks:
+                            try:
+                                page.get_by_text(clicks[name], exact=True).first.click(timeout=5000)
+                            except Exception as e:  # the check itself passed; only the view differs
+                                print("note %-15s could not click %r: %s" % (name, clicks[name], e))
                         page.wait_for_timeout(2000)  # let charts finish drawing
                         break
                 path = os.path.join(args.outdir, name + ".png")

@@ -1,0 +1,35 @@
+/// Hands out example indices in shuffled epochs without replacement, as TensorFlow's MNIST
+/// loader did: each epoch is a fresh permutation; a batch that runs past the end of an epoch
+/// takes the rest of it and continues in the next one.
+public struct EpochSampler: Sendable {
+    /// Number of examples in the data set.
+    public let count: Int
+    private var order: [Int]
+    private var position = 0
+    private var rng: SeededGenerator
+    private var batch: [Int] = []
+
+    /// A sampler over 0..<count whose epochs are drawn from `rng`.
+    public init(count: Int, rng: SeededGenerator) {
+        precondition(count > 0, "cannot sample from an empty data set")
+        self.count = count
+        self.rng = rng
+        self.order = Array(0..<count)
+        order.shuffle(using: &self.rng)
+    }
+
+    /// The next `size` indices (the returned slice is valid until the next call).
+    public mutating func next(_ size: Int) -> ArraySlice<Int> {
+        batch.removeAll(keepingCapacity: true)
+        while batch.count < size {
+            if position == count {
+                order.shuffle(using: &rng)
+                position = 0
+            }
+            let take = min(size - batch.count, count - position)
+            batch.append(contentsOf: order[position..<(position + take)])
+            position += take
+        }
+        return batch[...]
+    }
+}

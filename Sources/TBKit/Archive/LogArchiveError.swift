@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why archiving or extracting a log directory failed. Every case names the file or archive
+/// member at fault and says what to do about it.
+public enum LogArchiveError: Error, CustomStringConvertible {
+    /// A system call failed on `path`.
+    case io(operation: String, path: String, errno: Int32)
+    /// The logdir holds something an archive cannot carry (socket, device, FIFO...).
+    case unsupportedFile(path: String, kind: String)
+    /// A symlink in the logdir points outside it (extraction would refuse it).
+    case symlinkLeavesLogdir(path: String, target: String)
+    /// A file changed while it was being archived.
+    case fileChanged(path: String)
+    /// A run's event files could not be listed for the manifest's per-run part.
+    case runScan(run: String, reason: String)
+    /// The logdir already contains a file named like the manifest.
+    case manifestNameTaken(path: String)
+    /// The archive's first member is not a TBKit manifest.
+    case notATBKitArchive(archive: String, firstMember: String?)
+    /// The manifest could not be parsed.
+    case badManifest(archive: String, reason: String)
+    /// A member that must never be extracted (absolute path, `..`, device, link outside...).
+    case unsafeMember(member: String, reason: String)
+    /// A member that the manifest does not list, or lists with another kind.
+    case notInManifest(member: String, detail: String)
+    /// A member's data differs from the manifest.
+    case contentMismatch(member: String, detail: String)
+    /// The manifest lists a path the archive does not contain.
+    case missingMember(member: String)
+    /// A member would overwrite an existing file.
+    case wouldOverwrite(member: String, path: String)
+    /// The gzip or tar layer is damaged; `member` is the first member that could not be read.
+    case damaged(member: String, detail: String)
+    /// The gzip or tar layer is damaged between members (in a header, or after the last one).
+    case damagedAfter(previous: String?, detail: String)
+
+    public var description: String {
+        switch self {
+        case let .io(operation, path, code):
+            return "\(operation) failed for '\(path)': \(Self.errnoText(code))"
+        case let .unsupportedFile(path, kind):
+            return "'\(path)' is a \(kind); a log archive holds only directories, regular files and symlinks: move it out of the logdir"
+        case let .symlinkLeavesLogdir(path, target):
+            return "symlink '\(path)' points outside the logdir ('\(target)'); extraction would refuse it: replace it with a copy or remove it"
+        case let .fileChanged(path):
+            return "'\(path)' changed while it was being archived (is a training run still writing?); archive again once it has stopped"
+        case let .runScan(run, reason):
+            return "cannot scan run '\(run)' for the manifest: \(reason)"
+        case let .manifestNameTaken(path):
+            return "the logdir already has a file '\(path)', which is the archive manifest's name: rename it"
+        case let .notATBKitArchive(archive, first):
+            let found = first.map { "its first member is '\($0)'" } ?? "it has no members"
+            return "'\(archive)' is not a TBKit log archive: \(found), expected '\(ArchiveManifest.memberName)'"
+        case let .badManifest(archive, reason):
+            return "the manifest of '\(archive)' is unreadable: \(reason)"
+        case let .unsafeMember(member, reason):
+            return "refusing member '\(member)': \(reason)"
+        case let .notInManifest(member, detail):
+            return "member '\(member)' does not match the manifest: \(detail); the archive was altered"
+        case let .contentMismatch(member, detail):
+            return "member '\(member)' is corrupt: \(detail)"
+        case let .missingMember(member):
+            return "member '\(member)' is listed in the manifest but missing from the archive (truncated or altered archive)"
+        case let .wouldOverwrite(member, path):
+            return "member '\(member)' would overwrite existing '\(path)'; pass --force to replace existing files"
+        case let .damaged(member, detail):
+            return "archive is damaged at member '\(member)': \(detail)"
+        case let .damagedAfter(previous, detail):
+            let place = previous.map { "after member '\($0)'" } ?? "before its first member"
+            return "archive is damaged \(place): \(detail)"
+        }
+    }
+
+    private static func errnoText(_ code: Int32) -> String {
+        guard let text = strerror(code) else { return "errno \(code)" }
+        return String(cString: text) + " (errno \(code))"
+    }
+}

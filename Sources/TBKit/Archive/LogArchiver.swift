@@ -1,0 +1,297 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes a log directory to a deterministic `.tar.gz` with a manifest as its first member.
+///
+/// Determinism policy (the same logdir gives the same bytes):
+/// - members sorted by the UTF-8 bytes of their path relative to the logdir, directories
+///   included (so empty ones survive); the manifest (`tbkit-manifest.json`) comes first;
+/// - each member keeps its modification time (whole seconds); the manifest takes the newest
+///   mtime in the logdir; uid/gid are 0 and uname/gname empty;
+/// - modes are normalized: directories 0755, files 0644 (0755 when the owner may execute);
+/// - gzip header with no file name and a zero timestamp (zlib's default), level 6 unless told.
+/// Files are read twice, streaming: once to hash them for the manifest, once to copy them; a file
+/// whose inode, size, mtime or ctime moved in between is re-hashed while copied, so a growing
+/// event file is archived as its first `size` bytes and any other change is an error. Deflate
+/// runs on a second thread. Memory stays flat (a few MiB).
+public struct LogArchiver {
+    /// What was written.
+    public struct Summary: Sendable {
+        /// Regular files archived.
+        public var files: Int
+        /// Directories archived.
+        public var directories: Int
+        /// Symlinks archived.
+        public var symlinks: Int
+        /// Sum of file sizes.
+        public var contentBytes: UInt64
+        /// Size of the `.tar.gz`.
+        public var archiveBytes: UInt64
+        /// The manifest that was written.
+        public var manifest: ArchiveManifest
+    }
+
+    /// Scans one run directory's event files into tag rows; nil leaves runs out of the manifest.
+    public typealias RunScanner = @Sendable (_ runDirectory: String) throws -> [ArchiveManifest.Run.Tag]
+
+    /// The directory to archive.
+    public var logdir: String
+    /// gzip level 0...9.
+    public var level: Int32
+    /// Replace an existing archive file.
+    public var overwrite: Bool
+    /// Fills the manifest's per-run part; nil writes no `runs`.
+    public var runScanner: RunScanner?
+
+    /// Runs after the hashing pass, before the copying pass (a seam for tests of files that
+    /// change in between).
+    var betweenPasses: (() -> Void)?
+
+    /// An archiver for `logdir`; by default the manifest lists each run's tags and step ranges.
+    public init(logdir: String, level: Int32 = 6, overwrite: Bool = false,
+                runScanner: RunScanner? = ArchiveRunScanner.eventFiles) {
+        self.logdir = logdir
+        self.level = level
+        self.overwrite = overwrite
+        self.runScanner = runScanner
+    }
+
+    private struct Item {
+        var path: String       // relative, '/'-separated
+        var kind: TarEntry.Kind
+        var size: UInt64
+        var mode: UInt32
+        var mtime: Int64
+        var target: String
+    }
+
+    /// Archives the logdir into `archivePath` (written to a temporary name, renamed at the end).
+    @discardableResult
+    public func write(to archivePath: String) throws -> Summary {
+        // The logdir itself may be a symlink (followed); nothing inside it is followed.
+        var root = stat()
+        guard stat(logdir, &root) == 0 else { throw LogArchiveError.io(operation: "open logdir", path: logdir, errno: errno) }
+        guard root.isDirectory else { throw LogArchiveError.io(operation: "open logdir", path: logdir, errno: ENOTDIR) }
+        if !overwrite, try PosixFile.linkStatus(archivePath) != nil {
+            throw LogArchiveError.io(operation: "create archive (pass --force to replace it)", path: archivePath, errno: EEXIST)
+        }
+        let temporary = archivePath + ".tbkit-partial.\(getpid())"
+        let output = try PosixFile.createExclusive(temporary, mode: 0o644)
+        var committed = false
+        defer { if !committed { unlink(temporary) } }
+        let outputInfo = try output.status()
+
+        var items = [Item]()
+        try walk(relative: "", into: &items, skip: (outputInfo.st_dev, outputInfo.st_ino))
+        items.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        if items.contains(where: { $0.path == ArchiveManifest.memberName }) {
+            throw LogArchiveError.manifestNameTaken(path: join(logdir, ArchiveManifest.memberName))
+        }
+
+        // The per-run scan reads the event files on a second thread while pass 1 hashes.
+        let runNames = Set(items.filter { $0.kind == .regular && Self.isEventFile($0.path) }.map { Self.parent($0.path) })
+        let runScan = runScanner.map { scanner in
+            RunScan(runs: runNames.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { name in
+                (name.isEmpty ? "." : name, name.isEmpty ? logdir : join(logdir, name))
+            }, scanner: scanner)
+        }
+        defer { _ = try? runScan?.wait() }
+
+        // Pass 1: hash every file, noting its identity (inode, size, mtime, ctime) after the read.
+        var rows = [ArchiveManifest.File]()
+        var identities = [String: FileIdentity]()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        for item in items where item.kind != .directory {
+            if item.kind == .symlink {
+                rows.append(.init(path: item.path, kind: "symlink", size: 0, sha256: nil, target: item.target))
+                continue
+            }
+            var hasher = SHA256()
+            // A file growing meanwhile is hashed over its first `size` bytes, as it will be copied.
+            let (_, after) = try copy(item, buffer: &buffer) { hasher.update($0) }
+            identities[item.path] = after
+            rows.append(.init(path: item.path, kind: "file", size: item.size, sha256: SHA256.hex(hasher.finalize()), target: nil))
+        }
+        let directories = items.filter { $0.kind == .directory }.map(\.path)
+        betweenPasses?()
+        let runs = try runScan?.wait()
+        let manifest = ArchiveManifest(directories: directories, files: rows, runs: runs)
+        let manifestBytes = try manifest.encoded()
+
+        // Pass 2: stream the tar through gzip into the file.
+        let gzip = try GZipCompressor(level: level)
+        let pipeline = CompressionPipeline(compressor: gzip, output: output)
+        var pipelineOpen = true
+        defer { if pipelineOpen { pipeline.cancel() } }
+        var tar = TarWriter { chunk in try pipeline.write(chunk) }
+        let newest = items.map(\.mtime).max() ?? 0
+        try tar.append(TarEntry(path: ArchiveManifest.memberName, kind: .regular, mode: 0o644, mtime: newest),
+                       data: manifestBytes)
+        var expected = [String: String]()
+        for row in rows { if let sha = row.sha256 { expected[row.path] = sha } }
+        for item in items {
+            let entry = TarEntry(path: item.path, kind: item.kind, size: item.kind == .regular ? item.size : 0,
+                                 mode: item.mode, mtime: item.mtime, linkTarget: item.target)
+            try tar.beginEntry(entry)
+            if item.kind == .regular {
+                // A file untouched since pass 1 (same identity before and after this read) is
+                // copied without hashing again; one that changed (a run appending to its event
+                // file) is re-hashed, and only its first `size` bytes being unchanged lets it pass.
+                var hasher = SHA256()
+                var hashing = false
+                let (before, after) = try copy(item, buffer: &buffer, opened: { hashing = $0 != identities[item.path] }) { chunk in
+                    if hashing { hasher.update(chunk) }
+                    try tar.writeData(chunk)
+                }
+                let unchanged = !hashing && before == after
+                guard unchanged || (hashing && SHA256.hex(hasher.finalize()) == expected[item.path]) else {
+                    throw LogArchiveError.fileChanged(path: join(logdir, item.path))
+                }
+            }
+            try tar.endEntry()
+        }
+        try tar.finish()
+        pipelineOpen = false
+        try pipeline.finish()
+        try output.close()
+        guard rename(temporary, archivePath) == 0 else {
+            throw LogArchiveError.io(operation: "rename into place", path: archivePath, errno: errno)
+        }
+        committed = true
+        return Summary(files: rows.filter { $0.kind == "file" }.count, directories: directories.count,
+                       symlinks: rows.filter { $0.kind == "symlink" }.count,
+                       contentBytes: rows.reduce(0) { $0 + $1.size }, archiveBytes: gzip.compressedCount,
+                       manifest: manifest)
+    }
+
+    /// True for a file TensorBoard would load (the same test `RunDirectory` applies).
+    static func isEventFile(_ path: String) -> Bool {
+        RunDirectory.isEventFileName(path.split(separator: "/").last.map(String.init) ?? path)
+    }
+
+    private static func parent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+
+    private func join(_ base: String, _ relative: String) -> String {
+        relative.isEmpty ? base : (base.hasSuffix("/") ? base + relative : base + "/" + relative)
+    }
+
+    /// What identifies a file's content without reading it: a write changes ctime (which users
+    /// cannot set), a replacement changes the inode.
+    struct FileIdentity: Equatable {
+        var device: UInt64, inode: UInt64, size: Int64
+        var mtime: Int, mtimeNanos: Int, ctime: Int, ctimeNanos: Int
+
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+            size = Int64(info.st_size)
+            mtime = Int(info.st_mtim.tv_sec)
+            mtimeNanos = Int(info.st_mtim.tv_nsec)
+            ctime = Int(info.st_ctim.tv_sec)
+            ctimeNanos = Int(info.st_ctim.tv_nsec)
+        }
+    }
+
+    /// Streams exactly `item.size` bytes of the file to `body`; a shorter file is an error.
+    /// Returns the file's identity when opened and after the read; `opened` sees the first.
+    private func copy(_ item: Item, buffer: inout [UInt8], opened: (FileIdentity) -> Void = { _ in },
+                      _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> (FileIdentity, FileIdentity) {
+        let path = join(logdir, item.path)
+        let file = try PosixFile.openForReading(path, followSymlink: false)
+        let before = FileIdentity(try file.status())
+        opened(before)
+        var left = item.size
+        while left > 0 {
+            let want = Int(min(left, UInt64(buffer.count)))
+            let got = try buffer.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+            if got < want { throw LogArchiveError.fileChanged(path: path) }
+            try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
+            left -= UInt64(got)
+        }
+        let after = FileIdentity(try file.status())
+        try file.close()
+        return (before, after)
+    }
+
+    private func walk(relative: String, into items: inout [Item], skip: (dev_t, ino_t)) throws {
+        let directory = join(logdir, relative)
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw LogArchiveError.io(operation: "list directory", path: directory, errno: EACCES)
+        }
+        for name in names {
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            let path = join(logdir, rel)
+            guard let info = try PosixFile.linkStatus(path) else { continue }  // vanished meanwhile
+            if info.st_dev == skip.0 && info.st_ino == skip.1 { continue }     // the archive itself
+            let mtime = Int64(info.st_mtim.tv_sec)
+            if info.isDirectory {
+                items.append(Item(path: rel, kind: .directory, size: 0, mode: 0o755, mtime: mtime, target: ""))
+                try walk(relative: rel, into: &items, skip: skip)
+            } else if info.isRegular {
+                let mode: UInt32 = info.st_mode & S_IXUSR != 0 ? 0o755 : 0o644
+                items.append(Item(path: rel, kind: .regular, size: UInt64(info.st_size), mode: mode, mtime: mtime, target: ""))
+            } else if info.isSymlink {
+                var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+                let count = readlink(path, &buffer, buffer.count - 1)
+                guard count >= 0 else { throw LogArchiveError.io(operation: "readlink", path: path, errno: errno) }
+                let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                guard ArchivePath.resolve(linkTarget: target, linkPath: rel) != nil else {
+                    throw LogArchiveError.symlinkLeavesLogdir(path: path, target: target)
+                }
+                items.append(Item(path: rel, kind: .symlink, size: 0, mode: 0o777, mtime: mtime, target: target))
+            } else {
+                let kind: String
+                switch info.fileType {
+                case S_IFIFO: kind = "FIFO"
+                case S_IFSOCK: kind = "socket"
+                case S_IFCHR: kind = "character device"
+                case S_IFBLK: kind = "block device"
+                default: kind = "special file"
+                }
+                throw LogArchiveError.unsupportedFile(path: path, kind: kind)
+            }
+        }
+    }
+}
+
+/// Scans runs on its own thread; `wait()` returns the rows (sorted by run name) or rethrows.
+private final class RunScan: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<[ArchiveManifest.Run], Error> = .success([])
+    private var waited = false
+
+    init(runs: [(name: String, path: String)], scanner: @escaping LogArchiver.RunScanner) {
+        let thread = Thread { [self] in
+            do {
+                var rows = [ArchiveManifest.Run]()
+                for (name, path) in runs {
+                    let tags = try scanner(path).sorted { $0.tag.utf8.lexicographicallyPrecedes($1.tag.utf8) }
+                    rows.append(.init(name: name, tags: tags))
+                }
+                result = .success(rows)
+            } catch {
+                result = .failure(error)
+            }
+            done.signal()
+        }
+        thread.name = "tbkit-archive-run-scan"
+        thread.start()
+    }
+
+    /// Blocks until the scan has finished (once; later calls return the same result).
+    func wait() throws -> [ArchiveManifest.Run] {
+        if !waited {
+            done.wait()
+            waited = true
+        }
+        return try result.get()
+    }
+}

@@ -1,0 +1,31 @@
+/// Why a tar stream could not be read or written. Each case names the member and where it sits
+/// in the uncompressed tar stream, so a damaged archive points at its first bad member.
+public enum TarError: Error, CustomStringConvertible, Equatable {
+    /// A header block whose checksum does not match its bytes.
+    case badHeaderChecksum(offset: UInt64, nameField: String, previousMember: String?)
+    /// A header field that is not a number where one must be.
+    case badNumericField(field: String, offset: UInt64, member: String)
+    /// A pax extended header that does not follow `"<length> <key>=<value>\n"`.
+    case badPaxRecord(offset: UInt64, member: String)
+    /// The stream ended inside a header or inside a member's data.
+    case truncated(offset: UInt64, member: String?)
+    /// A value that cannot be represented even with pax headers.
+    case unrepresentable(member: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .badHeaderChecksum(offset, nameField, previous):
+            let after = previous.map { " (the member after '\($0)')" } ?? " (the first member)"
+            return "tar header checksum mismatch for member '\(nameField)' at tar offset \(offset)\(after): the archive is damaged"
+        case let .badNumericField(field, offset, member):
+            return "tar header of member '\(member)' at tar offset \(offset) has a malformed \(field) field: the archive is damaged"
+        case let .badPaxRecord(offset, member):
+            return "pax extended header for member '\(member)' at tar offset \(offset) is malformed: the archive is damaged"
+        case let .truncated(offset, member):
+            if let member { return "archive is truncated inside member '\(member)' (tar offset \(offset))" }
+            return "archive is truncated at tar offset \(offset) (before the end-of-archive blocks)"
+        case let .unrepresentable(member, reason):
+            return "cannot write member '\(member)' to tar: \(reason)"
+        }
+    }
+}
