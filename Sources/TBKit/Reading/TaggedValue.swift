@@ -115,7 +115,8 @@ public struct HistogramPoint: Sendable, Equatable {
     /// (left, right, count). Nil when the tensor has another shape or dtype.
     public init?(tag: String, step: Int64, wallTime: Double, tensor: TensorProto) {
         guard tensor.shape.count == 2, tensor.shape[1] == 3, tensor.shape[0] >= 0,
-              let values = tensor.numericValues(), Int64(values.count) == tensor.shape[0] * 3 else { return nil }
+              let values = tensor.numericValues(), values.count % 3 == 0,
+              Int64(values.count / 3) == tensor.shape[0] else { return nil }  // shape[0] * 3 could overflow
         var buckets: [HistogramBucket] = []
         buckets.reserveCapacity(values.count / 3)
         var lo = Double.infinity, hi = -Double.infinity, num = 0.0, sum = 0.0, sq = 0.0

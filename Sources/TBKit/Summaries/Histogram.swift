@@ -108,7 +108,11 @@ public struct Histogram: Sendable, Equatable {
                 for i in 0...k { edges[i] = stats.min }
             } else {
                 let width = (stats.max - stats.min) / Double(k)
-                for i in 0...k { edges[i] = stats.min + Double(i) * width }
+                // A range wider than Double.greatestFiniteMagnitude: step in halves.
+                let halfWidth = (stats.max / 2 - stats.min / 2) / Double(k)
+                for i in 0...k {
+                    edges[i] = width.isFinite ? stats.min + Double(i) * width : (stats.min / 2 + Double(i) * halfWidth) * 2
+                }
                 edges[k] = stats.max
             }
             return withEdges(values, edges: edges, stats: stats, equalWidth: true)
@@ -165,6 +169,8 @@ public struct Histogram: Sendable, Equatable {
         var counts = [Double](repeating: 0, count: k)
         let lo = edges[0]
         let width = (edges[k] - edges[0]) / Double(k)
+        // Infinite when the range overflows a Double; then positions are measured in halves.
+        let halfWidth = (edges[k] / 2 - edges[0] / 2) / Double(k)
         counts.withUnsafeMutableBufferPointer { c in
             edges.withUnsafeBufferPointer { e in
                 for v in values {
@@ -172,8 +178,9 @@ public struct Histogram: Sendable, Equatable {
                     guard x.isFinite else { continue }
                     var b: Int
                     if equalWidth {
-                        b = width > 0 ? Int(((x - lo) / width).rounded(.down)) : k - 1
-                        b = Swift.min(Swift.max(b, 0), k - 1)
+                        // Clamped while still a Double, so no quotient can trap the conversion.
+                        let t = width.isFinite ? (x - lo) / width : (x / 2 - lo / 2) / halfWidth
+                        b = width > 0 && !t.isNaN ? Int(Swift.min(Swift.max(t.rounded(.down), 0), Double(k - 1))) : k - 1
                     } else {
                         // upper_bound(edges, x) - 1, clamped to the outer buckets.
                         var l = 0, r = e.count

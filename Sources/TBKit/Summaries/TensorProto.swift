@@ -54,8 +54,17 @@ public struct TensorProto: Sendable, Equatable {
         TensorProto(dtype: .string, shape: shape, stringValues: values.map { Array($0.utf8) })
     }
 
-    /// Number of elements the shape describes (1 for a scalar).
-    public var elementCount: Int64 { shape.reduce(1, *) }
+    /// Number of elements the shape describes (1 for a scalar); nil when the product does not fit
+    /// in an Int64, which only a corrupt shape from a file can make.
+    public var elementCount: Int64? {
+        var n: Int64 = 1
+        for dim in shape {
+            let (product, overflow) = n.multipliedReportingOverflow(by: dim)
+            if overflow { return nil }
+            n = product
+        }
+        return n
+    }
 
     /// Appends the protobuf encoding; `tensor_shape` is always written (`12 00` for a scalar).
     public func encode(into w: inout ProtoWriter) {
