@@ -143,6 +143,33 @@ def lab_server(request, lab):
     s.close()
 
 
+# EXPERIMENT.md's tags (fc_out_N for N = 1..3), plus the lab's own per-layer extras.
+STUDY_SCALARS = {"input_var", "mat_mul_var_1", "mat_mul_var_2", "mat_mul_var_3", "loss", "acc",
+                 "saturation_1", "saturation_2"}
+STUDY_HISTOGRAMS = {"mat_mul_hist_1", "mat_mul_hist_2", "mat_mul_hist_3", "fc_out_1", "fc_out_2", "fc_out_3",
+                    "weights_1", "weights_2", "weights_3"}
+
+
+@pytest.mark.parametrize("run", list(ARTICLE))
+def test_tensorboards_loader_lists_every_study_tag_of_every_run(lab, run):
+    acc = event_accumulator.EventAccumulator(str(lab / run), size_guidance={
+        event_accumulator.SCALARS: 0, event_accumulator.HISTOGRAMS: 0, event_accumulator.TENSORS: 0})
+    acc.Reload()
+    tags = acc.Tags()
+    trains = ARTICLE[run][2]
+    scalars = STUDY_SCALARS | ({"test_acc"} if trains else set())
+    histograms = STUDY_HISTOGRAMS | ({"grads_1", "grads_2", "grads_3"} if trains else set())
+    assert scalars <= set(tags["scalars"]), scalars - set(tags["scalars"])
+    assert histograms <= set(tags["histograms"]), histograms - set(tags["histograms"])
+    logged_steps = [0, 10] if trains else [0]
+    for tag in sorted(scalars - {"test_acc"}):
+        assert [e.step for e in acc.Scalars(tag)] == logged_steps, tag
+    for tag in sorted(histograms):
+        assert [e.step for e in acc.Histograms(tag)] == logged_steps, tag
+    if trains:
+        assert [e.step for e in acc.Scalars("test_acc")] == [STEPS]
+
+
 def test_the_lab_enables_every_dashboard_it_feeds(lab_server):
     lab_server.wait_for(lambda s: s.json("/data/plugins_listing")["projector"]["enabled"], "projector")
     listing = lab_server.json("/data/plugins_listing")
