@@ -57,7 +57,7 @@ struct ExportCommand: ParsableCommand {
         let out = try output.map { try TextOutput(path: $0) } ?? TextOutput()
         let counts: TidyExporter.Counts
         do {
-            counts = try exporter.export(logdir: logdir) { out.write($0) }
+            counts = try exporter.export(logdir: logdir, bytes: { out.write(bytes: $0) })
         } catch {
             try? out.close()
             throw ValidationError(error.description)

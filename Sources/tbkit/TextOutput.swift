@@ -40,6 +40,10 @@ final class TextOutput {
         t.withUTF8 { _ = fwrite($0.baseAddress, 1, $0.count, file) }
     }
 
+    func write(bytes: UnsafeBufferPointer<UInt8>) {
+        _ = fwrite(bytes.baseAddress, 1, bytes.count, file)
+    }
+
     func close() throws {
         let failed = fflush(file) != 0 || ferror(file) != 0
         if owned { fclose(file) }

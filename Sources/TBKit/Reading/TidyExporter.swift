@@ -66,113 +66,155 @@ public struct TidyExporter: Sendable {
     /// Writes the rows for every run under `logdir` to `sink`, in chunks of text (each ends with a
     /// newline). Runs are in name order, points in file order.
     public func export(logdir: String, to sink: (String) -> Void) throws(LogDirectoryError) -> Counts {
+        try export(logdir: logdir, bytes: { sink(String(decoding: $0, as: UTF8.self)) })
+    }
+
+    /// Writes the rows as UTF-8 bytes, in chunks of about 256 KiB that each end with a newline; the
+    /// buffer is only valid during the call. Same rows as `export(logdir:to:)`, without the
+    /// per-chunk `String`.
+    public func export(logdir: String, bytes sink: (UnsafeBufferPointer<UInt8>) -> Void) throws(LogDirectoryError) -> Counts {
         var counts = Counts()
-        if format == .csv { sink(columns.joined(separator: ",") + "\n") }
-        var out = ""
-        out.reserveCapacity(1 << 16)
+        var out = TidyRowBuffer(capacity: TidyExporter.chunkSize + 4096)
+        if format == .csv {
+            out.append(Array(columns.joined(separator: ",").utf8))
+            out.append(byte: 0x0A)
+        }
+        let names = valueColumnNames
+        // Raw copies of the first three labels for the per-row paths (no reference counting there).
+        let label0 = TidyRowBuffer(copying: names[0])
+        let label1 = TidyRowBuffer(copying: names.count > 1 ? names[1] : [])
+        let label2 = TidyRowBuffer(copying: names.count > 2 ? names[2] : [])
+        var tagFields: [String: [UInt8]] = [:]
+        let edges = TidyNumberCache()
+        let values = TidyNumberCache()
+        let floats = TidyNumberCache()
+        var start = TidyRowBuffer(capacity: 256)
+        defer {
+            out.deallocate(); start.deallocate()
+            label0.deallocate(); label1.deallocate(); label2.deallocate()
+            edges.deallocate(); values.deallocate(); floats.deallocate()
+        }
         for run in try RunDirectory.discover(logdir: logdir) {
             if !runs.isEmpty && !runs.contains(run.name) { continue }
             counts.runs += 1
             let reader = EventFileReader(files: run.eventFiles)
-            let runField = field(run.name)
+            let runField = Array(field(run.name).utf8)
+            tagFields.removeAll(keepingCapacity: true)
+            func tagField(_ tag: String) -> [UInt8] {
+                if let known = tagFields[tag] { return known }
+                let bytes = Array(field(tag).utf8)
+                if tagFields.count < 4096 { tagFields[tag] = bytes }
+                return bytes
+            }
             while let value = reader.nextValue() {
                 switch (kind, value) {
                 case (.scalars, .scalar(let p)):
                     if !tags.isEmpty && !tags.contains(p.tag) { continue }
-                    row(&out, runField, p.tag, p.step, p.wallTime, [number(p.value, float32: p.dtype == .float)])
+                    prefix(&out, runField, tagField(p.tag), p.step, p.wallTime)
+                    out.append(label0)
+                    if p.dtype == .float {
+                        floats.append(p.value, float32: true, format: format, to: &out)
+                    } else {
+                        values.append(p.value, float32: false, format: format, to: &out)
+                    }
+                    endRow(&out)
                     counts.rows += 1
                 case (.histograms, .histogram(let h)):
                     if !tags.isEmpty && !tags.contains(h.tag) { continue }
                     if statistics {
-                        row(&out, runField, h.tag, h.step, h.wallTime,
-                            [h.min, h.max, h.num, h.sum, h.mean, h.standardDeviation].map { number($0) })
+                        prefix(&out, runField, tagField(h.tag), h.step, h.wallTime)
+                        let stats = [h.min, h.max, h.num, h.sum, h.mean, h.standardDeviation]
+                        for (i, x) in stats.enumerated() {
+                            out.append(names[i])
+                            values.append(x, float32: false, format: format, to: &out)
+                        }
+                        endRow(&out)
                         counts.rows += 1
                     } else {
-                        let start = prefix(runField, h.tag, h.step, h.wallTime)
-                        // A bucket's left edge is usually the previous one's right edge: format it once.
-                        var previousRight = Double.nan
-                        var previousRightText = ""
+                        // The leading columns are the same for every bucket of the point: format once.
+                        start.removeAll()
+                        prefix(&start, runField, tagField(h.tag), h.step, h.wallTime)
                         for b in h.buckets {
-                            let left = b.left.bitPattern == previousRight.bitPattern ? previousRightText : number(b.left)
-                            let right = number(b.right)
-                            bucketRow(&out, prefix: start, left, right, count(b.count))
-                            previousRight = b.right
-                            previousRightText = right
+                            out.append(start)
+                            out.append(label0)
+                            edges.append(b.left, float32: false, format: format, to: &out)
+                            out.append(label1)
+                            edges.append(b.right, float32: false, format: format, to: &out)
+                            out.append(label2)
+                            appendCount(b.count, to: &out, cache: values)
+                            endRow(&out)
                             counts.rows += 1
+                            if out.count >= TidyExporter.chunkSize { out.flush(sink) }
                         }
                     }
                 default:
                     continue
                 }
-                if out.utf8.count >= 1 << 16 {
-                    sink(out)
-                    out.removeAll(keepingCapacity: true)
-                }
+                if out.count >= TidyExporter.chunkSize { out.flush(sink) }
             }
             counts.problems += reader.problems.map(\.description)
         }
-        if !out.isEmpty { sink(out) }
+        if out.count > 0 { out.flush(sink) }
         return counts
     }
 
-    /// The leading columns (run, tag, step, wall_time) of every row of one point, formatted once.
-    private func prefix(_ run: String, _ tag: String, _ step: Int64, _ wall: Double) -> String {
-        switch format {
-        case .csv:
-            return run + "," + field(tag) + "," + String(step) + "," + number(wall)
-        case .jsonl:
-            return "{\"run\":" + run + ",\"tag\":" + field(tag) + ",\"step\":" + String(step)
-                + ",\"wall_time\":" + number(wall)
-        }
-    }
+    /// Bytes handed to the sink at a time (whole rows, so a little more).
+    static let chunkSize = 1 << 18
 
-    private func row(_ out: inout String, _ run: String, _ tag: String, _ step: Int64, _ wall: Double, _ values: [String]) {
-        // Appended piece by piece: no temporary strings on the one-row-per-point path.
-        switch format {
-        case .csv:
-            out += run; out += ","; out += field(tag); out += ","
-            out += String(step); out += ","; out += number(wall)
-        case .jsonl:
-            out += "{\"run\":"; out += run; out += ",\"tag\":"; out += field(tag)
-            out += ",\"step\":"; out += String(step); out += ",\"wall_time\":"; out += number(wall)
-        }
-        row(&out, prefix: "", values)
-    }
-
-    private func row(_ out: inout String, prefix: String, _ values: [String]) {
-        out += prefix
-        switch format {
-        case .csv:
-            for v in values { out += ","; out += v }
-            out += "\n"
-        case .jsonl:
-            let names = columns
-            for (i, v) in values.enumerated() {
-                out += ",\""; out += names[4 + i]; out += "\":"; out += v
+    /// What goes before each value column: `,` in CSV, `,"name":` in JSON Lines.
+    private var valueColumnNames: [[UInt8]] {
+        columns.dropFirst(4).map { name in
+            switch format {
+            case .csv: return [0x2C]
+            case .jsonl: return Array(",\"\(name)\":".utf8)
             }
-            out += "}\n"
         }
     }
 
-    /// One histogram bucket row after its leading columns, without temporaries.
-    private func bucketRow(_ out: inout String, prefix: String, _ left: String, _ right: String, _ count: String) {
-        out += prefix
+    /// The leading columns (run, tag, step, wall_time) of a row.
+    private func prefix(_ out: inout TidyRowBuffer, _ run: [UInt8], _ tag: [UInt8], _ step: Int64, _ wall: Double) {
         switch format {
         case .csv:
-            out += ","; out += left; out += ","; out += right; out += ","; out += count; out += "\n"
+            out.append(run); out.append(byte: 0x2C); out.append(tag); out.append(byte: 0x2C)
+            out.append(integer: step); out.append(byte: 0x2C)
         case .jsonl:
-            out += ",\"left\":"; out += left; out += ",\"right\":"; out += right
-            out += ",\"count\":"; out += count; out += "}\n"
+            out.append("{\"run\":"); out.append(run); out.append(",\"tag\":"); out.append(tag)
+            out.append(",\"step\":"); out.append(integer: step); out.append(",\"wall_time\":")
         }
+        appendNumber(wall, float32: false, to: &out)
+    }
+
+    private func endRow(_ out: inout TidyRowBuffer) {
+        if format == .jsonl { out.append(byte: 0x7D) }
+        out.append(byte: 0x0A)
     }
 
     /// A bucket count: whole numbers (the usual case) print without the float formatter, in the
     /// same form `Double.description` gives them ("12.0").
-    func count(_ x: Double) -> String {
+    private func appendCount(_ x: Double, to out: inout TidyRowBuffer, cache: TidyNumberCache) {
         if x >= 0 && x < 1e15, x == x.rounded(.towardZero) {
-            return String(Int64(x)) + ".0"
+            out.append(integer: Int64(x))
+            out.append(byte: 0x2E); out.append(byte: 0x30)
+        } else {
+            cache.append(x, float32: false, format: format, to: &out)
         }
-        return number(x)
+    }
+
+    /// A number in the format's syntax, appended.
+    fileprivate func appendNumber(_ x: Double, float32: Bool, to out: inout TidyRowBuffer) {
+        TidyExporter.appendNumber(x, float32: float32, format: format, to: &out)
+    }
+
+    fileprivate static func appendNumber(_ x: Double, float32: Bool, format: Format, to out: inout TidyRowBuffer) {
+        if x.isFinite {
+            var text = float32 ? Float(x).description : x.description
+            text.withUTF8 { out.append($0) }
+            return
+        }
+        switch format {
+        case .csv: out.append(x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf"))
+        case .jsonl: out.append(x.isNaN ? "\"NaN\"" : (x > 0 ? "\"Infinity\"" : "\"-Infinity\""))
+        }
     }
 
     /// A text field quoted for the format (CSV quotes only when needed).
@@ -180,17 +222,6 @@ public struct TidyExporter: Sendable {
         switch format {
         case .csv: return TidyExporter.csvField(s)
         case .jsonl: return TidyExporter.jsonString(s)
-        }
-    }
-
-    /// A number in the format's syntax.
-    func number(_ x: Double, float32: Bool = false) -> String {
-        if x.isFinite {
-            return float32 ? Float(x).description : x.description
-        }
-        switch format {
-        case .csv: return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf")
-        case .jsonl: return x.isNaN ? "\"NaN\"" : (x > 0 ? "\"Infinity\"" : "\"-Infinity\"")
         }
     }
 
@@ -223,5 +254,146 @@ public struct TidyExporter: Sendable {
             }
         }
         return out + "\""
+    }
+}
+
+/// A growable byte buffer for rows on raw memory (no reference counting or uniqueness checks on
+/// the per-field path), handed to the sink in chunks and reused. Owned by one export call, which
+/// frees it with `deallocate()`; never copied.
+struct TidyRowBuffer {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = Swift.max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    /// A buffer holding a copy of `bytes`.
+    init(copying bytes: [UInt8]) {
+        self.init(capacity: bytes.count)
+        append(bytes)
+    }
+
+    func deallocate() { base.deallocate() }
+
+    mutating func removeAll() { count = 0 }
+
+    /// Makes room for `n` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    mutating func append(byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(_ b: UnsafeBufferPointer<UInt8>) {
+        guard let from = b.baseAddress, b.count > 0 else { return }
+        reserve(b.count)
+        (base + count).update(from: from, count: b.count)
+        count += b.count
+    }
+
+    mutating func append(_ b: [UInt8]) { b.withUnsafeBufferPointer { append($0) } }
+
+    /// Another buffer's bytes.
+    mutating func append(_ other: TidyRowBuffer) {
+        append(UnsafeBufferPointer(start: other.base, count: other.count))
+    }
+
+    mutating func append(_ s: StaticString) {
+        s.withUTF8Buffer { append($0) }
+    }
+
+    /// Decimal digits of an integer, as `String(v)` gives them.
+    mutating func append(integer v: Int64) {
+        reserve(20)
+        if v < 0 { base[count] = 0x2D; count += 1 }
+        var n = v.magnitude
+        var digits = 1
+        var t = n
+        while t >= 10 { t /= 10; digits += 1 }
+        var i = count + digits - 1
+        repeat {
+            base[i] = 0x30 &+ UInt8(truncatingIfNeeded: n % 10)
+            n /= 10
+            i -= 1
+        } while n > 0
+        count += digits
+    }
+
+    /// Copies the last `n` bytes to `target`.
+    func copyLast(_ n: Int, to target: UnsafeMutablePointer<UInt8>) {
+        target.update(from: base + (count - n), count: n)
+    }
+
+    /// Hands the bytes to `sink` and empties the buffer (capacity kept).
+    mutating func flush(_ sink: (UnsafeBufferPointer<UInt8>) -> Void) {
+        sink(UnsafeBufferPointer(start: base, count: count))
+        count = 0
+    }
+}
+
+/// A direct-mapped cache of formatted numbers keyed by their bit pattern: histogram edges repeat
+/// from one histogram to the next (fixed bucket limits), so most are formatted once per export.
+/// Owned by one export call, which frees it with `deallocate()`; never copied.
+struct TidyNumberCache {
+    private static let slots = 4096
+    private static let width = 32
+    private let keys: UnsafeMutablePointer<UInt64>
+    private let lengths: UnsafeMutablePointer<UInt8>
+    private let text: UnsafeMutablePointer<UInt8>
+
+    init() {
+        keys = .allocate(capacity: TidyNumberCache.slots)
+        keys.initialize(repeating: 0, count: TidyNumberCache.slots)
+        lengths = .allocate(capacity: TidyNumberCache.slots)
+        lengths.initialize(repeating: 0, count: TidyNumberCache.slots)
+        text = .allocate(capacity: TidyNumberCache.slots * TidyNumberCache.width)
+        text.initialize(repeating: 0, count: TidyNumberCache.slots * TidyNumberCache.width)
+    }
+
+    func deallocate() {
+        keys.deallocate()
+        lengths.deallocate()
+        text.deallocate()
+    }
+
+    /// Appends `x` formatted as `TidyExporter` formats numbers; one cache serves one format and one
+    /// `float32` setting.
+    @inline(__always)
+    func append(_ x: Double, float32: Bool, format: TidyExporter.Format, to out: inout TidyRowBuffer) {
+        let key = x.bitPattern
+        let slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 52)
+        let length = Int(lengths[slot])
+        if length > 0 && keys[slot] == key {
+            out.append(UnsafeBufferPointer(start: text + slot * TidyNumberCache.width, count: length))
+            return
+        }
+        let before = out.count
+        TidyExporter.appendNumber(x, float32: float32, format: format, to: &out)
+        let written = out.count - before
+        if written > 0 && written <= TidyNumberCache.width {
+            keys[slot] = key
+            lengths[slot] = UInt8(written)
+            out.copyLast(written, to: text + slot * TidyNumberCache.width)
+        }
     }
 }
