@@ -65,6 +65,17 @@ class TensorBoardServer:
             kind = response.headers.get("Content-Type", "")
         return json.loads(body) if "json" in kind else body
 
+    def raw(self, path):
+        """The body and Content-Type of a GET of `path` (e.g. "/data/plugin/images/individualImage?...")."""
+        with urllib.request.urlopen(self.base + path, timeout=30) as response:
+            return response.read(), response.headers.get("Content-Type", "")
+
+    def json(self, path, body=None):
+        """A GET of `path` parsed as JSON, or a POST of `body` when one is given."""
+        if body is not None:
+            return self.post(path, body)
+        return json.loads(self.raw(path)[0])
+
     def post(self, route, payload):
         data = json.dumps(payload).encode()
         request = urllib.request.Request(f"{self.base}/{route.lstrip('/')}", data=data,

@@ -116,17 +116,6 @@ FULL = [r for r, (_, _, trains) in ARTICLE.items() if trains]
 STEPS = 20
 
 
-class Server(TensorBoardServer):
-    def raw(self, path):
-        with urllib.request.urlopen(self.base + path, timeout=30) as r:
-            return r.read(), r.headers.get("Content-Type", "")
-
-    def json(self, path, body=None):
-        if body is not None:
-            return self.post(path, body)
-        return json.loads(self.raw(path)[0])
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory, tbkit):
     logdir = tmp_path_factory.mktemp("lab")
@@ -136,7 +125,7 @@ def lab(tmp_path_factory, tbkit):
 
 @pytest.fixture(scope="module", params=["auto", "false"])
 def lab_server(request, lab):
-    s = Server(lab, request.param)
+    s = TensorBoardServer(lab, request.param)
     s.wait_for(lambda s: all("pr_curve/class_9" in s.json("/data/plugin/pr_curves/tags").get(r, {}) for r in FULL)
                and "." in s.json("/data/runs"), "the seven runs")
     yield s

@@ -346,23 +346,10 @@ def test_projector_files_resolve_inside_the_run(logdir):
 
 # ---------------------------------------------------------------- (b) HTTP
 
-class Server(TensorBoardServer):
-    """conftest's TensorBoard process, with raw GETs (body and Content-Type) and JSON helpers."""
-
-    def raw(self, path):
-        with urllib.request.urlopen(self.base + path, timeout=30) as r:
-            return r.read(), r.headers.get("Content-Type", "")
-
-    def json(self, path, body=None):
-        if body is not None:
-            return self.post(path, body)
-        raw, _ = self.raw(path)
-        return json.loads(raw)
-
 
 @pytest.fixture(scope="module", params=["auto", "false"])
 def server(request, logdir):
-    s = Server(logdir, request.param)
+    s = TensorBoardServer(logdir, request.param)
     # Wait until every run and the last-written tags are loaded.
     s.wait_for(lambda s: "audio/tone" in s.json("/data/plugin/audio/tags").get("demo", {})
                and "trial-2" in s.json("/data/runs"), "the demo runs")
