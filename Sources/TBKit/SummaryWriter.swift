@@ -125,28 +125,9 @@ public final class SummaryWriter: @unchecked Sendable {
         return h
     }
 
-    /// Logs a histogram of `values` without copying them.
-    @discardableResult
-    public func histogram(_ tag: String, _ values: [Float], step: Int,
-                          bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
-                          wallTime: Double? = nil) throws -> Histogram {
-        try values.withUnsafeBufferPointer {
-            try histogram(tag, $0, step: step, bins: bins, format: format, wallTime: wallTime)
-        }
-    }
-
-    /// Logs a histogram of `values` without copying them.
-    @discardableResult
-    public func histogram(_ tag: String, _ values: [Double], step: Int,
-                          bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
-                          wallTime: Double? = nil) throws -> Histogram {
-        try values.withUnsafeBufferPointer {
-            try histogram(tag, $0, step: step, bins: bins, format: format, wallTime: wallTime)
-        }
-    }
-
-    /// Logs a histogram of any collection of floating-point values (an `ArraySlice`, a
-    /// `ContiguousArray`, ...): read in place when its storage is contiguous, copied otherwise.
+    /// Logs a histogram of any collection of floating-point values (`[Float]`, `[Double]`, an
+    /// `ArraySlice`, ...): Float and Double storage is read in place, without copying; other
+    /// collections are copied.
     @discardableResult
     public func histogram<C: Collection>(_ tag: String, _ values: C, step: Int,
                                          bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
