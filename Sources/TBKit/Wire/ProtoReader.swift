@@ -220,33 +220,35 @@ public struct ProtoReader {
 
     /// Appends the values of a repeated double field, packed (wire type 2) or not (wire type 1).
     public mutating func readDoubles(_ wireType: WireType, field: Int, into values: inout [Double]) throws(ProtoDecodingError) {
-        switch wireType {
-        case .fixed64:
-            values.append(try readDouble())
-        case .lengthDelimited:
-            let at = offset
-            let slice = try readLengthDelimited()
-            guard slice.count % 8 == 0 else {
-                throw .misalignedPackedField(field: field, length: slice.count, elementSize: 8, offset: at)
-            }
-            ProtoReader.appendLittleEndian(slice, as: Double.self, to: &values)
-        default:
-            try skip(wireType, field: field)
+        try readFixedWidth(wireType, unpacked: .fixed64, field: field, into: &values) { r throws(ProtoDecodingError) in
+            try r.readDouble()
         }
     }
 
     /// Appends the values of a repeated float field, packed (wire type 2) or not (wire type 5).
     public mutating func readFloats(_ wireType: WireType, field: Int, into values: inout [Float]) throws(ProtoDecodingError) {
+        try readFixedWidth(wireType, unpacked: .fixed32, field: field, into: &values) { r throws(ProtoDecodingError) in
+            try r.readFloat()
+        }
+    }
+
+    /// A repeated fixed-width field: one value under its own wire type, or a packed run whose
+    /// length must be a whole number of values; any other wire type is skipped.
+    private mutating func readFixedWidth<T: BitwiseCopyable>(
+        _ wireType: WireType, unpacked: WireType, field: Int, into values: inout [T],
+        one: (inout ProtoReader) throws(ProtoDecodingError) -> T
+    ) throws(ProtoDecodingError) {
         switch wireType {
-        case .fixed32:
-            values.append(try readFloat())
+        case unpacked:
+            values.append(try one(&self))
         case .lengthDelimited:
             let at = offset
             let slice = try readLengthDelimited()
-            guard slice.count % 4 == 0 else {
-                throw .misalignedPackedField(field: field, length: slice.count, elementSize: 4, offset: at)
+            let size = MemoryLayout<T>.size
+            guard slice.count % size == 0 else {
+                throw .misalignedPackedField(field: field, length: slice.count, elementSize: size, offset: at)
             }
-            ProtoReader.appendLittleEndian(slice, as: Float.self, to: &values)
+            ProtoReader.appendLittleEndian(slice, as: T.self, to: &values)
         default:
             try skip(wireType, field: field)
         }
