@@ -10,7 +10,7 @@ let package = Package(
         .executable(name: "tbkit", targets: ["tbkit"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // libz: deflate/inflate for PNG, gzip and tar.gz.

@@ -1,12 +1,13 @@
+import TBKit
+
 // libFuzzer target: arbitrary bytes as one record's payload.
 //
 // Decodes an Event (and through it every nested message: Summary.Value, metadata, images, audio,
 // HistogramProto, TensorProto), classifies its values, and checks that decoding is stable: what
 // TBKit decodes, encodes and decodes again must encode to the same bytes.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
-import TBKit
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzEventDecoding(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -1,3 +1,5 @@
+import TBKit
+
 // libFuzzer target: arbitrary bytes as an event file, read by every reader TBKit has.
 //
 // Input: byte 0 = flags, byte 1 = where to split, the rest = the file.
@@ -11,9 +13,8 @@
 // that grows in two steps (split at byte 1's fraction); EventFileReader, FileVerification,
 // LogdirInspection and TidyExporter read it without crashing, and agree on the sound records.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
-import TBKit
 
 /// A scratch directory holding one event file, rewritten for each input.
 let scratch: String = {
@@ -132,7 +133,9 @@ public func fuzzEventFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if case .record(_, let payload) = step, (try? Event(decoding: payload)) != nil { return n + 1 }
         return n
     }
-    check(verification.soundRecords == decodable, "verify counts \(verification.soundRecords) sound records, the reader \(decodable)")
+    check(
+        verification.soundRecords == decodable,
+        "verify counts \(verification.soundRecords) sound records, the reader \(decodable)")
     if let inspection = try? LogdirInspection.inspect(logdir: scratch) {
         for run in inspection.runs { _ = run.problems }
     }

@@ -1,9 +1,10 @@
+import TBKit
+
 // libFuzzer target: arbitrary bytes through GZip.decompress; whatever decompresses must
 // compress and decompress back to itself.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
-import TBKit
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGZip(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -1,3 +1,5 @@
+import TBKit
+
 // libFuzzer target: arbitrary bytes as a tar stream (or a .tar.gz), read member by member.
 //
 // Byte 0 = flags, the rest = the archive.
@@ -8,9 +10,8 @@
 // Every member's data is read (or skipped, by flags bit 2), its path and link target go through
 // ArchivePath, the manifest member through ArchiveManifest.decode; then the rest is drained.
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
-import TBKit
 
 /// Sets the header checksum field of each non-zero block as a tar writer would.
 func repairChecksums(_ tar: inout [UInt8]) {
@@ -20,7 +21,10 @@ func repairChecksums(_ tar: inout [UInt8]) {
             for i in 148..<156 { tar[o + i] = UInt8(ascii: " ") }
             let sum = tar[o..<(o + 512)].reduce(0) { $0 + Int($1) }
             let digits = Array(String(sum, radix: 8).utf8)
-            let field = [UInt8](repeating: UInt8(ascii: "0"), count: max(0, 6 - digits.count)) + digits.suffix(6) + [0, UInt8(ascii: " ")]
+            let field =
+                [UInt8](repeating: UInt8(ascii: "0"), count: max(0, 6 - digits.count)) + digits.suffix(6) + [
+                    0, UInt8(ascii: " "),
+                ]
             for i in 0..<8 { tar[o + 148 + i] = field[i] }
         }
         o += 512
@@ -35,7 +39,8 @@ public func fuzzTar(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if flags & 1 != 0 { repairChecksums(&tar) }
     if flags & 2 != 0 {
         // Through the streaming decompressor, 97 compressed bytes at a time.
-        guard let packed = try? GZip.compress(tar, level: 1), let inflater = try? GZipDecompressor(chunkSize: 1024) else {
+        guard let packed = try? GZip.compress(tar, level: 1), let inflater = try? GZipDecompressor(chunkSize: 1024)
+        else {
             fail("cannot gzip \(tar.count) bytes")
         }
         var out: [UInt8] = []
@@ -44,7 +49,9 @@ public func fuzzTar(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 var o = 0
                 while o < raw.count {
                     let n = min(97, raw.count - o)
-                    try inflater.decompress(UnsafeRawBufferPointer(rebasing: raw[o..<(o + n)])) { out.append(contentsOf: $0) }
+                    try inflater.decompress(UnsafeRawBufferPointer(rebasing: raw[o..<(o + n)])) {
+                        out.append(contentsOf: $0)
+                    }
                     o += n
                 }
             }

@@ -1,3 +1,5 @@
+import TBKit
+
 // libFuzzer target: decoded tensors and histograms turned into numbers.
 //
 // The first byte picks the path; the rest is a TensorProto or HistogramProto payload, or raw
@@ -6,9 +8,8 @@
 //   1: HistogramProto -> v1 histogram conversion, mean and standard deviation
 //   2: raw little-endian doubles (and floats) -> Histogram with TensorFlow, equal-width and given buckets
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
-import TBKit
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTensorValues(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -26,7 +27,8 @@ public func fuzzTensorValues(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
         for plugin in ["scalars", "histograms", "images", ""] {
             var classifier = ValueClassifier()
             let metadata = SummaryMetadata(pluginName: plugin)
-            _ = classifier.classify(SummaryValue(tag: "t", metadata: metadata, kind: .tensor(tensor)), step: 1, wallTime: 1)
+            _ = classifier.classify(
+                SummaryValue(tag: "t", metadata: metadata, kind: .tensor(tensor)), step: 1, wallTime: 1)
         }
     case 1:
         guard let proto = try? HistogramProto(decoding: bytes) else { return 0 }
@@ -52,8 +54,9 @@ public func fuzzTensorValues(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
                 _ = hist.proto
                 let tensor = hist.tensor
                 // What the writer produced must read back as a histogram.
-                check(HistogramPoint(tag: "w", step: 0, wallTime: 0, tensor: tensor) != nil,
-                             "a written v2 histogram does not read back")
+                check(
+                    HistogramPoint(tag: "w", step: 0, wallTime: 0, tensor: tensor) != nil,
+                    "a written v2 histogram does not read back")
             }
         }
     }

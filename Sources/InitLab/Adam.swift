@@ -27,7 +27,10 @@ public struct Adam: Sendable {
     /// Applies one update to `parameters` from `gradient` (same length as at init).
     public mutating func update(_ parameters: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>) {
         precondition(parameters.count == m.count && gradient.count == m.count, "Adam: tensor size changed")
-        guard !parameters.isEmpty else { step += 1; return }
+        guard !parameters.isEmpty else {
+            step += 1
+            return
+        }
         step += 1
         let (b1, b2, lr, eps) = (beta1, beta2, learningRate, epsilon)
         let correction1 = 1 / (1 - Float(Foundation.pow(Double(b1), Double(step))))
@@ -37,8 +40,10 @@ public struct Adam: Sendable {
         m.withUnsafeMutableBufferPointer { m in
             v.withUnsafeMutableBufferPointer { v in
                 // Scalar sqrt and divide dominate (about a quarter of a full run); measured, not vectorized.
-                let pm = m.baseAddress!, pv = v.baseAddress!
-                let pp = parameters.baseAddress!, pg = gradient.baseAddress!
+                let pm = m.baseAddress!
+                let pv = v.baseAddress!
+                let pp = parameters.baseAddress!
+                let pg = gradient.baseAddress!
                 for i in 0..<count {
                     let g = pg[i]
                     let mi = b1 * pm[i] + (1 - b1) * g

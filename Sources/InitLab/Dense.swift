@@ -58,7 +58,9 @@ public struct Dense: Sendable {
     /// and is turned in place into dLoss/d(x·W + b); the parameter gradients are filled and, when
     /// `propagate` is true, `inputGradient` receives dLoss/d(input) (the first layer skips it).
     public mutating func backward(input: Matrix, gradient: inout Matrix, inputGradient: inout Matrix, propagate: Bool) {
-        precondition(gradient.rows == output.rows && gradient.columns == output.columns, "gradient shape differs from the layer output")
+        precondition(
+            gradient.rows == output.rows && gradient.columns == output.columns,
+            "gradient shape differs from the layer output")
         let act = activation
         output.withUnsafeBufferPointer { y in
             gradient.withUnsafeMutableBufferPointer { g in act.backward(output: y, gradient: g) }

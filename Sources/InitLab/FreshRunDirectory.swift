@@ -12,7 +12,8 @@ public enum FreshRunDirectoryError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .holdsEvents(let path, let files):
             let shown = files.prefix(3).joined(separator: ", ") + (files.count > 3 ? ", ..." : "")
-            return "\(path) already holds \(files.count) event file(s) (\(shown)); TensorBoard would mix the old run with the new one. Pass --overwrite to delete them first, or choose another --logdir"
+            return
+                "\(path) already holds \(files.count) event file(s) (\(shown)); TensorBoard would mix the old run with the new one. Pass --overwrite to delete them first, or choose another --logdir"
         case .io(let path, let reason):
             return "cannot prepare run directory \(path): \(reason)"
         }

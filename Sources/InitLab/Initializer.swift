@@ -70,9 +70,11 @@ public enum Initializer: Sendable, Equatable, CustomStringConvertible {
     /// LeCun uniform: U[-sqrt(3 / fanIn), +sqrt(3 / fanIn)].
     public static let lecunUniform = Initializer.varianceScaling(factor: 1, mode: .fanIn, distribution: .uniform)
     /// What the article calls "xavier": TF1's variance scaling, factor 1, fan_avg, truncated normal.
-    public static let tf1Xavier = Initializer.varianceScaling(factor: 1, mode: .fanAvg, distribution: .truncatedNormal(correction: .tensorflow1))
+    public static let tf1Xavier = Initializer.varianceScaling(
+        factor: 1, mode: .fanAvg, distribution: .truncatedNormal(correction: .tensorflow1))
     /// What the article calls "he": TF1's variance scaling, factor 2, fan_in, truncated normal.
-    public static let tf1He = Initializer.varianceScaling(factor: 2, mode: .fanIn, distribution: .truncatedNormal(correction: .tensorflow1))
+    public static let tf1He = Initializer.varianceScaling(
+        factor: 2, mode: .fanIn, distribution: .truncatedNormal(correction: .tensorflow1))
 
     /// The variance this initializer aims at for a layer with these fans (for truncated normals:
     /// the nominal factor / n; the TF1 correction lands 0.6% above it).
@@ -104,7 +106,9 @@ public enum Initializer: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Fills `out` with draws for a layer with the given fans.
-    public func fill(_ out: UnsafeMutableBufferPointer<Float>, fanIn: Int, fanOut: Int, using rng: inout SeededGenerator) {
+    public func fill(
+        _ out: UnsafeMutableBufferPointer<Float>, fanIn: Int, fanOut: Int, using rng: inout SeededGenerator
+    ) {
         switch self {
         case .zeros:
             out.update(repeating: 0)

@@ -46,10 +46,12 @@ public struct MNIST: Sendable {
 
     /// Reads the four standard files (each plain or `.gz`) from `directory`.
     public static func load(directory: String) throws -> Splits {
-        let train = try load(imagesPath: try locate(MNIST.trainImagesName, in: directory),
-                             labelsPath: try locate(MNIST.trainLabelsName, in: directory))
-        let test = try load(imagesPath: try locate(MNIST.testImagesName, in: directory),
-                            labelsPath: try locate(MNIST.testLabelsName, in: directory))
+        let train = try load(
+            imagesPath: try locate(MNIST.trainImagesName, in: directory),
+            labelsPath: try locate(MNIST.trainLabelsName, in: directory))
+        let test = try load(
+            imagesPath: try locate(MNIST.testImagesName, in: directory),
+            labelsPath: try locate(MNIST.testLabelsName, in: directory))
         return Splits(train: train, test: test)
     }
 
@@ -59,7 +61,8 @@ public struct MNIST: Sendable {
         guard images.rows > 0 else { throw MNISTError.empty(path: imagesPath) }
         let labels = try readLabels(path: labelsPath)
         guard images.rows == labels.count else {
-            throw MNISTError.countMismatch(imagesPath: imagesPath, images: images.rows, labelsPath: labelsPath, labels: labels.count)
+            throw MNISTError.countMismatch(
+                imagesPath: imagesPath, images: images.rows, labelsPath: labelsPath, labels: labels.count)
         }
         return MNIST(images: images, labels: labels)
     }
@@ -104,7 +107,8 @@ public struct MNIST: Sendable {
         guard magic == 0x803 else { throw MNISTError.badMagic(path: path, found: magic, expected: 0x803) }
         guard bytes.count >= 16 else { throw MNISTError.truncated(path: path, needed: 16, actual: bytes.count) }
         let count = Int(bigEndianUInt32(bytes, at: 4))
-        let rows = Int(bigEndianUInt32(bytes, at: 8)), columns = Int(bigEndianUInt32(bytes, at: 12))
+        let rows = Int(bigEndianUInt32(bytes, at: 8))
+        let columns = Int(bigEndianUInt32(bytes, at: 12))
         guard rows == 28, columns == 28 else { throw MNISTError.badImageSize(path: path, rows: rows, columns: columns) }
         let needed = 16 + count * 784
         guard bytes.count >= needed else { throw MNISTError.truncated(path: path, needed: needed, actual: bytes.count) }
@@ -125,7 +129,9 @@ public struct MNIST: Sendable {
         guard magic == 0x801 else { throw MNISTError.badMagic(path: path, found: magic, expected: 0x801) }
         guard bytes.count >= 8 else { throw MNISTError.truncated(path: path, needed: 8, actual: bytes.count) }
         let count = Int(bigEndianUInt32(bytes, at: 4))
-        guard bytes.count >= 8 + count else { throw MNISTError.truncated(path: path, needed: 8 + count, actual: bytes.count) }
+        guard bytes.count >= 8 + count else {
+            throw MNISTError.truncated(path: path, needed: 8 + count, actual: bytes.count)
+        }
         let labels = [UInt8](bytes[8..<(8 + count)])
         if let bad = labels.firstIndex(where: { $0 > 9 }) {
             throw MNISTError.badLabel(path: path, offset: 8 + bad, value: labels[bad])

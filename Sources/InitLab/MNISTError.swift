@@ -25,15 +25,18 @@ public enum MNISTError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .fileMissing(let dir, let name):
-            return "MNIST: neither \(name) nor \(name).gz is in \(dir); point --data-dir at a directory holding the standard MNIST files"
+            return
+                "MNIST: neither \(name) nor \(name).gz is in \(dir); point --data-dir at a directory holding the standard MNIST files"
         case .unreadable(let path, let reason):
             return "MNIST: cannot read \(path): \(reason)"
         case .badGzip(let path, let reason):
             return "MNIST: \(path) is not a valid gzip file (\(reason)); download it again"
         case .truncated(let path, let needed, let actual):
-            return "MNIST: \(path) is truncated: its header needs \(needed) bytes but it holds \(actual); download it again"
+            return
+                "MNIST: \(path) is truncated: its header needs \(needed) bytes but it holds \(actual); download it again"
         case .badMagic(let path, let found, let expected):
-            return "MNIST: \(path) has magic number 0x\(String(found, radix: 16)) at byte 0, expected 0x\(String(expected, radix: 16)) (\(expected == 0x803 ? "an IDX image file" : "an IDX label file")); is it the right file?"
+            return
+                "MNIST: \(path) has magic number 0x\(String(found, radix: 16)) at byte 0, expected 0x\(String(expected, radix: 16)) (\(expected == 0x803 ? "an IDX image file" : "an IDX label file")); is it the right file?"
         case .badImageSize(let path, let rows, let columns):
             return "MNIST: \(path) holds \(rows)x\(columns) images at byte 8, expected 28x28"
         case .countMismatch(let ip, let ni, let lp, let nl):
@@ -43,7 +46,8 @@ public enum MNISTError: Error, CustomStringConvertible, Equatable {
         case .empty(let path):
             return "MNIST: \(path) holds no examples (its header's count is 0); use a file with at least one"
         case .embeddedDataMissing:
-            return "MNIST: the embedded subset (mnist-5k) is missing from the InitLab resource bundle; rebuild, or pass --data-dir"
+            return
+                "MNIST: the embedded subset (mnist-5k) is missing from the InitLab resource bundle; rebuild, or pass --data-dir"
         }
     }
 }

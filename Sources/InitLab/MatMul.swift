@@ -20,9 +20,9 @@ public enum MatMul {
         /// `.simd` in optimized builds, `.scalar` in debug builds.
         public static var preferred: Kernel {
             #if DEBUG
-            return .scalar
+                return .scalar
             #else
-            return .simd
+                return .simd
             #endif
         }
     }
@@ -36,29 +36,38 @@ public enum MatMul {
         if c.rows != a.rows || c.columns != b.columns { c = Matrix(rows: a.rows, columns: b.columns) }
         let (m, k, n) = (a.rows, a.columns, b.columns)
         guard m > 0, n > 0 else { return }
-        guard k > 0 else { c.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }; return }
+        guard k > 0 else {
+            c.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            return
+        }
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
-                    gemm(m: m, n: n, k: k, a: pa.baseAddress!, aRowStride: k, aInnerStride: 1,
-                         b: pb.baseAddress!, c: pc.baseAddress!, kernel: kernel)
+                    gemm(
+                        m: m, n: n, k: k, a: pa.baseAddress!, aRowStride: k, aInnerStride: 1,
+                        b: pb.baseAddress!, c: pc.baseAddress!, kernel: kernel)
                 }
             }
         }
     }
 
     /// C = Aᵀ·B (A is k x m, B is k x n, C is m x n): the weight gradient xᵀ·δ of a dense layer.
-    public static func multiplyTransposedA(_ a: Matrix, _ b: Matrix, into c: inout Matrix, kernel: Kernel = .preferred) {
+    public static func multiplyTransposedA(_ a: Matrix, _ b: Matrix, into c: inout Matrix, kernel: Kernel = .preferred)
+    {
         precondition(a.rows == b.rows, "Aᵀ·B needs A.rows (\(a.rows)) == B.rows (\(b.rows))")
         if c.rows != a.columns || c.columns != b.columns { c = Matrix(rows: a.columns, columns: b.columns) }
         let (m, k, n) = (a.columns, a.rows, b.columns)
         guard m > 0, n > 0 else { return }
-        guard k > 0 else { c.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }; return }
+        guard k > 0 else {
+            c.storage.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            return
+        }
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
-                    gemm(m: m, n: n, k: k, a: pa.baseAddress!, aRowStride: 1, aInnerStride: m,
-                         b: pb.baseAddress!, c: pc.baseAddress!, kernel: kernel)
+                    gemm(
+                        m: m, n: n, k: k, a: pa.baseAddress!, aRowStride: 1, aInnerStride: m,
+                        b: pb.baseAddress!, c: pc.baseAddress!, kernel: kernel)
                 }
             }
         }
@@ -66,7 +75,9 @@ public enum MatMul {
 
     /// C = A·Bᵀ (A is m x k, B is n x k, C is m x n): the input gradient δ·Wᵀ of a dense layer.
     /// `scratch` receives Bᵀ and is reused between calls to avoid an allocation per step.
-    public static func multiplyTransposedB(_ a: Matrix, _ b: Matrix, into c: inout Matrix, scratch: inout Matrix, kernel: Kernel = .preferred) {
+    public static func multiplyTransposedB(
+        _ a: Matrix, _ b: Matrix, into c: inout Matrix, scratch: inout Matrix, kernel: Kernel = .preferred
+    ) {
         precondition(a.columns == b.columns, "A·Bᵀ needs A.columns (\(a.columns)) == B.columns (\(b.columns))")
         if scratch.rows != b.columns || scratch.columns != b.rows { scratch = Matrix(rows: b.columns, columns: b.rows) }
         let (bRows, bCols) = (b.rows, b.columns)
@@ -81,13 +92,15 @@ public enum MatMul {
     }
 
     /// C = A·Bᵀ with a temporary transpose (convenience for tests and one-off products).
-    public static func multiplyTransposedB(_ a: Matrix, _ b: Matrix, into c: inout Matrix, kernel: Kernel = .preferred) {
+    public static func multiplyTransposedB(_ a: Matrix, _ b: Matrix, into c: inout Matrix, kernel: Kernel = .preferred)
+    {
         var scratch = Matrix(rows: 0, columns: 0)
         multiplyTransposedB(a, b, into: &c, scratch: &scratch, kernel: kernel)
     }
 
     /// The plain i-j-p triple loop (C = op(A)·op(B)), the yardstick for correctness and speed.
-    public static func reference(_ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false) -> Matrix {
+    public static func reference(_ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false) -> Matrix
+    {
         let m = transposeA ? a.columns : a.rows
         let k = transposeA ? a.rows : a.columns
         let n = transposeB ? b.rows : b.columns
@@ -116,9 +129,11 @@ public enum MatMul {
     /// Requires m, n, k > 0 (the callers handle empty shapes).
     /// C (m x n, contiguous) = A (element (i, p) at a[i*aRowStride + p*aInnerStride]) · B (k x n, contiguous).
     @usableFromInline
-    static func gemm(m: Int, n: Int, k: Int,
-                     a: UnsafePointer<Float>, aRowStride: Int, aInnerStride: Int,
-                     b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, kernel: Kernel) {
+    static func gemm(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, aRowStride: Int, aInnerStride: Int,
+        b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, kernel: Kernel
+    ) {
         if kernel == .scalar {
             scalarGemm(m: m, n: n, k: k, a: a, rs: aRowStride, ps: aInnerStride, b: b, c: c)
             return
@@ -129,18 +144,21 @@ public enum MatMul {
             let first = p0 == 0
             var j = 0
             while j + 8 <= n {
-                panel(SIMD8<Float>.self, m: m, n: n, j: j, p0: p0, kc: kc, first: first,
-                      a: a, rs: aRowStride, ps: aInnerStride, b: b, c: c)
+                panel(
+                    SIMD8<Float>.self, m: m, n: n, j: j, p0: p0, kc: kc, first: first,
+                    a: a, rs: aRowStride, ps: aInnerStride, b: b, c: c)
                 j += 8
             }
             if j + 4 <= n {
-                panel(SIMD4<Float>.self, m: m, n: n, j: j, p0: p0, kc: kc, first: first,
-                      a: a, rs: aRowStride, ps: aInnerStride, b: b, c: c)
+                panel(
+                    SIMD4<Float>.self, m: m, n: n, j: j, p0: p0, kc: kc, first: first,
+                    a: a, rs: aRowStride, ps: aInnerStride, b: b, c: c)
                 j += 4
             }
             while j < n {
-                scalarColumn(m: m, n: n, j: j, p0: p0, kc: kc, first: first,
-                             a: a, rs: aRowStride, ps: aInnerStride, b: b, c: c)
+                scalarColumn(
+                    m: m, n: n, j: j, p0: p0, kc: kc, first: first,
+                    a: a, rs: aRowStride, ps: aInnerStride, b: b, c: c)
                 j += 1
             }
             p0 += kc
@@ -150,14 +168,19 @@ public enum MatMul {
     /// One panel of `V.scalarCount` columns (8 or 4) starting at `j`, over inner indices
     /// p0..<p0+kc: four rows of C at a time, each a vector of accumulators.
     @inline(__always)
-    static func panel<V: SIMD>(_: V.Type, m: Int, n: Int, j: Int, p0: Int, kc: Int, first: Bool,
-                               a: UnsafePointer<Float>, rs: Int, ps: Int,
-                               b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>)
+    static func panel<V: SIMD>(
+        _: V.Type, m: Int, n: Int, j: Int, p0: Int, kc: Int, first: Bool,
+        a: UnsafePointer<Float>, rs: Int, ps: Int,
+        b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>
+    )
     where V.Scalar == Float {
         let raw = UnsafeRawPointer(b)
         var i = 0
         while i + 4 <= m {
-            var c0 = V(), c1 = V(), c2 = V(), c3 = V()
+            var c0 = V()
+            var c1 = V()
+            var c2 = V()
+            var c3 = V()
             var pa = a + i * rs + p0 * ps
             var pb = raw + ((p0 * n + j) * 4)
             for _ in 0..<kc {
@@ -201,9 +224,11 @@ public enum MatMul {
 
     /// One column `j` of C (the tail beyond the SIMD panels).
     @inline(__always)
-    static func scalarColumn(m: Int, n: Int, j: Int, p0: Int, kc: Int, first: Bool,
-                             a: UnsafePointer<Float>, rs: Int, ps: Int,
-                             b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+    static func scalarColumn(
+        m: Int, n: Int, j: Int, p0: Int, kc: Int, first: Bool,
+        a: UnsafePointer<Float>, rs: Int, ps: Int,
+        b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>
+    ) {
         for i in 0..<m {
             var sum: Float = first ? 0 : c[i * n + j]
             var pa = a + i * rs + p0 * ps
@@ -218,8 +243,10 @@ public enum MatMul {
     }
 
     /// C = A·B with scalar loops in i-p-j order (rows of B and C contiguous), blocked over p.
-    static func scalarGemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, rs: Int, ps: Int,
-                           b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+    static func scalarGemm(
+        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, rs: Int, ps: Int,
+        b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>
+    ) {
         c.update(repeating: 0, count: m * n)
         var p0 = 0
         while p0 < k {

@@ -77,7 +77,9 @@ public enum MatMulBenchmark {
             var maxError: Float = 0
             for i in 0..<ref.count { maxError = max(maxError, abs(ref.storage[i] - out.storage[i])) }
             let flops = 2.0 * Double(c.m * c.k * c.n)
-            return Measurement(benchCase: c, gflops: flops / fast / 1e9, scalarKernelGflops: flops / scalar / 1e9, referenceGflops: flops / slow / 1e9, maxError: maxError)
+            return Measurement(
+                benchCase: c, gflops: flops / fast / 1e9, scalarKernelGflops: flops / scalar / 1e9,
+                referenceGflops: flops / slow / 1e9, maxError: maxError)
         }
     }
 

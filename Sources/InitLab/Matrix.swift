@@ -42,7 +42,9 @@ public struct Matrix: Sendable, Equatable {
     }
 
     /// Calls `body` with mutable access to the elements in place (row-major).
-    @inlinable public mutating func withUnsafeMutableBufferPointer<R>(_ body: (inout UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+    @inlinable public mutating func withUnsafeMutableBufferPointer<R>(
+        _ body: (inout UnsafeMutableBufferPointer<Float>) throws -> R
+    ) rethrows -> R {
         try storage.withUnsafeMutableBufferPointer(body)
     }
 

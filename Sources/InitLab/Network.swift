@@ -14,7 +14,9 @@ public struct Network: Sendable {
     public init(layers: [Dense]) {
         precondition(!layers.isEmpty, "a network needs at least one layer")
         for i in 1..<layers.count {
-            precondition(layers[i - 1].fanOut == layers[i].fanIn, "layer \(i) takes \(layers[i].fanIn) inputs but layer \(i - 1) gives \(layers[i - 1].fanOut)")
+            precondition(
+                layers[i - 1].fanOut == layers[i].fanIn,
+                "layer \(i) takes \(layers[i].fanIn) inputs but layer \(i - 1) gives \(layers[i - 1].fanOut)")
         }
         self.layers = layers
         self.gradients = Array(repeating: Matrix(rows: 0, columns: 0), count: layers.count)
@@ -23,17 +25,23 @@ public struct Network: Sendable {
 
     /// inputs -> hidden (each `hiddenActivation`, weights from `hiddenInitializer`) -> outputs
     /// (identity, weights from `outputInitializer`); all biases zero. Layers draw in order from `rng`.
-    public init(inputs: Int, hidden: [Int], outputs: Int, hiddenActivation: Activation,
-                hiddenInitializer: Initializer, outputInitializer: Initializer, rng: inout SeededGenerator) {
+    public init(
+        inputs: Int, hidden: [Int], outputs: Int, hiddenActivation: Activation,
+        hiddenInitializer: Initializer, outputInitializer: Initializer, rng: inout SeededGenerator
+    ) {
         var layers: [Dense] = []
         var fanIn = inputs
         for width in hidden {
-            layers.append(Dense(weights: hiddenInitializer.makeWeights(fanIn: fanIn, fanOut: width, using: &rng),
-                                activation: hiddenActivation))
+            layers.append(
+                Dense(
+                    weights: hiddenInitializer.makeWeights(fanIn: fanIn, fanOut: width, using: &rng),
+                    activation: hiddenActivation))
             fanIn = width
         }
-        layers.append(Dense(weights: outputInitializer.makeWeights(fanIn: fanIn, fanOut: outputs, using: &rng),
-                            activation: .identity))
+        layers.append(
+            Dense(
+                weights: outputInitializer.makeWeights(fanIn: fanIn, fanOut: outputs, using: &rng),
+                activation: .identity))
         self.init(layers: layers)
     }
 

@@ -88,7 +88,8 @@ public struct RunConfiguration: Sendable, Equatable {
 
     /// A two-column Markdown table (setting | value) for the text dashboard.
     public var markdown: String {
-        let variances = hiddenVariances.enumerated().map { "\(Self.figure($1)) (layer \($0 + 1))" }.joined(separator: ", ")
+        let variances = hiddenVariances.enumerated().map { "\(Self.figure($1)) (layer \($0 + 1))" }.joined(
+            separator: ", ")
         let rows: [(String, String)] = [
             ("run", run),
             ("what runs", kind),

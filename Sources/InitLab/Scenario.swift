@@ -30,8 +30,10 @@ public struct Scenario: Sendable, Equatable {
     public let outputInitializer: Initializer
 
     /// A scenario; every field is visible in `--list`.
-    public init(name: String, summary: String, kind: Kind, hiddenLayers: [Int], activation: Activation,
-                hiddenInitializer: Initializer, outputInitializer: Initializer) {
+    public init(
+        name: String, summary: String, kind: Kind, hiddenLayers: [Int], activation: Activation,
+        hiddenInitializer: Initializer, outputInitializer: Initializer
+    ) {
         self.name = name
         self.summary = summary
         self.kind = kind
@@ -46,26 +48,36 @@ public struct Scenario: Sendable, Equatable {
 
     /// The article's seven runs, in its order: 784-100-100-10, output layer Glorot uniform.
     public static let article: [Scenario] = {
-        func make(_ name: String, _ kind: Kind, _ activation: Activation, _ initializer: Initializer, _ label: String) -> Scenario {
+        func make(_ name: String, _ kind: Kind, _ activation: Activation, _ initializer: Initializer, _ label: String)
+            -> Scenario
+        {
             let what: String
             switch kind {
             case .firstPass(let b): what = "one batch of \(b) forward"
             case .fullTrain: what = "Adam training"
             case .deepForward(let n): what = "\(n) inputs forward"
             }
-            return Scenario(name: name, summary: "\(what); hidden \(activation), \(label); output glorotUniform",
-                            kind: kind, hiddenLayers: [100, 100], activation: activation,
-                            hiddenInitializer: initializer, outputInitializer: .glorotUniform)
+            return Scenario(
+                name: name, summary: "\(what); hidden \(activation), \(label); output glorotUniform",
+                kind: kind, hiddenLayers: [100, 100], activation: activation,
+                hiddenInitializer: initializer, outputInitializer: .glorotUniform)
         }
         let naive = Initializer.normal(stddev: 1.0)
         return [
             make("first_pass_normal", .firstPass(batchSize: 100), .sigmoid, naive, "normal(1.0)"),
-            make("first_pass_variance", .firstPass(batchSize: 100), .sigmoid, .tf1Xavier, "xavier (TF1 variance scaling 1, fanAvg, truncated normal)"),
+            make(
+                "first_pass_variance", .firstPass(batchSize: 100), .sigmoid, .tf1Xavier,
+                "xavier (TF1 variance scaling 1, fanAvg, truncated normal)"),
             make("full_train_normal", .fullTrain, .sigmoid, naive, "normal(1.0)"),
-            make("full_train_variance", .fullTrain, .sigmoid, .tf1Xavier, "xavier (TF1 variance scaling 1, fanAvg, truncated normal)"),
+            make(
+                "full_train_variance", .fullTrain, .sigmoid, .tf1Xavier,
+                "xavier (TF1 variance scaling 1, fanAvg, truncated normal)"),
             make("full_train_normal_relu", .fullTrain, .relu, naive, "normal(1.0)"),
-            make("full_train_variance_relu", .fullTrain, .relu, .tf1Xavier, "xavier (TF1 variance scaling 1, fanAvg, truncated normal)"),
-            make("full_train_he_relu", .fullTrain, .relu, .tf1He, "he (TF1 variance scaling 2, fanIn, truncated normal)"),
+            make(
+                "full_train_variance_relu", .fullTrain, .relu, .tf1Xavier,
+                "xavier (TF1 variance scaling 1, fanAvg, truncated normal)"),
+            make(
+                "full_train_he_relu", .fullTrain, .relu, .tf1He, "he (TF1 variance scaling 2, fanIn, truncated normal)"),
         ]
     }()
 
@@ -76,14 +88,17 @@ public struct Scenario: Sendable, Equatable {
         var runs: [Scenario] = []
         for activation in [Activation.sigmoid, .tanh, .relu] {
             var inits: [(String, Initializer)] = [
-                ("normal_0.10", .normal(stddev: 0.10)), ("normal_0.14", .normal(stddev: 0.14)), ("normal_0.28", .normal(stddev: 0.28)),
+                ("normal_0.10", .normal(stddev: 0.10)), ("normal_0.14", .normal(stddev: 0.14)),
+                ("normal_0.28", .normal(stddev: 0.28)),
             ]
             inits.append(activation == .relu ? ("he_normal", .heNormal) : ("glorot_normal", .glorotNormal))
             for (label, initializer) in inits {
-                runs.append(Scenario(name: "deep_\(activation)_\(label)",
-                                     summary: "1000 inputs forward through 5 x 100 \(activation); all layers \(initializer)",
-                                     kind: .deepForward(inputs: 1000), hiddenLayers: Array(repeating: 100, count: 5),
-                                     activation: activation, hiddenInitializer: initializer, outputInitializer: initializer))
+                runs.append(
+                    Scenario(
+                        name: "deep_\(activation)_\(label)",
+                        summary: "1000 inputs forward through 5 x 100 \(activation); all layers \(initializer)",
+                        kind: .deepForward(inputs: 1000), hiddenLayers: Array(repeating: 100, count: 5),
+                        activation: activation, hiddenInitializer: initializer, outputInitializer: initializer))
             }
         }
         return runs

@@ -5,8 +5,11 @@ import Foundation
 public enum SoftmaxCrossEntropy {
     /// The loss, the number of rows whose arg-max equals the label, and (if `gradient` is given)
     /// dLoss/dLogits = (softmax - onehot) / batch.
-    public static func evaluate(logits: Matrix, labels: UnsafeBufferPointer<UInt8>, gradient: UnsafeMutableBufferPointer<Float>?) -> (loss: Double, correct: Int) {
-        let rows = logits.rows, n = logits.columns
+    public static func evaluate(
+        logits: Matrix, labels: UnsafeBufferPointer<UInt8>, gradient: UnsafeMutableBufferPointer<Float>?
+    ) -> (loss: Double, correct: Int) {
+        let rows = logits.rows
+        let n = logits.columns
         precondition(labels.count == rows, "one label per logits row")
         var loss = 0.0
         var correct = 0

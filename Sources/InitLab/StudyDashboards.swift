@@ -22,17 +22,25 @@ public enum StudyDashboards {
         }
         let all = Scenario.all
         return [
-            .init(name: "initializer", domain: distinct(all.map { RunConfiguration.shortName($0.hiddenInitializer) }),
-                  description: "initializer of the hidden layers"),
-            .init(name: "activation", domain: distinct(all.map(\.activation.description)),
-                  description: "activation of the hidden layers"),
-            .init(name: "init_stddev", type: .float64, displayName: "σ (layer 1)",
-                  description: "standard deviation the initializer aims at for the first hidden layer"),
-            .init(name: "num_hidden_layers", type: .float64, displayName: "hidden layers",
-                  description: "number of hidden layers (100 units each)"),
-            .init(name: "output_initializer", domain: distinct(all.map { RunConfiguration.shortName($0.outputInitializer) }),
-                  description: "initializer of the logits layer"),
-            .init(name: "batch_size", type: .float64, description: "examples per step (forward batch for forward-only runs)"),
+            .init(
+                name: "initializer", domain: distinct(all.map { RunConfiguration.shortName($0.hiddenInitializer) }),
+                description: "initializer of the hidden layers"),
+            .init(
+                name: "activation", domain: distinct(all.map(\.activation.description)),
+                description: "activation of the hidden layers"),
+            .init(
+                name: "init_stddev", type: .float64, displayName: "σ (layer 1)",
+                description: "standard deviation the initializer aims at for the first hidden layer"),
+            .init(
+                name: "num_hidden_layers", type: .float64, displayName: "hidden layers",
+                description: "number of hidden layers (100 units each)"),
+            .init(
+                name: "output_initializer",
+                domain: distinct(all.map { RunConfiguration.shortName($0.outputInitializer) }),
+                description: "initializer of the logits layer"),
+            .init(
+                name: "batch_size", type: .float64,
+                description: "examples per step (forward batch for forward-only runs)"),
             .init(name: "iterations", type: .float64, description: "Adam steps (0: forward only)"),
             .init(name: "seed", type: .float64, description: "seed of the weight and batch streams"),
         ]
@@ -48,15 +56,22 @@ public enum StudyDashboards {
     /// Every layer's matmul variance on one chart, every hidden layer's saturation on another
     /// (tags are regexes matched from the start, ended with `$` to be exact).
     public static let customScalarsLayout = CustomScalarLayout([
-        .init(title: "Signal through the layers", charts: [
-            .init(title: "mat_mul_var_N (variance of x·W), every layer", multiline: [#"mat_mul_var_\d+$"#]),
-            .init(title: "saturation_N (share of flat outputs), every hidden layer", multiline: [#"saturation_\d+$"#]),
-            .init(title: "fc_out_var_N (variance of the outputs), every hidden layer", multiline: [#"fc_out_var_\d+$"#]),
-        ]),
-        .init(title: "Training", charts: [
-            .init(title: "loss", multiline: ["loss$"]),
-            .init(title: "acc and test_acc", multiline: ["acc$", "test_acc$"]),
-        ]),
+        .init(
+            title: "Signal through the layers",
+            charts: [
+                .init(title: "mat_mul_var_N (variance of x·W), every layer", multiline: [#"mat_mul_var_\d+$"#]),
+                .init(
+                    title: "saturation_N (share of flat outputs), every hidden layer", multiline: [#"saturation_\d+$"#]),
+                .init(
+                    title: "fc_out_var_N (variance of the outputs), every hidden layer",
+                    multiline: [#"fc_out_var_\d+$"#]),
+            ]),
+        .init(
+            title: "Training",
+            charts: [
+                .init(title: "loss", multiline: ["loss$"]),
+                .init(title: "acc and test_acc", multiline: ["acc$", "test_acc$"]),
+            ]),
     ])
 
     /// Writes the experiment into its own event file at the root of `logdir` (TensorBoard's run

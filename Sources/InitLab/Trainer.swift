@@ -18,8 +18,10 @@ public struct TrainingOptions: Sendable, Equatable {
     public var dataSet = "mnist-5k (embedded)"
 
     /// The study's settings, optionally changed.
-    public init(iterations: Int = 1000, batchSize: Int = 30, logEvery: Int = 50, seed: UInt64 = 0,
-                testAccuracyAtLogSteps: Bool = false, dataSet: String = "mnist-5k (embedded)") {
+    public init(
+        iterations: Int = 1000, batchSize: Int = 30, logEvery: Int = 50, seed: UInt64 = 0,
+        testAccuracyAtLogSteps: Bool = false, dataSet: String = "mnist-5k (embedded)"
+    ) {
         self.iterations = iterations
         self.batchSize = batchSize
         self.logEvery = logEvery
@@ -94,27 +96,33 @@ public enum Trainer {
     /// The network `scenario` starts from with this seed (what `run` trains).
     public static func initialNetwork(for scenario: Scenario, inputs: Int = 784, seed: UInt64) -> Network {
         var rng = SeededGenerator(seed: seed, stream: weightStream)
-        return Network(inputs: inputs, hidden: scenario.hiddenLayers, outputs: 10,
-                       hiddenActivation: scenario.activation, hiddenInitializer: scenario.hiddenInitializer,
-                       outputInitializer: scenario.outputInitializer, rng: &rng)
+        return Network(
+            inputs: inputs, hidden: scenario.hiddenLayers, outputs: 10,
+            hiddenActivation: scenario.activation, hiddenInitializer: scenario.hiddenInitializer,
+            outputInitializer: scenario.outputInitializer, rng: &rng)
     }
 
     /// Runs `scenario` on `data`. With `log` nil nothing is measured beyond the result's figures
     /// (for timing the cost of logging). `progress` is called after every step.
-    public static func run(_ scenario: Scenario, data: MNIST.Splits, options: TrainingOptions = TrainingOptions(),
-                           log: TrainingLog?, progress: ((TrainingProgress) -> Void)? = nil) throws -> RunResult {
+    public static func run(
+        _ scenario: Scenario, data: MNIST.Splits, options: TrainingOptions = TrainingOptions(),
+        log: TrainingLog?, progress: ((TrainingProgress) -> Void)? = nil
+    ) throws -> RunResult {
         let clock = ContinuousClock()
         let start = clock.now
         var network = initialNetwork(for: scenario, inputs: data.train.images.columns, seed: options.seed)
-        var sampler = EpochSampler(count: data.train.count, rng: SeededGenerator(seed: options.seed, stream: batchStream))
+        var sampler = EpochSampler(
+            count: data.train.count, rng: SeededGenerator(seed: options.seed, stream: batchStream))
         var images = Matrix(rows: 0, columns: 0)
         var labels: [UInt8] = []
-        var result = RunResult(name: scenario.name, kind: scenario.kind, steps: 0, inputVariance: 0, matMulVariances: [],
-                               saturation: [], outputVariances: [], initialLoss: 0, finalLoss: 0, testAccuracy: nil, seconds: 0)
+        var result = RunResult(
+            name: scenario.name, kind: scenario.kind, steps: 0, inputVariance: 0, matMulVariances: [],
+            saturation: [], outputVariances: [], initialLoss: 0, finalLoss: 0, testAccuracy: nil, seconds: 0)
         if let log {
             let logStart = clock.now
-            let config = RunConfiguration(scenario: scenario, options: options, inputs: data.train.images.columns,
-                                          trainCount: data.train.count, testCount: data.test.count)
+            let config = RunConfiguration(
+                scenario: scenario, options: options, inputs: data.train.images.columns,
+                trainCount: data.train.count, testCount: data.test.count)
             try log.logSessionStart(config.hparams)
             try log.logText("config", config.markdown, step: 0)
             try log.logCustomScalarsLayout(StudyDashboards.customScalarsLayout)
@@ -130,12 +138,15 @@ public enum Trainer {
             } else if case .deepForward(let n) = scenario.kind {
                 count = min(n, data.train.count)
                 data.train.gather(Array(0..<count)[...], images: &images, labels: &labels)
-            } else { count = 0 }
+            } else {
+                count = 0
+            }
             network.forward(images)
             let (loss, correct) = network.evaluate(labels: labels)
             let logStart = clock.now
-            try snapshot(network, input: images, loss: loss, accuracy: Double(correct) / Double(count),
-                         gradients: false, step: 0, log: log, into: &result)
+            try snapshot(
+                network, input: images, loss: loss, accuracy: Double(correct) / Double(count),
+                gradients: false, step: 0, log: log, into: &result)
             if let log {
                 try logImages(network, input: images, step: 0, log: log)
                 try log.logSessionEnd(.success)
@@ -143,7 +154,9 @@ public enum Trainer {
             result.loggingSeconds += seconds(clock.now - logStart)
             result.initialLoss = loss
             result.finalLoss = loss
-            progress?(TrainingProgress(run: scenario.name, step: 1, total: 1, loss: loss, accuracy: Double(correct) / Double(count)))
+            progress?(
+                TrainingProgress(
+                    run: scenario.name, step: 1, total: 1, loss: loss, accuracy: Double(correct) / Double(count)))
 
         case .fullTrain:
             let window = max(1, min(options.logEvery, options.iterations))
@@ -158,8 +171,9 @@ public enum Trainer {
                 if step % options.logEvery == 0 {
                     let logStart = clock.now
                     if log != nil || step == 0 {
-                        try snapshot(network, input: images, loss: loss, accuracy: accuracy,
-                                     gradients: true, step: step, log: log, into: &result)
+                        try snapshot(
+                            network, input: images, loss: loss, accuracy: accuracy,
+                            gradients: true, step: step, log: log, into: &result)
                     }
                     if let log, step == 0 { try logImages(network, input: images, step: 0, log: log) }
                     if let log, options.testAccuracyAtLogSteps, step > 0 {
@@ -169,8 +183,10 @@ public enum Trainer {
                     result.loggingSeconds += seconds(clock.now - logStart)
                 }
                 network.applyAdam()
-                progress?(TrainingProgress(run: scenario.name, step: step + 1, total: options.iterations,
-                                           loss: loss, accuracy: accuracy))
+                progress?(
+                    TrainingProgress(
+                        run: scenario.name, step: step + 1, total: options.iterations,
+                        loss: loss, accuracy: accuracy))
             }
             let seen = min(window, options.iterations)
             result.finalLoss = seen > 0 ? recent.prefix(seen).reduce(0, +) / Double(seen) : 0
@@ -197,8 +213,10 @@ public enum Trainer {
 
     /// Logs everything the study looks at for the network's last forward (and backward) pass,
     /// and keeps the step-0 figures in `result`.
-    static func snapshot(_ network: Network, input: Matrix, loss: Double, accuracy: Double, gradients: Bool,
-                         step: Int, log: TrainingLog?, into result: inout RunResult) throws {
+    static func snapshot(
+        _ network: Network, input: Matrix, loss: Double, accuracy: Double, gradients: Bool,
+        step: Int, log: TrainingLog?, into result: inout RunResult
+    ) throws {
         let inputVariance = Statistics.variance(input)
         var matMulVariances: [Double] = []
         var saturation: [Double] = []
@@ -210,7 +228,9 @@ public enum Trainer {
             let mmVar = Statistics.variance(layer.matMul)
             matMulVariances.append(mmVar)
             if i < last {
-                let (sat, outVar) = layer.output.withUnsafeBufferPointer { (layer.activation.saturation($0), Statistics.variance($0)) }
+                let (sat, outVar) = layer.output.withUnsafeBufferPointer {
+                    (layer.activation.saturation($0), Statistics.variance($0))
+                }
                 saturation.append(sat)
                 outputVariances.append(outVar)
             }
@@ -247,14 +267,16 @@ public enum Trainer {
     static func logImages(_ network: Network, input: Matrix, step: Int, log: TrainingLog) throws {
         let first = network.layers[0]
         guard first.fanIn == 28 * 28 else { return }
-        let filters = try ImageGrid(columnsOf: first.weights.storage, rows: first.fanIn, columns: first.fanOut,
-                                    tileWidth: 28, tileHeight: 28, count: filterCount, gridColumns: 8,
-                                    normalization: .perTile)
+        let filters = try ImageGrid(
+            columnsOf: first.weights.storage, rows: first.fanIn, columns: first.fanOut,
+            tileWidth: 28, tileHeight: 28, count: filterCount, gridColumns: 8,
+            normalization: .perTile)
         try log.logImage("filters_1", grid: filters, step: step)
         guard step == 0, input.rows > 0 else { return }
         let n = min(input.rows, digitCount)
-        let digits = try ImageGrid(tiles: Array(input.storage.prefix(n * input.columns)), count: n,
-                                   tileWidth: 28, tileHeight: 28, normalization: .none)
+        let digits = try ImageGrid(
+            tiles: Array(input.storage.prefix(n * input.columns)), count: n,
+            tileWidth: 28, tileHeight: 28, normalization: .none)
         try log.logImage("input_digits", grid: digits, step: step)
     }
 
@@ -299,8 +321,9 @@ public enum Trainer {
             }
             start = end
         }
-        return TestPass(accuracy: images.rows > 0 ? Double(correct) / Double(images.rows) : 0,
-                        probabilities: probabilities, hidden: hidden)
+        return TestPass(
+            accuracy: images.rows > 0 ? Double(correct) / Double(images.rows) : 0,
+            probabilities: probabilities, hidden: hidden)
     }
 
     /// The final `filters_1`, one PR curve per class from the test softmax, and the projector
@@ -316,7 +339,8 @@ public enum Trainer {
         }
         let hidden = pass.hidden
         guard hidden.rows > 0 else { return }
-        try log.logEmbedding("fc_out_\(network.layers.count - 1)", vectors: hidden.storage, rows: hidden.rows,
-                             dims: hidden.columns, labels: test.labels.prefix(hidden.rows).map { String($0) })
+        try log.logEmbedding(
+            "fc_out_\(network.layers.count - 1)", vectors: hidden.storage, rows: hidden.rows,
+            dims: hidden.columns, labels: test.labels.prefix(hidden.rows).map { String($0) })
     }
 }

@@ -52,8 +52,10 @@ public final class SummaryWriter: @unchecked Sendable {
     /// `events.out.tfevents.<secs>.<host>.<pid>.<n><filenameSuffix>`, whose first record is the
     /// `file_version` event. `flushInterval` (seconds, default 2) bounds how long a record waits
     /// in memory.
-    public init(logdir: String, flushInterval: Double = 2.0, filenameSuffix: String = "",
-                scalarFormat: ScalarFormat = .simpleValue) throws {
+    public init(
+        logdir: String, flushInterval: Double = 2.0, filenameSuffix: String = "",
+        scalarFormat: ScalarFormat = .simpleValue
+    ) throws {
         self.logdir = logdir
         self.flushInterval = flushInterval
         self.scalarFormat = scalarFormat
@@ -79,8 +81,9 @@ public final class SummaryWriter: @unchecked Sendable {
         case .simpleValue:
             try writeSimpleValue(tag, x, step: step, wallTime: wallTime)
         case .tensor:
-            try write(tag: tag, kind: .tensor(.scalar(x)), metadata: SummaryMetadata(pluginName: "scalars"),
-                      step: step, wallTime: wallTime)
+            try write(
+                tag: tag, kind: .tensor(.scalar(x)), metadata: SummaryMetadata(pluginName: "scalars"),
+                step: step, wallTime: wallTime)
         }
     }
 
@@ -105,9 +108,11 @@ public final class SummaryWriter: @unchecked Sendable {
     /// there are any, their count is logged as the scalar `<tag>/nonfinite_count` at the same step.
     /// Returns the histogram written.
     @discardableResult
-    public func histogram(_ tag: String, _ values: UnsafeBufferPointer<Float>, step: Int,
-                          bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
-                          wallTime: Double? = nil) throws -> Histogram {
+    public func histogram(
+        _ tag: String, _ values: UnsafeBufferPointer<Float>, step: Int,
+        bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
+        wallTime: Double? = nil
+    ) throws -> Histogram {
         try validate(tag)
         let h = Histogram(values, bins: bins)
         try write(tag, h, step: step, format: format, wallTime: wallTime)
@@ -116,9 +121,11 @@ public final class SummaryWriter: @unchecked Sendable {
 
     /// Logs a histogram of `values` (see the `UnsafeBufferPointer<Float>` overload).
     @discardableResult
-    public func histogram(_ tag: String, _ values: UnsafeBufferPointer<Double>, step: Int,
-                          bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
-                          wallTime: Double? = nil) throws -> Histogram {
+    public func histogram(
+        _ tag: String, _ values: UnsafeBufferPointer<Double>, step: Int,
+        bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
+        wallTime: Double? = nil
+    ) throws -> Histogram {
         try validate(tag)
         let h = Histogram(values, bins: bins)
         try write(tag, h, step: step, format: format, wallTime: wallTime)
@@ -129,9 +136,11 @@ public final class SummaryWriter: @unchecked Sendable {
     /// `ArraySlice`, ...): Float and Double storage is read in place, without copying; other
     /// collections are copied.
     @discardableResult
-    public func histogram<C: Collection>(_ tag: String, _ values: C, step: Int,
-                                         bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
-                                         wallTime: Double? = nil) throws -> Histogram
+    public func histogram<C: Collection>(
+        _ tag: String, _ values: C, step: Int,
+        bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
+        wallTime: Double? = nil
+    ) throws -> Histogram
     where C.Element: BinaryFloatingPoint {
         let direct = try values.withContiguousStorageIfAvailable { buffer -> Histogram? in
             if let floats = buffer as? UnsafeBufferPointer<Float> {
@@ -148,19 +157,23 @@ public final class SummaryWriter: @unchecked Sendable {
     }
 
     /// Logs an already computed histogram.
-    public func write(_ tag: String, _ histogram: Histogram, step: Int, format: HistogramFormat = .proto,
-                      wallTime: Double? = nil) throws {
+    public func write(
+        _ tag: String, _ histogram: Histogram, step: Int, format: HistogramFormat = .proto,
+        wallTime: Double? = nil
+    ) throws {
         let time = wallTime ?? currentWallTime()
         switch format {
         case .proto:
             try write(tag: tag, kind: .histogram(histogram.proto), metadata: nil, step: step, wallTime: time)
         case .tensor:
-            try write(tag: tag, kind: .tensor(histogram.tensor), metadata: SummaryMetadata(pluginName: "histograms"),
-                      step: step, wallTime: time)
+            try write(
+                tag: tag, kind: .tensor(histogram.tensor), metadata: SummaryMetadata(pluginName: "histograms"),
+                step: step, wallTime: time)
         }
         if histogram.nonFiniteCount > 0 {
-            try write(tag: tag + "/nonfinite_count", kind: .simpleValue(Float(histogram.nonFiniteCount)),
-                      metadata: nil, step: step, wallTime: time)
+            try write(
+                tag: tag + "/nonfinite_count", kind: .simpleValue(Float(histogram.nonFiniteCount)),
+                metadata: nil, step: step, wallTime: time)
         }
     }
 
@@ -168,8 +181,10 @@ public final class SummaryWriter: @unchecked Sendable {
 
     /// Writes one `Summary.Value` in its own event. `metadata` goes on the first value of each
     /// tag in this file only, as TensorBoard's loaders need and no more.
-    public func write(tag: String, kind: SummaryValue.Kind, metadata: SummaryMetadata?, step: Int,
-                      wallTime: Double? = nil) throws {
+    public func write(
+        tag: String, kind: SummaryValue.Kind, metadata: SummaryMetadata?, step: Int,
+        wallTime: Double? = nil
+    ) throws {
         try validate(tag)
         let time = wallTime ?? currentWallTime()
         try validate(wallTime: time, tag: tag)

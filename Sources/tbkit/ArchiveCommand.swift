@@ -7,12 +7,12 @@ struct ArchiveCommand: ParsableCommand {
         commandName: "archive",
         abstract: "Pack a log directory into a deterministic .tar.gz with a checksummed manifest.",
         discussion: """
-        The archive is a standard tar.gz (GNU tar and Python's tarfile read it). Its first member, tbkit-manifest.json, lists every file with its size and SHA-256, and each run's tags with their step ranges. The same logdir always gives the same bytes: members are sorted, file mtimes are kept, owners are zeroed and modes normalized, and the gzip header carries no name or timestamp. Restore with `tbkit extract`, which verifies every checksum.
+            The archive is a standard tar.gz (GNU tar and Python's tarfile read it). Its first member, tbkit-manifest.json, lists every file with its size and SHA-256, and each run's tags with their step ranges. The same logdir always gives the same bytes: members are sorted, file mtimes are kept, owners are zeroed and modes normalized, and the gzip header carries no name or timestamp. Restore with `tbkit extract`, which verifies every checksum.
 
-        Example:
-          tbkit archive logs runs-2026-11-23.tar.gz
-          tbkit extract runs-2026-11-23.tar.gz restored-logs
-        """
+            Example:
+              tbkit archive logs runs-2026-11-23.tar.gz
+              tbkit extract runs-2026-11-23.tar.gz restored-logs
+            """
     )
 
     @Argument(help: "The log directory to archive.")
@@ -35,8 +35,9 @@ struct ArchiveCommand: ParsableCommand {
         let archiver = LogArchiver(logdir: logdir, level: level, overwrite: force)
         let summary = try archiver.write(to: output)
         let runs = summary.manifest.runs ?? []
-        print("archived \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks "
-              + "(\(summary.contentBytes) bytes; \(runs.count) runs, \(runs.reduce(0) { $0 + $1.tags.count }) tags) "
-              + "into \(output) (\(summary.archiveBytes) bytes)")
+        print(
+            "archived \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks "
+                + "(\(summary.contentBytes) bytes; \(runs.count) runs, \(runs.reduce(0) { $0 + $1.tags.count }) tags) "
+                + "into \(output) (\(summary.archiveBytes) bytes)")
     }
 }

@@ -35,7 +35,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         #if DEBUG
-        print("warning: this is a debug build; use `swift run -c release tbkit bench` for real figures")
+            print("warning: this is a debug build; use `swift run -c release tbkit bench` for real figures")
         #endif
         let tmp = NSTemporaryDirectory() + "tbkit-bench-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: tmp) }
@@ -90,38 +90,51 @@ struct BenchCommand: ParsableCommand {
         let scalarRate = median(scalarRates)
         let histMs = median(histogramMillis)
         print("TBKit (median of \(repeats) runs)")
-        print(String(format: "  scalars:    %12.0f events/s   %.1f bytes/event   (%d events per run)",
-                     scalarRate, bytesPerEvent, scalars))
-        print(String(format: "  histogram:  %12.3f ms for %d Float values, TensorFlow buckets", histMs, histogramValues))
-        print(String(format: "  crc32c:     %12.2f GB/s hardware%@   %.2f GB/s software (slicing-by-8)",
-                     hardware, CRC32C.usesHardware ? "" : " (not available)", software))
+        print(
+            String(
+                format: "  scalars:    %12.0f events/s   %.1f bytes/event   (%d events per run)",
+                scalarRate, bytesPerEvent, scalars))
+        print(
+            String(format: "  histogram:  %12.3f ms for %d Float values, TensorFlow buckets", histMs, histogramValues))
+        print(
+            String(
+                format: "  crc32c:     %12.2f GB/s hardware%@   %.2f GB/s software (slicing-by-8)",
+                hardware, CRC32C.usesHardware ? "" : " (not available)", software))
 
         guard !noPeer else { return }
-        let interpreter = python ?? (FileManager.default.isExecutableFile(atPath: ".venv/bin/python")
-            ? ".venv/bin/python" : "python3")
+        let interpreter =
+            python
+            ?? (FileManager.default.isExecutableFile(atPath: ".venv/bin/python")
+                ? ".venv/bin/python" : "python3")
         guard let script = Self.peerScript() else {
             print("tensorboardX: Scripts/bench_tensorboardx.py not found (run from the package root)")
             return
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [interpreter, script, "--scalars", String(min(scalars, 200_000)),
-                             "--histogram-values", String(histogramValues), "--repeats", String(repeats)]
+        process.arguments = [
+            interpreter, script, "--scalars", String(min(scalars, 200_000)),
+            "--histogram-values", String(histogramValues), "--repeats", String(repeats),
+        ]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0,
-              let peer = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let peerScalars = peer["scalars_per_s"] as? Double,
-              let peerHist = peer["histogram_ms"] as? Double else {
+            let peer = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let peerScalars = peer["scalars_per_s"] as? Double,
+            let peerHist = peer["histogram_ms"] as? Double
+        else {
             print("tensorboardX: not measured (is it installed for \(interpreter)? Scripts/test sets up .venv)")
             return
         }
         let version = peer["version"] as? String ?? "?"
         print("tensorboardX \(version) (same work, same run)")
-        print(String(format: "  scalars:    %12.0f events/s   -> TBKit is %.0fx faster", peerScalars, scalarRate / peerScalars))
+        print(
+            String(
+                format: "  scalars:    %12.0f events/s   -> TBKit is %.0fx faster", peerScalars,
+                scalarRate / peerScalars))
         print(String(format: "  histogram:  %12.3f ms           -> TBKit is %.1fx faster", peerHist, peerHist / histMs))
     }
 
@@ -150,7 +163,8 @@ struct SplitMix {
     }
     mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
     mutating func normal() -> Float {
-        let u1 = max(uniform(), 1e-300), u2 = uniform()
+        let u1 = max(uniform(), 1e-300)
+        let u2 = uniform()
         return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
     }
 }

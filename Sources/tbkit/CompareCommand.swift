@@ -40,17 +40,24 @@ struct CompareCommand: ParsableCommand {
         }
         let out = try TextOutput()
         if comparison.tags.isEmpty {
-            out.write(tag.isEmpty ? "\(logdir): no scalar tags found\n" : "\(logdir): none of the tags \(tag.joined(separator: ", ")) has scalar values\n")
+            out.write(
+                tag.isEmpty
+                    ? "\(logdir): no scalar tags found\n"
+                    : "\(logdir): none of the tags \(tag.joined(separator: ", ")) has scalar values\n")
         }
         for (i, table) in comparison.tags.enumerated() {
             if i > 0 { out.write("\n") }
             out.write("\(table.tag)  (\(table.goal == .minimize ? "lower" : "higher") is better)\n")
             let rows = table.entries.map { e in
-                [e.run, formatNumber(e.last), String(e.lastStep), formatNumber(e.min), formatNumber(e.max),
-                 formatNumber(e.best), String(e.bestStep), String(e.count)]
+                [
+                    e.run, formatNumber(e.last), String(e.lastStep), formatNumber(e.min), formatNumber(e.max),
+                    formatNumber(e.best), String(e.bestStep), String(e.count),
+                ]
             }
-            out.write(renderTable(["run", "last", "at step", "min", "max", "best", "best step", "points"], rows,
-                                  rightAligned: [1, 2, 3, 4, 5, 6, 7], indent: "  "))
+            out.write(
+                renderTable(
+                    ["run", "last", "at step", "min", "max", "best", "best step", "points"], rows,
+                    rightAligned: [1, 2, 3, 4, 5, 6, 7], indent: "  "))
         }
         try out.close()
     }

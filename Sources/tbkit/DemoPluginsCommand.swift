@@ -9,11 +9,11 @@ struct DemoPluginsCommand: ParsableCommand {
         commandName: "demo-plugins",
         abstract: "Write one summary of every TensorBoard dashboard kind into a log directory.",
         discussion: """
-        Layout: <logdir>/ holds the hparams experiment; <logdir>/demo holds scalars, a histogram, images \
-        (RGB gradient, gray+alpha, RGBA, a 6-tile grid), Markdown text, a custom scalars layout, \
-        a PR curve, a WAV tone, a graph and a projector embedding; <logdir>/trial-1 and trial-2 are hparams \
-        sessions with an "accuracy" scalar.
-        """,
+            Layout: <logdir>/ holds the hparams experiment; <logdir>/demo holds scalars, a histogram, images \
+            (RGB gradient, gray+alpha, RGBA, a 6-tile grid), Markdown text, a custom scalars layout, \
+            a PR curve, a WAV tone, a graph and a projector embedding; <logdir>/trial-1 and trial-2 are hparams \
+            sessions with an "accuracy" scalar.
+            """,
         shouldDisplay: false
     )
 
@@ -33,14 +33,19 @@ struct DemoPluginsCommand: ParsableCommand {
             try writer.scalar("acc/low", 0.45 + 0.1 * s, step: step)
             try writer.scalar("acc/high", 0.55 + 0.1 * s, step: step)
         }
-        try writer.customScalarsLayout(CustomScalarLayout([
-            .init(title: "Losses", charts: [
-                .init(title: "train and test", multiline: ["loss/train$", "loss/test$"]),
-            ]),
-            .init(title: "Accuracy", charts: [
-                .init(title: "band", margin: [.init(value: "acc/mid", lower: "acc/low", upper: "acc/high")]),
-            ], closed: true),
-        ]))
+        try writer.customScalarsLayout(
+            CustomScalarLayout([
+                .init(
+                    title: "Losses",
+                    charts: [
+                        .init(title: "train and test", multiline: ["loss/train$", "loss/test$"])
+                    ]),
+                .init(
+                    title: "Accuracy",
+                    charts: [
+                        .init(title: "band", margin: [.init(value: "acc/mid", lower: "acc/low", upper: "acc/high")])
+                    ], closed: true),
+            ]))
 
         // Histograms: a normal-looking spread that widens with the step.
         for step in 0..<5 {
@@ -66,11 +71,14 @@ struct DemoPluginsCommand: ParsableCommand {
         try writer.image("images/rgba", pixels: rgbaFloat, width: 3, height: 3, channels: 4, step: 0)
         // Six 5×5 tiles; tile t holds t·25 + i, normalized per tile to 0…255.
         let tiles = (0..<(6 * 25)).map { Float($0) }
-        let grid = try ImageGrid(tiles: tiles, count: 6, tileWidth: 5, tileHeight: 5, columns: 3,
-                                 padding: 1, normalization: .perTile)
+        let grid = try ImageGrid(
+            tiles: tiles, count: 6, tileWidth: 5, tileHeight: 5, columns: 3,
+            padding: 1, normalization: .perTile)
         try writer.image("images/grid", grid: grid, step: 0)
 
-        try writer.text("notes", """
+        try writer.text(
+            "notes",
+            """
             # Demo run
             | init | accuracy |
             |------|----------|
@@ -92,26 +100,32 @@ struct DemoPluginsCommand: ParsableCommand {
             let t = Double(i) / 3
             points += [Float(cos(t)), Float(sin(t)), Float(i) / 20]
         }
-        try Projector.writeEmbedding(runDirectory: demoDir, name: "spiral", vectors: points, rows: 20, dims: 3,
-                                     labels: (0..<20).map { $0 % 2 == 0 ? "even \($0)" : "odd \($0)" })
+        try Projector.writeEmbedding(
+            runDirectory: demoDir, name: "spiral", vectors: points, rows: 20, dims: 3,
+            labels: (0..<20).map { $0 % 2 == 0 ? "even \($0)" : "odd \($0)" })
         // Graph: a two-layer dense net.
-        try writer.graph(GraphDef(nodes: [
-            .init(name: "input", op: "Placeholder", attributes: ["dtype": .type(.float)], outputShapes: [[-1, 784]]),
-            .init(name: "dense1/W", op: "VariableV2", outputShapes: [[784, 128]]),
-            .init(name: "dense1/MatMul", op: "MatMul", inputs: ["input", "dense1/W"], outputShapes: [[-1, 128]]),
-            .init(name: "dense1/Relu", op: "Relu", inputs: ["dense1/MatMul"], outputShapes: [[-1, 128]]),
-            .init(name: "dense2/W", op: "VariableV2", outputShapes: [[128, 10]]),
-            .init(name: "dense2/MatMul", op: "MatMul", inputs: ["dense1/Relu", "dense2/W"], outputShapes: [[-1, 10]]),
-            .init(name: "softmax", op: "Softmax", inputs: ["dense2/MatMul"], outputShapes: [[-1, 10]]),
-        ]))
+        try writer.graph(
+            GraphDef(nodes: [
+                .init(
+                    name: "input", op: "Placeholder", attributes: ["dtype": .type(.float)], outputShapes: [[-1, 784]]),
+                .init(name: "dense1/W", op: "VariableV2", outputShapes: [[784, 128]]),
+                .init(name: "dense1/MatMul", op: "MatMul", inputs: ["input", "dense1/W"], outputShapes: [[-1, 128]]),
+                .init(name: "dense1/Relu", op: "Relu", inputs: ["dense1/MatMul"], outputShapes: [[-1, 128]]),
+                .init(name: "dense2/W", op: "VariableV2", outputShapes: [[128, 10]]),
+                .init(
+                    name: "dense2/MatMul", op: "MatMul", inputs: ["dense1/Relu", "dense2/W"], outputShapes: [[-1, 10]]),
+                .init(name: "softmax", op: "Softmax", inputs: ["dense2/MatMul"], outputShapes: [[-1, 10]]),
+            ]))
         try writer.close()
 
         // HParams: the experiment at the root, two sessions.
-        try HParams.writeExperiment(logdir: logdir, hparams: [
-            .init(name: "init", domain: .discrete(["he", "xavier"])),
-            .init(name: "lr", domain: .interval(min: 0.0001, max: 0.1)),
-            .init(name: "bias", domain: .discrete([true, false])),
-        ], metrics: [.init(tag: "accuracy", displayName: "Accuracy")])
+        try HParams.writeExperiment(
+            logdir: logdir,
+            hparams: [
+                .init(name: "init", domain: .discrete(["he", "xavier"])),
+                .init(name: "lr", domain: .interval(min: 0.0001, max: 0.1)),
+                .init(name: "bias", domain: .discrete([true, false])),
+            ], metrics: [.init(tag: "accuracy", displayName: "Accuracy")])
         let trials: [(String, [String: HParamValue], [Double])] = [
             ("trial-1", ["init": "he", "lr": 0.01, "bias": true], [0.5, 0.8, 0.9]),
             ("trial-2", ["init": "xavier", "lr": 0.001, "bias": false], [0.4, 0.6, 0.7]),

@@ -65,7 +65,8 @@ struct ExportCommand: ParsableCommand {
         try out.close()
         for problem in counts.problems { printError("warning: \(problem)") }
         if output != nil {
-            printError("\(counts.rows) rows from \(counts.runs) run\(counts.runs == 1 ? "" : "s") written to \(out.name)")
+            printError(
+                "\(counts.rows) rows from \(counts.runs) run\(counts.runs == 1 ? "" : "s") written to \(out.name)")
         }
     }
 }

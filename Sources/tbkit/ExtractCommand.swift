@@ -7,12 +7,12 @@ struct ExtractCommand: ParsableCommand {
         commandName: "extract",
         abstract: "Restore a log archive made by `tbkit archive`, verifying every size and SHA-256.",
         discussion: """
-        Every member is checked against the archive's manifest. Absolute paths, '..' components, links leaving the destination, device files and FIFOs are refused, as is overwriting an existing file (unless --force). Files are written under temporary names and moved into place only after the whole archive has verified, so a damaged archive leaves the destination as it was; the error names the first bad member.
+            Every member is checked against the archive's manifest. Absolute paths, '..' components, links leaving the destination, device files and FIFOs are refused, as is overwriting an existing file (unless --force). Files are written under temporary names and moved into place only after the whole archive has verified, so a damaged archive leaves the destination as it was; the error names the first bad member.
 
-        Example:
-          tbkit extract runs-2026-11-23.tar.gz restored-logs
-          tbkit extract --force runs-2026-11-23.tar.gz logs
-        """
+            Example:
+              tbkit extract runs-2026-11-23.tar.gz restored-logs
+              tbkit extract --force runs-2026-11-23.tar.gz logs
+            """
     )
 
     @Argument(help: "The archive to read (.tar.gz written by `tbkit archive`).")
@@ -26,7 +26,9 @@ struct ExtractCommand: ParsableCommand {
 
     func run() throws {
         let summary = try LogExtractor(archive: archive, destination: destination, overwrite: force).extract()
-        print("restored \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks, "
-              + "\(summary.hardlinks) hard links (\(summary.contentBytes) bytes, all checksums verified) into \(destination)")
+        print(
+            "restored \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks, "
+                + "\(summary.hardlinks) hard links (\(summary.contentBytes) bytes, all checksums verified) into \(destination)"
+        )
     }
 }

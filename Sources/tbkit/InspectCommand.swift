@@ -50,7 +50,8 @@ struct InspectCommand: ParsableCommand {
     static func render(_ inspection: LogdirInspection) -> String {
         var s = ""
         if inspection.runs.isEmpty {
-            return "\(inspection.logdir): no event files found (a run is a directory holding a file whose name contains \"tfevents\")\n"
+            return
+                "\(inspection.logdir): no event files found (a run is a directory holding a file whose name contains \"tfevents\")\n"
         }
         let runWord = inspection.runs.count == 1 ? "run" : "runs"
         s += "\(inspection.logdir): \(inspection.runs.count) \(runWord)\n"

@@ -33,11 +33,14 @@ final class ProgressBar {
             let filled = p.total > 0 ? width * p.step / p.total : width
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
             let eta = p.step > 0 ? elapsed * Double(p.total - p.step) / Double(p.step) : 0
-            let line = "\(TableText.left(p.run, 26)) [\(bar)] \(TableText.left("\(p.step)/\(p.total)", 9)) loss \(TableText.number(p.loss, 4)) acc \(TableText.number(p.accuracy, 3)) ETA \(TableText.number(eta, 1))s"
+            let line =
+                "\(TableText.left(p.run, 26)) [\(bar)] \(TableText.left("\(p.step)/\(p.total)", 9)) loss \(TableText.number(p.loss, 4)) acc \(TableText.number(p.accuracy, 3)) ETA \(TableText.number(eta, 1))s"
             print("\r" + line + "\u{1B}[K", terminator: p.step == p.total ? "\n" : "")
             fflush(nil)
         } else if p.step == p.total || p.step % plainEvery == 0 {
-            print("\(p.run) step \(p.step)/\(p.total) loss \(TableText.number(p.loss, 4)) acc \(TableText.number(p.accuracy, 3)) \(TableText.number(elapsed, 2))s")
+            print(
+                "\(p.run) step \(p.step)/\(p.total) loss \(TableText.number(p.loss, 4)) acc \(TableText.number(p.accuracy, 3)) \(TableText.number(elapsed, 2))s"
+            )
             fflush(nil)
         }
     }

@@ -9,17 +9,19 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train the weight-initialization study's runs on MNIST and log them for TensorBoard.",
         discussion: """
-        Without --scenario, runs the article's seven runs (first_pass_*, full_train_*). The deep \
-        sweep (deep_<activation>_<init>) runs when named, or all of it with --scenario deep. \
-        See --list. Each run writes one event file into <logdir>/<run>/ (scalars, histograms, \
-        images, config text, custom scalars layout, hparams session; full runs add PR curves and \
-        projector files). The logdir root receives the hparams experiment (TensorBoard's run \
-        "."), rewritten on every train: it describes every scenario InitLab knows, so it also \
-        covers runs trained earlier into the same logdir.
-        """
+            Without --scenario, runs the article's seven runs (first_pass_*, full_train_*). The deep \
+            sweep (deep_<activation>_<init>) runs when named, or all of it with --scenario deep. \
+            See --list. Each run writes one event file into <logdir>/<run>/ (scalars, histograms, \
+            images, config text, custom scalars layout, hparams session; full runs add PR curves and \
+            projector files). The logdir root receives the hparams experiment (TensorBoard's run \
+            "."), rewritten on every train: it describes every scenario InitLab knows, so it also \
+            covers runs trained earlier into the same logdir.
+            """
     )
 
-    @Option(name: .customLong("scenario"), help: "A run to do (repeatable; 'article', 'deep' or 'all' name groups). Default: the article's seven.")
+    @Option(
+        name: .customLong("scenario"),
+        help: "A run to do (repeatable; 'article', 'deep' or 'all' name groups). Default: the article's seven.")
     var scenarios: [String] = []
 
     @Flag(help: "List the scenarios, one line each, and exit.")
@@ -28,7 +30,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Directory that receives one folder per run.")
     var logdir = "logs"
 
-    @Option(help: "Directory with the standard MNIST files (train-images-idx3-ubyte(.gz), ...). Default: the embedded 5,000-image subset.")
+    @Option(
+        help:
+            "Directory with the standard MNIST files (train-images-idx3-ubyte(.gz), ...). Default: the embedded 5,000-image subset."
+    )
     var dataDir: String?
 
     @Option(help: "Adam steps of a full run.")
@@ -46,7 +51,10 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Delete a run's old event files instead of refusing to write beside them.")
     var overwrite = false
 
-    @Flag(help: "Also log test_acc at every log step (one forward pass over the test set each time; about 15% more time). It is always logged at the end.")
+    @Flag(
+        help:
+            "Also log test_acc at every log step (one forward pass over the test set each time; about 15% more time). It is always logged at the end."
+    )
     var testAccEveryLog = false
 
     @Flag(help: "Train without writing anything (for timing the cost of logging).")
@@ -99,9 +107,10 @@ struct TrainCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: logdir, withIntermediateDirectories: true)
             try StudyDashboards.writeExperiment(logdir: logdir)
         }
-        let options = TrainingOptions(iterations: iterations, batchSize: batchSize, logEvery: logEvery, seed: seed,
-                                      testAccuracyAtLogSteps: testAccEveryLog,
-                                      dataSet: dataDir.map { "MNIST from \($0)" } ?? "mnist-5k (embedded)")
+        let options = TrainingOptions(
+            iterations: iterations, batchSize: batchSize, logEvery: logEvery, seed: seed,
+            testAccuracyAtLogSteps: testAccEveryLog,
+            dataSet: dataDir.map { "MNIST from \($0)" } ?? "mnist-5k (embedded)")
         let progress = ProgressBar(plainEvery: logEvery * 5)
         let clock = ContinuousClock()
         let start = clock.now
@@ -123,11 +132,17 @@ struct TrainCommand: ParsableCommand {
         let logging = results.map(\.loggingSeconds).reduce(0, +)
         let training = results.map(\.seconds).reduce(0, +)
         let extras = results.map(\.endOfRunSeconds).reduce(0, +)
-        print("\(results.count) run(s) in \(TableText.number(seconds, 2)) s" + (noLog ? " (logging off)" : "; logs in \(logdir)/ (tensorboard --logdir \(logdir))"))
+        print(
+            "\(results.count) run(s) in \(TableText.number(seconds, 2)) s"
+                + (noLog ? " (logging off)" : "; logs in \(logdir)/ (tensorboard --logdir \(logdir))"))
         if !noLog, training > 0 {
-            print("logging (statistics, histograms, images, text, hparams, events\(testAccEveryLog ? ", test passes" : "")): \(TableText.number(logging, 3)) s of \(TableText.number(training, 2)) s in the runs (\(TableText.number(100 * logging / training, 1))%)")
+            print(
+                "logging (statistics, histograms, images, text, hparams, events\(testAccEveryLog ? ", test passes" : "")): \(TableText.number(logging, 3)) s of \(TableText.number(training, 2)) s in the runs (\(TableText.number(100 * logging / training, 1))%)"
+            )
             if extras > 0 {
-                print("end-of-run extras (final filters, 10 PR curves, projector files): \(TableText.number(extras, 3)) s (\(TableText.number(100 * extras / training, 1))%)")
+                print(
+                    "end-of-run extras (final filters, 10 PR curves, projector files): \(TableText.number(extras, 3)) s (\(TableText.number(100 * extras / training, 1))%)"
+                )
             }
         }
     }
@@ -139,14 +154,20 @@ struct TrainCommand: ParsableCommand {
         let nameWidth = (results.map(\.name.count).max() ?? 3) + 2
         var header = TableText.left("run", nameWidth) + TableText.right("steps", 6) + TableText.right("input_var", 11)
         for n in 1...max(layers, 1) { header += TableText.right("mm_var_\(n)", 11) }
-        header += TableText.right("sat_1", 8) + TableText.right("loss_0", 9) + TableText.right("loss_end", 10) + TableText.right("test_acc", 10) + TableText.right("secs", 7)
+        header +=
+            TableText.right("sat_1", 8) + TableText.right("loss_0", 9) + TableText.right("loss_end", 10)
+            + TableText.right("test_acc", 10) + TableText.right("secs", 7)
         print("")
         print("step 0: input_var, mat_mul_var_N (x·W), sat_1 (saturated share of layer 1), loss_0 on the first batch;")
-        print("loss_end: mean batch loss of the last \(logEvery) steps; test_acc on the \("held-out") images after training")
+        print(
+            "loss_end: mean batch loss of the last \(logEvery) steps; test_acc on the \("held-out") images after training"
+        )
         print(header)
         print(String(repeating: "-", count: header.count))
         for r in results {
-            var line = TableText.left(r.name, nameWidth) + TableText.right("\(r.steps)", 6) + TableText.right(TableText.figure(r.inputVariance), 11)
+            var line =
+                TableText.left(r.name, nameWidth) + TableText.right("\(r.steps)", 6)
+                + TableText.right(TableText.figure(r.inputVariance), 11)
             for n in 0..<max(layers, 1) {
                 line += TableText.right(n < r.matMulVariances.count ? TableText.figure(r.matMulVariances[n]) : "", 11)
             }

@@ -59,12 +59,15 @@ struct VerifyCommand: ParsableCommand {
             }
             damaged += 1
             let label = v.issues.allSatisfy({ $0.kind == "truncated-tail" }) ? "TRUNCATED" : "DAMAGED "
-            out.write("\(label) \(file): \(v.soundRecords) sound records, \(v.damagedRecords) damaged, \(v.bytes) bytes\n")
+            out.write(
+                "\(label) \(file): \(v.soundRecords) sound records, \(v.damagedRecords) damaged, \(v.bytes) bytes\n")
             for issue in v.issues {
                 out.write("           byte \(issue.offset) [\(issue.kind)]: \(issue.reason)\n")
             }
         }
-        out.write("\(files.count) file\(files.count == 1 ? "" : "s") checked, \(records) sound records, \(damaged) with problems\n")
+        out.write(
+            "\(files.count) file\(files.count == 1 ? "" : "s") checked, \(records) sound records, \(damaged) with problems\n"
+        )
         try out.close()
         if damaged > 0 { throw ExitCode(1) }
     }

@@ -29,7 +29,10 @@ struct WriteSampleCommand: ParsableCommand {
     @Option(help: "Steps per tag.")
     var steps = 20
 
-    @Option(help: "Instead of the sample: write this many scalars to LOGDIR/stress, flushing every 100, and print the last step known written when an error stops it.")
+    @Option(
+        help:
+            "Instead of the sample: write this many scalars to LOGDIR/stress, flushing every 100, and print the last step known written when an error stops it."
+    )
     var stressScalars: Int?
 
     @Flag(help: "Leave the writers open at exit (their records must still reach the file).")
@@ -54,7 +57,8 @@ struct WriteSampleCommand: ParsableCommand {
         for writer in [v1, v2] {
             for s in 0..<steps {
                 try writer.scalar("loss", Self.value(step: s, index: 1), step: s, wallTime: 1.7e9 + Double(s))
-                try writer.scalar("special", Self.specials[s % Self.specials.count], step: s, wallTime: 1.7e9 + Double(s))
+                try writer.scalar(
+                    "special", Self.specials[s % Self.specials.count], step: s, wallTime: 1.7e9 + Double(s))
             }
             if !exitWithoutClose { try writer.close() }
         }

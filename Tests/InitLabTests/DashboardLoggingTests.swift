@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import InitLab
 import TBKit
+import Testing
 
 /// What the trainer sends to the images, text, hparams, custom scalars, PR curves and projector
 /// dashboards.
@@ -9,14 +9,18 @@ import TBKit
 struct DashboardLoggingTests {
     static let data: MNIST.Splits? = try? MNIST.embedded()
 
-    func run(_ name: String, options: TrainingOptions = TrainingOptions(iterations: 3, logEvery: 2)) throws -> (RecordingLog, RunResult) {
+    func run(_ name: String, options: TrainingOptions = TrainingOptions(iterations: 3, logEvery: 2)) throws -> (
+        RecordingLog, RunResult
+    ) {
         let data = try #require(Self.data)
         let log = RecordingLog()
         let result = try Trainer.run(try #require(Scenario.named(name)), data: data, options: options, log: log)
         return (log, result)
     }
 
-    @Test("A full run logs filters_1 at step 0 and at its last step as an 8x8 grid of 28x28 tiles (224 + 9 padding pixels a side)")
+    @Test(
+        "A full run logs filters_1 at step 0 and at its last step as an 8x8 grid of 28x28 tiles (224 + 9 padding pixels a side)"
+    )
     func filterGrid() throws {
         let (log, _) = try run("full_train_variance")
         let filters = log.images.filter { $0.tag == "filters_1" }
@@ -34,9 +38,12 @@ struct DashboardLoggingTests {
     func filterTileIsFirstColumn() throws {
         let (log, _) = try run("first_pass_variance")
         let grid = try #require(log.images.first { $0.tag == "filters_1" }?.grid)
-        let weights = Trainer.initialNetwork(for: try #require(Scenario.named("first_pass_variance")), seed: 0).layers[0].weights
+        let weights = Trainer.initialNetwork(for: try #require(Scenario.named("first_pass_variance")), seed: 0).layers[
+            0
+        ].weights
         let column = (0..<784).map { weights[$0, 0] }
-        let lo = try #require(column.min()), hi = try #require(column.max())
+        let lo = try #require(column.min())
+        let hi = try #require(column.max())
         for (r, c) in [(0, 0), (13, 14), (27, 27)] {
             let expected = UInt8(((column[r * 28 + c] - lo) / (hi - lo) * 255).rounded())
             let got = grid.pixels[(1 + r) * grid.width + 1 + c]
@@ -65,22 +72,29 @@ struct DashboardLoggingTests {
         #expect(log.sessionStarts.count == 1 && log.sessionEnds == [.success])
     }
 
-    @Test("The config text is a Markdown table naming the initializer, its variance, activation, layers, optimizer, batch, seed, data set and output initializer", arguments: [
-        ("full_train_variance", "xavier", "sigmoid"), ("full_train_he_relu", "he", "relu"), ("first_pass_normal", "normal", "sigmoid"),
-    ])
+    @Test(
+        "The config text is a Markdown table naming the initializer, its variance, activation, layers, optimizer, batch, seed, data set and output initializer",
+        arguments: [
+            ("full_train_variance", "xavier", "sigmoid"), ("full_train_he_relu", "he", "relu"),
+            ("first_pass_normal", "normal", "sigmoid"),
+        ])
     func configText(name: String, initializer: String, activation: String) throws {
         let (log, _) = try run(name, options: TrainingOptions(iterations: 3, logEvery: 2, seed: 42))
         let config = try #require(log.texts.first { $0.tag == "config" })
         #expect(config.step == 0)
         #expect(config.markdown.hasPrefix("| setting | value |\n| --- | --- |\n"))
-        for needle in ["| hidden initializer | \(initializer):", "| activation | \(activation) |", "initializer variance",
-                       "784 → 100 → 100 → 10", "| output layer initializer | glorot_uniform |", "| seed | 42 |",
-                       "mnist-5k (embedded) (4000 train, 1000 test)", "| batch size |", "| optimizer |"] {
+        for needle in [
+            "| hidden initializer | \(initializer):", "| activation | \(activation) |", "initializer variance",
+            "784 → 100 → 100 → 10", "| output layer initializer | glorot_uniform |", "| seed | 42 |",
+            "mnist-5k (embedded) (4000 train, 1000 test)", "| batch size |", "| optimizer |",
+        ] {
             #expect(config.markdown.contains(needle), "\(needle) in \(config.markdown)")
         }
     }
 
-    @Test("Each article run's hparams session holds its initializer, activation and σ; every key is a column of the experiment")
+    @Test(
+        "Each article run's hparams session holds its initializer, activation and σ; every key is a column of the experiment"
+    )
     func sessionValues() throws {
         let expected: [String: (String, String, Double)] = [
             "first_pass_normal": ("normal", "sigmoid", 1.0),
@@ -101,7 +115,10 @@ struct DashboardLoggingTests {
             let (initializer, activation, sigma) = try #require(expected[s.name])
             #expect(values["initializer"] == .string(initializer), "\(s.name)")
             #expect(values["activation"] == .string(activation), "\(s.name)")
-            guard case .number(let got)? = values["init_stddev"] else { Issue.record("init_stddev of \(s.name)"); continue }
+            guard case .number(let got)? = values["init_stddev"] else {
+                Issue.record("init_stddev of \(s.name)")
+                continue
+            }
             #expect(abs(got - sigma) <= 1e-12 * sigma, "\(s.name): σ \(got) vs \(sigma)")
             #expect(values["iterations"] == .number(s.trains ? 200 : 0))
             #expect(values["batch_size"] == .number(s.trains ? 30 : 100))
@@ -123,34 +140,43 @@ struct DashboardLoggingTests {
         let options = TrainingOptions(iterations: 3, logEvery: 2, seed: 8)
         let (log, _) = try run("full_train_normal_relu", options: options)
         let s = try #require(Scenario.named("full_train_normal_relu"))
-        let expected = RunConfiguration(scenario: s, options: options, trainCount: data.train.count, testCount: data.test.count).hparams
+        let expected = RunConfiguration(
+            scenario: s, options: options, trainCount: data.train.count, testCount: data.test.count
+        ).hparams
         #expect(log.sessionStarts == [expected])
         #expect(log.sessionEnds == [.success])
     }
 
     @Test("Every deep-sweep run's string hparams are inside the experiment's domains")
     func deepSweepInsideDomains() {
-        let domains = Dictionary(uniqueKeysWithValues: StudyDashboards.hparams.compactMap { c -> (String, [HParamValue])? in
-            if case .discrete(let d)? = c.domain { return (c.name, d) }
-            return nil
-        })
+        let domains = Dictionary(
+            uniqueKeysWithValues: StudyDashboards.hparams.compactMap { c -> (String, [HParamValue])? in
+                if case .discrete(let d)? = c.domain { return (c.name, d) }
+                return nil
+            })
         #expect(Set(domains.keys) == ["initializer", "activation", "output_initializer"])
         for s in Scenario.all {
-            let values = RunConfiguration(scenario: s, options: TrainingOptions(), trainCount: 4000, testCount: 1000).hparams
+            let values = RunConfiguration(scenario: s, options: TrainingOptions(), trainCount: 4000, testCount: 1000)
+                .hparams
             for (name, domain) in domains {
                 #expect(domain.contains(values[name] ?? .bool(false)), "\(s.name): \(name)")
             }
         }
     }
 
-    @Test("The custom scalars layout puts mat_mul_var_N of every layer and saturation_N of every hidden layer on one chart each, regexes ended with $")
+    @Test(
+        "The custom scalars layout puts mat_mul_var_N of every layer and saturation_N of every hidden layer on one chart each, regexes ended with $"
+    )
     func customScalarsLayout() throws {
         let (log, _) = try run("first_pass_variance")
         #expect(log.layouts == [StudyDashboards.customScalarsLayout])
         let charts = StudyDashboards.customScalarsLayout.categories.flatMap(\.charts)
         func tags(_ title: String) throws -> [String] {
             let chart = try #require(charts.first { $0.title.hasPrefix(title) })
-            guard case .multiline(let tags) = chart.content else { Issue.record("\(title) is not multiline"); return [] }
+            guard case .multiline(let tags) = chart.content else {
+                Issue.record("\(title) is not multiline")
+                return []
+            }
             return tags
         }
         // Python's re.match: anchored at the start; the $ anchors the end.
@@ -162,7 +188,10 @@ struct DashboardLoggingTests {
         }
         let matMul = try tags("mat_mul_var_N")
         let saturation = try tags("saturation_N")
-        for patterns in charts.compactMap({ c -> [String]? in if case .multiline(let t) = c.content { return t }; return nil }) {
+        for patterns in charts.compactMap({ c -> [String]? in
+            if case .multiline(let t) = c.content { return t }
+            return nil
+        }) {
             for p in patterns { #expect(p.hasSuffix("$"), "\(p)") }
         }
         for n in 1...6 { #expect(matches(matMul, "mat_mul_var_\(n)")) }
@@ -172,7 +201,8 @@ struct DashboardLoggingTests {
         }
     }
 
-    @Test("A full run logs one PR curve per class at its last step from the test softmax; counts add up to the test set")
+    @Test(
+        "A full run logs one PR curve per class at its last step from the test softmax; counts add up to the test set")
     func prCurves() throws {
         let data = try #require(Self.data)
         let (log, result) = try run("full_train_he_relu")
@@ -216,8 +246,9 @@ struct DashboardLoggingTests {
         let data = try #require(Self.data)
         let dir = NSTemporaryDirectory() + "initlab-projector-\(UUID().uuidString)"
         let writer = try SummaryWriter(logdir: dir)
-        _ = try Trainer.run(try #require(Scenario.named("full_train_he_relu")), data: data,
-                            options: TrainingOptions(iterations: 2, logEvery: 1), log: writer)
+        _ = try Trainer.run(
+            try #require(Scenario.named("full_train_he_relu")), data: data,
+            options: TrainingOptions(iterations: 2, logEvery: 1), log: writer)
         try writer.close()
         let config = try String(contentsOfFile: dir + "/" + Projector.configFileName, encoding: .utf8)
         #expect(config.contains("tensor_name: \"fc_out_2\""))
@@ -226,7 +257,8 @@ struct DashboardLoggingTests {
         #expect(labels.split(separator: "\n").count == 1000)
     }
 
-    @Test("Writing the experiment twice leaves exactly one experiment file at the logdir root and no other file touched")
+    @Test(
+        "Writing the experiment twice leaves exactly one experiment file at the logdir root and no other file touched")
     func experimentRewritten() throws {
         let root = NSTemporaryDirectory() + "initlab-exp-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)

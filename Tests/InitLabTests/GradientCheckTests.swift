@@ -1,16 +1,19 @@
 import Foundation
-import Testing
 import InitLab
+import Testing
 
 /// Backprop against centred finite differences of the loss, per activation and per layer.
 struct GradientCheckTests {
-    static let activations: [Activation] = [.sigmoid, .tanh, .relu, .softsign, .leakyRelu(slope: 0.1), .elu(alpha: 1.0), .identity]
+    static let activations: [Activation] = [
+        .sigmoid, .tanh, .relu, .softsign, .leakyRelu(slope: 0.1), .elu(alpha: 1.0), .identity,
+    ]
 
     /// A 6 -> 5 -> 4 -> 3 net whose hidden layers use `activation`, on a batch of 4.
     func makeNet(_ activation: Activation) -> (Network, Matrix, [UInt8]) {
         var rng = SeededGenerator(seed: 7)
-        var net = Network(inputs: 6, hidden: [5, 4], outputs: 3, hiddenActivation: activation,
-                          hiddenInitializer: .normal(stddev: 0.8), outputInitializer: .normal(stddev: 0.8), rng: &rng)
+        var net = Network(
+            inputs: 6, hidden: [5, 4], outputs: 3, hiddenActivation: activation,
+            hiddenInitializer: .normal(stddev: 0.8), outputInitializer: .normal(stddev: 0.8), rng: &rng)
         for i in net.layers.indices {
             for j in net.layers[i].bias.indices { net.layers[i].bias[j] = Float(rng.nextUniform(-0.3, 0.3)) }
         }
@@ -34,24 +37,30 @@ struct GradientCheckTests {
         var checked = 0
         for layer in net.layers.indices {
             for index in 0..<net.layers[layer].weights.count {
-                var plus = net0, minus = net0
+                var plus = net0
+                var minus = net0
                 plus.layers[layer].weights.storage[index] += h
                 minus.layers[layer].weights.storage[index] -= h
                 // Skip points where a kink (relu family) lies inside the step.
                 guard !crossesKink(net0, plus, minus, x) else { continue }
                 let numeric = (loss(plus, x, labels) - loss(minus, x, labels)) / Double(2 * h)
                 let analytic = Double(net.layers[layer].weightGradient.storage[index])
-                #expect(abs(numeric - analytic) <= 2e-3 + 2e-2 * abs(numeric), "\(activation) layer \(layer + 1) w[\(index)]")
+                #expect(
+                    abs(numeric - analytic) <= 2e-3 + 2e-2 * abs(numeric),
+                    "\(activation) layer \(layer + 1) w[\(index)]")
                 checked += 1
             }
             for index in net.layers[layer].bias.indices {
-                var plus = net0, minus = net0
+                var plus = net0
+                var minus = net0
                 plus.layers[layer].bias[index] += h
                 minus.layers[layer].bias[index] -= h
                 guard !crossesKink(net0, plus, minus, x) else { continue }
                 let numeric = (loss(plus, x, labels) - loss(minus, x, labels)) / Double(2 * h)
                 let analytic = Double(net.layers[layer].biasGradient[index])
-                #expect(abs(numeric - analytic) <= 2e-3 + 2e-2 * abs(numeric), "\(activation) layer \(layer + 1) b[\(index)]")
+                #expect(
+                    abs(numeric - analytic) <= 2e-3 + 2e-2 * abs(numeric),
+                    "\(activation) layer \(layer + 1) b[\(index)]")
                 checked += 1
             }
         }
@@ -60,7 +69,8 @@ struct GradientCheckTests {
 
     /// Whether some hidden pre-activation changes sign between the perturbed nets.
     func crossesKink(_ base: Network, _ plus: Network, _ minus: Network, _ x: Matrix) -> Bool {
-        var p = plus, m = minus
+        var p = plus
+        var m = minus
         p.forward(x)
         m.forward(x)
         for i in 0..<(p.layers.count - 1) {
@@ -119,14 +129,16 @@ struct GradientCheckTests {
         var adam = Adam(count: count)
         var p = (0..<count).map { Float($0) * 0.1 - 1 }
         var reference = p.map(Double.init)
-        var m = [Double](repeating: 0, count: count), v = [Double](repeating: 0, count: count)
+        var m = [Double](repeating: 0, count: count)
+        var v = [Double](repeating: 0, count: count)
         for t in 1...3 {
             let g = (0..<count).map { Float(sin(Double($0 * 7 + t))) }
             p.withUnsafeMutableBufferPointer { pp in g.withUnsafeBufferPointer { adam.update(pp, gradient: $0) } }
             for i in 0..<count {
                 m[i] = 0.9 * m[i] + 0.1 * Double(g[i])
                 v[i] = 0.999 * v[i] + 0.001 * Double(g[i]) * Double(g[i])
-                let mHat = m[i] / (1 - pow(0.9, Double(t))), vHat = v[i] / (1 - pow(0.999, Double(t)))
+                let mHat = m[i] / (1 - pow(0.9, Double(t)))
+                let vHat = v[i] / (1 - pow(0.999, Double(t)))
                 reference[i] -= 0.001 * mHat / (vHat.squareRoot() + 1e-8)
             }
         }

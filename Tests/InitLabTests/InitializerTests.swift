@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import InitLab
+import Testing
 
 /// Each initializer on a large draw: mean, variance and range against its formula.
 struct InitializerTests {
@@ -16,7 +16,10 @@ struct InitializerTests {
         w.withUnsafeBufferPointer { b in
             s.mean = Statistics.mean(b)
             s.variance = Statistics.variance(b)
-            for v in b { s.min = Swift.min(s.min, Double(v)); s.max = Swift.max(s.max, Double(v)) }
+            for v in b {
+                s.min = Swift.min(s.min, Double(v))
+                s.max = Swift.max(s.max, Double(v))
+            }
         }
         return s
     }
@@ -38,16 +41,22 @@ struct InitializerTests {
         Expectation(initializer: .normal(stddev: 0.14), variance: 0.0196, bound: nil),
         Expectation(initializer: .uniform(limit: 1 / 28), variance: 1.0 / 784 / 3, bound: 1.0 / 28),
         Expectation(initializer: .glorotNormal, variance: 2 / (n.in + n.out), bound: nil),
-        Expectation(initializer: .xavierUniform, variance: 2 / (n.in + n.out), bound: (6 / (n.in + n.out)).squareRoot()),
+        Expectation(
+            initializer: .xavierUniform, variance: 2 / (n.in + n.out), bound: (6 / (n.in + n.out)).squareRoot()),
         Expectation(initializer: .heNormal, variance: 2 / n.in, bound: nil),
         Expectation(initializer: .heUniform, variance: 2 / n.in, bound: (6 / n.in).squareRoot()),
         Expectation(initializer: .lecunNormal, variance: 1 / n.in, bound: nil),
         Expectation(initializer: .lecunUniform, variance: 1 / n.in, bound: (3 / n.in).squareRoot()),
-        Expectation(initializer: .varianceScaling(factor: 3, mode: .fanOut, distribution: .normal), variance: 3 / n.out, bound: nil),
-        Expectation(initializer: .varianceScaling(factor: 3, mode: .fanOut, distribution: .uniform), variance: 3 / n.out, bound: (9 / n.out).squareRoot()),
+        Expectation(
+            initializer: .varianceScaling(factor: 3, mode: .fanOut, distribution: .normal), variance: 3 / n.out,
+            bound: nil),
+        Expectation(
+            initializer: .varianceScaling(factor: 3, mode: .fanOut, distribution: .uniform), variance: 3 / n.out,
+            bound: (9 / n.out).squareRoot()),
         // Exact correction: variance factor/n; cut at 2σ with σ = sqrt(factor/n)/0.8796.
-        Expectation(initializer: .varianceScaling(factor: 2, mode: .fanAvg, distribution: .truncatedNormal(correction: .exact)),
-                    variance: 2 / n.avg, bound: 2 * (2 / n.avg).squareRoot() / 0.87962566),
+        Expectation(
+            initializer: .varianceScaling(factor: 2, mode: .fanAvg, distribution: .truncatedNormal(correction: .exact)),
+            variance: 2 / n.avg, bound: 2 * (2 / n.avg).squareRoot() / 0.87962566),
         // TF1's 1.3 factor: σ² = 1.3·factor/n and a ±2σ cut keeps 0.7737413 of σ² (truncated-normal variance
         // 1 - 4φ(2)/(Φ(2) - Φ(-2))), so the variance is 1.00586·factor/n.
         Expectation(initializer: .tf1Xavier, variance: 1.3 * 0.77374130 / n.avg, bound: 2 * (1.3 / n.avg).squareRoot()),
@@ -75,7 +84,9 @@ struct InitializerTests {
     func targetVariance() {
         #expect(Initializer.heNormal.targetVariance(fanIn: 784, fanOut: 100) == 2.0 / 784)
         #expect(Initializer.glorotUniform.targetVariance(fanIn: 100, fanOut: 10) == 1.0 / 55)
-        #expect(Initializer.varianceScaling(factor: 1, mode: .fanOut, distribution: .normal).targetVariance(fanIn: 5, fanOut: 4) == 0.25)
+        #expect(
+            Initializer.varianceScaling(factor: 1, mode: .fanOut, distribution: .normal).targetVariance(
+                fanIn: 5, fanOut: 4) == 0.25)
         #expect(Initializer.normal(stddev: 0.5).targetVariance(fanIn: 1, fanOut: 1) == 0.25)
     }
 
@@ -88,8 +99,11 @@ struct InitializerTests {
 
     @Test("The same seed draws the same weights; another seed or stream draws others")
     func seeding() {
-        var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42), c = SeededGenerator(seed: 43)
-        var d = SeededGenerator(seed: 42, stream: "weights"), e = SeededGenerator(seed: 42, stream: "batches")
+        var a = SeededGenerator(seed: 42)
+        var b = SeededGenerator(seed: 42)
+        var c = SeededGenerator(seed: 43)
+        var d = SeededGenerator(seed: 42, stream: "weights")
+        var e = SeededGenerator(seed: 42, stream: "batches")
         let wa = Initializer.heNormal.makeWeights(fanIn: 50, fanOut: 20, using: &a)
         #expect(wa == Initializer.heNormal.makeWeights(fanIn: 50, fanOut: 20, using: &b))
         #expect(wa != Initializer.heNormal.makeWeights(fanIn: 50, fanOut: 20, using: &c))
@@ -100,7 +114,9 @@ struct InitializerTests {
     func normalGenerator() {
         var rng = SeededGenerator(seed: 5)
         let count = 400_000
-        var sum = 0.0, squares = 0.0, beyond2 = 0
+        var sum = 0.0
+        var squares = 0.0
+        var beyond2 = 0
         for _ in 0..<count {
             let z = rng.nextNormal()
             sum += z

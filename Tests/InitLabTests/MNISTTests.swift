@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import InitLab
 import TBKit
+import Testing
 
 /// The IDX reader on the embedded subset and on broken files.
 struct MNISTTests {
@@ -15,7 +15,8 @@ struct MNISTTests {
             #expect(data.test.labels.filter { $0 == digit }.count == 100)
         }
         // The data set's README states these figures for the training pixels scaled to [0, 1].
-        let mean = Statistics.mean(data.train.images), variance = Statistics.variance(data.train.images)
+        let mean = Statistics.mean(data.train.images)
+        let variance = Statistics.variance(data.train.images)
         #expect(abs(mean - 0.1309) < 5e-5, "mean \(mean)")
         #expect(abs(variance - 0.0949) < 5e-5, "variance \(variance)")
         #expect(data.train.images.storage.allSatisfy { $0 >= 0 && $0 <= 1 })
@@ -37,10 +38,13 @@ struct MNISTTests {
 
     /// Two 28x28 images (all 0, all 255) and labels [3, 7], as plain IDX files.
     func tinySet() -> [String: [UInt8]] {
-        let images = header([0x803, 2, 28, 28]) + [UInt8](repeating: 0, count: 784) + [UInt8](repeating: 255, count: 784)
+        let images =
+            header([0x803, 2, 28, 28]) + [UInt8](repeating: 0, count: 784) + [UInt8](repeating: 255, count: 784)
         let labels = header([0x801, 2]) + [3, 7]
-        return [MNIST.trainImagesName: images, MNIST.trainLabelsName: labels,
-                MNIST.testImagesName: images, MNIST.testLabelsName: labels]
+        return [
+            MNIST.trainImagesName: images, MNIST.trainLabelsName: labels,
+            MNIST.testImagesName: images, MNIST.testLabelsName: labels,
+        ]
     }
 
     @Test("Plain and gzip IDX files from --data-dir read the same; pixels are scaled to [0, 1]")
@@ -68,7 +72,10 @@ struct MNISTTests {
         var files = tinySet()
         files[MNIST.trainImagesName] = files[MNIST.trainLabelsName]
         let e = try error(files)
-        guard case .badMagic(let path, let found, let expected)? = e else { Issue.record("got \(String(describing: e))"); return }
+        guard case .badMagic(let path, let found, let expected)? = e else {
+            Issue.record("got \(String(describing: e))")
+            return
+        }
         #expect(path.hasSuffix(MNIST.trainImagesName) && found == 0x801 && expected == 0x803)
         #expect(e?.description.contains(MNIST.trainImagesName) == true)
     }
@@ -77,7 +84,10 @@ struct MNISTTests {
     func truncated() throws {
         var files = tinySet()
         files[MNIST.testImagesName]!.removeLast(100)
-        guard case .truncated(_, let needed, let actual)? = try error(files) else { Issue.record("not truncated"); return }
+        guard case .truncated(_, let needed, let actual)? = try error(files) else {
+            Issue.record("not truncated")
+            return
+        }
         #expect(needed == 16 + 2 * 784 && actual == needed - 100)
     }
 
@@ -88,30 +98,50 @@ struct MNISTTests {
         gz[gz.count / 2] ^= 0xff
         gz.removeLast(6)
         files[MNIST.trainLabelsName + ".gz"] = gz
-        guard case .badGzip(let path, _)? = try error(files) else { Issue.record("not badGzip"); return }
+        guard case .badGzip(let path, _)? = try error(files) else {
+            Issue.record("not badGzip")
+            return
+        }
         #expect(path.hasSuffix(MNIST.trainLabelsName + ".gz"))
     }
 
-    @Test("Images and labels that disagree on the count, a label above 9, a missing file, an empty file and a wrong image size are refused")
+    @Test(
+        "Images and labels that disagree on the count, a label above 9, a missing file, an empty file and a wrong image size are refused"
+    )
     func otherRefusals() throws {
         var files = tinySet()
         files[MNIST.trainLabelsName] = header([0x801, 1]) + [3]
-        guard case .countMismatch(_, 2, _, 1)? = try error(files) else { Issue.record("not countMismatch"); return }
+        guard case .countMismatch(_, 2, _, 1)? = try error(files) else {
+            Issue.record("not countMismatch")
+            return
+        }
 
         files = tinySet()
         files[MNIST.testLabelsName] = header([0x801, 2]) + [3, 12]
-        guard case .badLabel(_, 9, 12)? = try error(files) else { Issue.record("not badLabel"); return }
+        guard case .badLabel(_, 9, 12)? = try error(files) else {
+            Issue.record("not badLabel")
+            return
+        }
 
         files = tinySet()
         files.removeValue(forKey: MNIST.testLabelsName)
-        guard case .fileMissing(_, MNIST.testLabelsName)? = try error(files) else { Issue.record("not fileMissing"); return }
+        guard case .fileMissing(_, MNIST.testLabelsName)? = try error(files) else {
+            Issue.record("not fileMissing")
+            return
+        }
 
         files = tinySet()
         files[MNIST.trainImagesName] = header([0x803, 0, 28, 28])
-        guard case .empty? = try error(files) else { Issue.record("not empty"); return }
+        guard case .empty? = try error(files) else {
+            Issue.record("not empty")
+            return
+        }
 
         files = tinySet()
         files[MNIST.trainImagesName] = header([0x803, 1, 32, 32]) + [UInt8](repeating: 0, count: 1024)
-        guard case .badImageSize(_, 32, 32)? = try error(files) else { Issue.record("not badImageSize"); return }
+        guard case .badImageSize(_, 32, 32)? = try error(files) else {
+            Issue.record("not badImageSize")
+            return
+        }
     }
 }

@@ -1,5 +1,5 @@
-import Testing
 import InitLab
+import Testing
 
 /// The fast products against the plain triple loop, for both kernels and all three products.
 struct MatMulTests {
@@ -21,7 +21,8 @@ struct MatMulTests {
         var rng = SeededGenerator(seed: 1)
         for (m, k, n) in Self.shapes {
             let tolerance = Float(k) * 1e-6 + 1e-6
-            let a = random(m, k, &rng), b = random(k, n, &rng)
+            let a = random(m, k, &rng)
+            let b = random(k, n, &rng)
             var c = Matrix(rows: 0, columns: 0)
             MatMul.multiply(a, b, into: &c, kernel: kernel)
             #expect(maxDifference(c, MatMul.reference(a, b)) <= tolerance, "A·B \(m)x\(k)x\(n)")
@@ -53,7 +54,8 @@ struct MatMulTests {
             MatMul.multiply(Matrix(rows: 2, columns: 0), Matrix(rows: 0, columns: 2), into: &c, kernel: kernel)
             #expect(c.storage == [0, 0, 0, 0])
             c = Matrix(rows: 2, columns: 2, repeating: 5)
-            MatMul.multiplyTransposedA(Matrix(rows: 0, columns: 2), Matrix(rows: 0, columns: 2), into: &c, kernel: kernel)
+            MatMul.multiplyTransposedA(
+                Matrix(rows: 0, columns: 2), Matrix(rows: 0, columns: 2), into: &c, kernel: kernel)
             #expect(c.storage == [0, 0, 0, 0])
             MatMul.multiply(Matrix(rows: 0, columns: 3), Matrix(rows: 3, columns: 2), into: &c, kernel: kernel)
             #expect(c.rows == 0 && c.columns == 2)

@@ -1,15 +1,16 @@
 import Foundation
-import Testing
 import InitLab
+import Testing
 
 /// The scenario table and the run-directory rules.
 struct ScenarioTests {
     @Test("The article's seven runs have its folder names, 784-100-100-10 and a Glorot-uniform output layer")
     func articleRuns() {
-        #expect(Scenario.article.map(\.name) == [
-            "first_pass_normal", "first_pass_variance", "full_train_normal", "full_train_variance",
-            "full_train_normal_relu", "full_train_variance_relu", "full_train_he_relu",
-        ])
+        #expect(
+            Scenario.article.map(\.name) == [
+                "first_pass_normal", "first_pass_variance", "full_train_normal", "full_train_variance",
+                "full_train_normal_relu", "full_train_variance_relu", "full_train_he_relu",
+            ])
         for s in Scenario.article {
             #expect(s.hiddenLayers == [100, 100])
             #expect(s.outputInitializer == .glorotUniform)
@@ -19,7 +20,9 @@ struct ScenarioTests {
         #expect(Scenario.named("full_train_normal")?.hiddenInitializer == .normal(stddev: 1.0))
     }
 
-    @Test("The deep sweep has four runs per activation, five hidden layers of 100, Glorot for sigmoid/tanh and He for relu")
+    @Test(
+        "The deep sweep has four runs per activation, five hidden layers of 100, Glorot for sigmoid/tanh and He for relu"
+    )
     func deepSweep() {
         #expect(Scenario.deepSweep.count == 12)
         #expect(Set(Scenario.all.map(\.name)).count == Scenario.all.count)

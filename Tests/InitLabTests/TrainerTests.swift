@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import InitLab
 import TBKit
+import Testing
 
 /// What the trainer logs, checked against direct computation, and how training behaves.
 @Suite(.serialized)
@@ -12,7 +12,9 @@ struct TrainerTests {
         try #require(Scenario.named(name))
     }
 
-    @Test("First-pass input_var and mat_mul_var_N equal a direct computation on the same batch", arguments: ["first_pass_normal", "first_pass_variance"])
+    @Test(
+        "First-pass input_var and mat_mul_var_N equal a direct computation on the same batch",
+        arguments: ["first_pass_normal", "first_pass_variance"])
     func firstPassFiguresMatchDirectComputation(name: String) throws {
         let data = try #require(Self.data)
         let s = try scenario(name)
@@ -48,7 +50,9 @@ struct TrainerTests {
         }
     }
 
-    @Test("Read back with EventFileReader, first-pass input_var and mat_mul_var_N equal a direct computation and every histogram holds its whole tensor")
+    @Test(
+        "Read back with EventFileReader, first-pass input_var and mat_mul_var_N equal a direct computation and every histogram holds its whole tensor"
+    )
     func eventFileMatchesDirectComputation() throws {
         let data = try #require(Self.data)
         let s = try scenario("first_pass_variance")
@@ -101,8 +105,9 @@ struct TrainerTests {
     func histogramCountsAddUp() throws {
         let data = try #require(Self.data)
         let log = RecordingLog()
-        _ = try Trainer.run(try scenario("full_train_he_relu"), data: data,
-                            options: TrainingOptions(iterations: 3, logEvery: 2), log: log)
+        _ = try Trainer.run(
+            try scenario("full_train_he_relu"), data: data,
+            options: TrainingOptions(iterations: 3, logEvery: 2), log: log)
         let expectedSizes: [String: Int] = [
             "mat_mul_hist_1": 30 * 100, "mat_mul_hist_2": 30 * 100, "mat_mul_hist_3": 30 * 10,
             "fc_out_1": 30 * 100, "fc_out_2": 30 * 100, "fc_out_3": 30 * 10,
@@ -116,8 +121,10 @@ struct TrainerTests {
             #expect(h.histogram.bucketCounts.reduce(0, +) == Double(h.values.count), "\(h.tag) step \(h.step)")
             #expect(h.histogram.count == Double(h.values.count))
         }
-        for tag in ["input_var", "mat_mul_var_1", "mat_mul_var_2", "mat_mul_var_3", "loss", "acc",
-                    "saturation_1", "saturation_2", "fc_out_var_1", "fc_out_var_2", "test_acc"] {
+        for tag in [
+            "input_var", "mat_mul_var_1", "mat_mul_var_2", "mat_mul_var_3", "loss", "acc",
+            "saturation_1", "saturation_2", "fc_out_var_1", "fc_out_var_2", "test_acc",
+        ] {
             #expect(log.scalars.contains { $0.tag == tag }, "\(tag) logged")
         }
         #expect(log.scalar("test_acc", step: 3) != nil)
@@ -126,8 +133,9 @@ struct TrainerTests {
     @Test("Forty Adam steps lower the training loss and lift test accuracy above chance")
     func shortTrainingLowersLoss() throws {
         let data = try #require(Self.data)
-        let result = try Trainer.run(try scenario("full_train_variance_relu"), data: data,
-                                     options: TrainingOptions(iterations: 40, logEvery: 10), log: nil)
+        let result = try Trainer.run(
+            try scenario("full_train_variance_relu"), data: data,
+            options: TrainingOptions(iterations: 40, logEvery: 10), log: nil)
         #expect(result.finalLoss < 0.7 * result.initialLoss, "loss \(result.initialLoss) -> \(result.finalLoss)")
         #expect(try #require(result.testAccuracy) > 0.5)
     }
@@ -139,7 +147,8 @@ struct TrainerTests {
         var logs: [RecordingLog] = []
         for seed: UInt64 in [5, 5, 6] {
             let log = RecordingLog()
-            _ = try Trainer.run(s, data: data, options: TrainingOptions(iterations: 4, logEvery: 2, seed: seed), log: log)
+            _ = try Trainer.run(
+                s, data: data, options: TrainingOptions(iterations: 4, logEvery: 2, seed: seed), log: log)
             logs.append(log)
         }
         #expect(logs[0].scalars == logs[1].scalars)
@@ -173,7 +182,9 @@ struct TrainerTests {
         return payloads
     }
 
-    @Test("Event files written with the same seed hold the same records apart from wall time (hparams session times included), and the same projector files")
+    @Test(
+        "Event files written with the same seed hold the same records apart from wall time (hparams session times included), and the same projector files"
+    )
     func sameSeedSameFiles() throws {
         let data = try #require(Self.data)
         let root = NSTemporaryDirectory() + "initlab-seed-\(UUID().uuidString)"
@@ -183,8 +194,9 @@ struct TrainerTests {
         let sessionTag = Array("_hparams_/session_".utf8)
         for run in ["a", "b"] {
             let writer = try SummaryWriter(logdir: root + "/" + run)
-            _ = try Trainer.run(try scenario("full_train_normal_relu"), data: data,
-                                options: TrainingOptions(iterations: 3, logEvery: 2, seed: 9), log: writer)
+            _ = try Trainer.run(
+                try scenario("full_train_normal_relu"), data: data,
+                options: TrainingOptions(iterations: 3, logEvery: 2, seed: 9), log: writer)
             try writer.close()
             // Session start and end carry their own wall-clock times inside the plugin content.
             let all = try payloadsWithoutWallTime(writer.path)
@@ -199,7 +211,9 @@ struct TrainerTests {
         #expect(tensors[0] == tensors[1])
     }
 
-    @Test("The article's first-pass outcomes: input variance ~0.09, normal(1) matmul variance far above 1 and saturated sigmoids, Xavier not")
+    @Test(
+        "The article's first-pass outcomes: input variance ~0.09, normal(1) matmul variance far above 1 and saturated sigmoids, Xavier not"
+    )
     func firstPassOutcomes() throws {
         let data = try #require(Self.data)
         let normal = try Trainer.run(try scenario("first_pass_normal"), data: data, log: nil)
@@ -213,8 +227,9 @@ struct TrainerTests {
         #expect(xavier.outputVariances[0] < 0.02)
     }
 
-    @Test("The article's training outcomes (1000 steps each; set INITLAB_FULL_RUNS=1, best with -c release)",
-          .enabled(if: ProcessInfo.processInfo.environment["INITLAB_FULL_RUNS"] != nil))
+    @Test(
+        "The article's training outcomes (1000 steps each; set INITLAB_FULL_RUNS=1, best with -c release)",
+        .enabled(if: ProcessInfo.processInfo.environment["INITLAB_FULL_RUNS"] != nil))
     func trainingOutcomes() throws {
         let data = try #require(Self.data)
         var accuracy: [String: Double] = [:]

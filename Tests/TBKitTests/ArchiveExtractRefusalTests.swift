@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TBKit
 
 /// The refusals that keep a hostile archive from writing outside the destination. The full
@@ -13,7 +14,9 @@ import Testing
         do {
             try LogExtractor(archive: base + "/bad.tar.gz", destination: base + "/dest").extract()
         } catch let error as LogArchiveError {
-            #expect(!FileManager.default.fileExists(atPath: base + "/dest"), "dest was left behind: \(ArchiveTestSupport.listing(base + "/dest"))")
+            #expect(
+                !FileManager.default.fileExists(atPath: base + "/dest"),
+                "dest was left behind: \(ArchiveTestSupport.listing(base + "/dest"))")
             return error.description
         }
         Issue.record("extraction succeeded")
@@ -22,7 +25,8 @@ import Testing
 
     @Test func parentDirectoryComponentIsRefused() throws {
         let message = try Self.refusal { path in
-            try ArchiveTestSupport.handmadeArchive(at: path, manifestFiles: [ArchiveTestSupport.row("ok.txt", [1])]) { tar in
+            try ArchiveTestSupport.handmadeArchive(at: path, manifestFiles: [ArchiveTestSupport.row("ok.txt", [1])]) {
+                tar in
                 try tar.append(TarEntry(path: "ok.txt", kind: .regular), data: [1])
                 try tar.append(TarEntry(path: "a/../../escape.txt", kind: .regular), data: [2])
             }
@@ -60,8 +64,10 @@ import Testing
     @Test func fileWrittenThroughAnArchiveSymlinkIsRefused() throws {
         let message = try Self.refusal { path in
             let link = ArchiveManifest.File(path: "l", kind: "symlink", size: 0, sha256: nil, target: "d")
-            try ArchiveTestSupport.handmadeArchive(at: path, manifestFiles: [link, ArchiveTestSupport.row("l/x", [1])],
-                                                   directories: ["d"]) { tar in
+            try ArchiveTestSupport.handmadeArchive(
+                at: path, manifestFiles: [link, ArchiveTestSupport.row("l/x", [1])],
+                directories: ["d"]
+            ) { tar in
                 try tar.append(TarEntry(path: "d", kind: .directory))
                 try tar.append(TarEntry(path: "l", kind: .symlink, linkTarget: "d"))
                 try tar.append(TarEntry(path: "l/x", kind: .regular), data: [1])
@@ -92,9 +98,14 @@ import Testing
 
     @Test func dataThatDiffersFromTheManifestIsRefusedAndNothingIsLeft() throws {
         let message = try Self.refusal { path in
-            try ArchiveTestSupport.handmadeArchive(at: path, manifestFiles: [ArchiveTestSupport.row("good", [1, 2]),
-                                                                              ArchiveTestSupport.row("run/bad", [1, 2, 3])],
-                                                   directories: ["run"]) { tar in
+            try ArchiveTestSupport.handmadeArchive(
+                at: path,
+                manifestFiles: [
+                    ArchiveTestSupport.row("good", [1, 2]),
+                    ArchiveTestSupport.row("run/bad", [1, 2, 3]),
+                ],
+                directories: ["run"]
+            ) { tar in
                 try tar.append(TarEntry(path: "good", kind: .regular), data: [1, 2])
                 try tar.append(TarEntry(path: "run", kind: .directory))
                 try tar.append(TarEntry(path: "run/bad", kind: .regular), data: [1, 2, 4])
@@ -133,9 +144,11 @@ import Testing
         let message = try Self.refusal { path in
             let base = (path as NSString).deletingLastPathComponent
             // Incompressible content, so a cut in the middle of the file lands inside its data.
-            var state: UInt64 = 88172645463325252
+            var state: UInt64 = 88_172_645_463_325_252
             let noise = (0..<200_000).map { _ -> UInt8 in
-                state ^= state << 13; state ^= state >> 7; state ^= state << 17
+                state ^= state << 13
+                state ^= state >> 7
+                state ^= state << 17
                 return UInt8(truncatingIfNeeded: state)
             }
             try ArchiveTestSupport.write(noise, to: base + "/logs/run/events.out.tfevents.1.h")

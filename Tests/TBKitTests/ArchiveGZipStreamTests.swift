@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TBKit
 
 @Suite struct ArchiveGZipStreamTests {
@@ -29,8 +30,8 @@ import Testing
 
     @Test func gzipHeaderHasNoTimestampAndNoName() throws {
         let packed = try Self.streamCompress([1, 2, 3], chunk: 3)
-        #expect(Array(packed[4..<8]) == [0, 0, 0, 0])   // MTIME
-        #expect(packed[3] & 0x08 == 0)                  // FLG.FNAME clear
+        #expect(Array(packed[4..<8]) == [0, 0, 0, 0])  // MTIME
+        #expect(packed[3] & 0x08 == 0)  // FLG.FNAME clear
     }
 
     @Test func pushDecompressorRestoresTheInputFromSmallChunks() throws {

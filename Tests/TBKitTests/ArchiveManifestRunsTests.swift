@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TBKit
 
 /// The manifest's per-run part, from event files written by `SummaryWriter`.
@@ -21,8 +22,11 @@ import Testing
         let runs = try #require(summary.manifest.runs)
         #expect(runs.map(\.name) == ["nested/tanh-xavier", "relu-he"])
         #expect(runs[0].tags == [.init(tag: "accuracy", firstStep: 100, lastStep: 100, count: 1)])
-        #expect(runs[1].tags == [.init(tag: "loss", firstStep: 10, lastStep: 50, count: 5),
-                                 .init(tag: "mat_mul_hist_1", firstStep: 3, lastStep: 7, count: 2)])
+        #expect(
+            runs[1].tags == [
+                .init(tag: "loss", firstStep: 10, lastStep: 50, count: 5),
+                .init(tag: "mat_mul_hist_1", firstStep: 3, lastStep: 7, count: 2),
+            ])
     }
 
     @Test func eventFilesAtTheLogdirRootFormTheRunNamedDot() throws {

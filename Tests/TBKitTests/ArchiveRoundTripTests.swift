@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TBKit
 
 @Suite struct ArchiveRoundTripTests {
@@ -13,7 +14,9 @@ import Testing
         #expect(restored.files == expected.count)
         #expect(try ArchiveTestSupport.readTree(base + "/out") == expected)
         var isDirectory: ObjCBool = false
-        #expect(FileManager.default.fileExists(atPath: base + "/out/empty-run", isDirectory: &isDirectory) && isDirectory.boolValue)
+        #expect(
+            FileManager.default.fileExists(atPath: base + "/out/empty-run", isDirectory: &isDirectory)
+                && isDirectory.boolValue)
         let mtime = try FileManager.default.attributesOfItem(atPath: base + "/out/top.json")[.modificationDate] as? Date
         #expect(mtime == Date(timeIntervalSince1970: 1_700_000_000))
     }
@@ -35,7 +38,9 @@ import Testing
         try LogArchiver(logdir: base + "/logs").write(to: base + "/a.tar.gz")
         try LogExtractor(archive: base + "/a.tar.gz", destination: base + "/out").extract()
         try LogArchiver(logdir: base + "/out").write(to: base + "/b.tar.gz")
-        #expect(FileManager.default.contents(atPath: base + "/a.tar.gz") == FileManager.default.contents(atPath: base + "/b.tar.gz"))
+        #expect(
+            FileManager.default.contents(atPath: base + "/a.tar.gz")
+                == FileManager.default.contents(atPath: base + "/b.tar.gz"))
     }
 
     @Test func manifestIsTheFirstMemberAndListsSizesAndChecksums() throws {
@@ -65,7 +70,8 @@ import Testing
         try LogArchiver(logdir: base + "/logs").write(to: base + "/a.tar.gz")
         let (status, output) = try ArchiveTestSupport.run(["tar", "tzf", base + "/a.tar.gz"])
         #expect(status == 0, "\(output)")
-        let listed = Set(output.split(separator: "\n").map { String($0).hasSuffix("/") ? String($0.dropLast()) : String($0) })
+        let listed = Set(
+            output.split(separator: "\n").map { String($0).hasSuffix("/") ? String($0.dropLast()) : String($0) })
         #expect(listed.isSuperset(of: expected.keys))
         #expect(listed.contains(ArchiveManifest.memberName))
     }
@@ -76,12 +82,12 @@ import Testing
         let expected = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         try LogArchiver(logdir: base + "/logs").write(to: base + "/a.tar.gz")
         let script = """
-        import sys, tarfile, hashlib
-        with tarfile.open(sys.argv[1], 'r:gz') as t:
-            for m in t.getmembers():
-                if m.isfile():
-                    print(m.name + '\\t' + hashlib.sha256(t.extractfile(m).read()).hexdigest())
-        """
+            import sys, tarfile, hashlib
+            with tarfile.open(sys.argv[1], 'r:gz') as t:
+                for m in t.getmembers():
+                    if m.isfile():
+                        print(m.name + '\\t' + hashlib.sha256(t.extractfile(m).read()).hexdigest())
+            """
         let (status, output) = try ArchiveTestSupport.run(["python3", "-c", script, base + "/a.tar.gz"])
         #expect(status == 0, "\(output)")
         var seen = [String: String]()
@@ -153,7 +159,8 @@ extension ArchiveRoundTripTests {
         try ArchiveTestSupport.write([], to: base + "/readonly")
         // A descriptor opened read-only: every write fails with EBADF on the worker thread.
         let output = try PosixFile.openForReading(base + "/readonly")
-        let pipeline = CompressionPipeline(compressor: try GZipCompressor(level: 1), output: output, chunkSize: 1024, depth: 1)
+        let pipeline = CompressionPipeline(
+            compressor: try GZipCompressor(level: 1), output: output, chunkSize: 1024, depth: 1)
         let noise = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 11) }
         #expect(throws: LogArchiveError.self) {
             for _ in 0..<20 { try noise.withUnsafeBytes { try pipeline.write($0) } }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TBKit
 
 @Suite struct ArchiveTarTests {
@@ -29,8 +30,10 @@ import Testing
     }
 
     @Test func ustarHeaderHasMagicOctalSizeAndAValidChecksum() {
-        let block = TarHeader(name: Array("a.txt".utf8), mode: 0o644, size: 5, mtime: 1_700_000_000,
-                              typeflag: UInt8(ascii: "0")).encode()
+        let block = TarHeader(
+            name: Array("a.txt".utf8), mode: 0o644, size: 5, mtime: 1_700_000_000,
+            typeflag: UInt8(ascii: "0")
+        ).encode()
         #expect(block.count == 512)
         #expect(Array(block[257..<263]) == Array("ustar\0".utf8))
         #expect(Array(block[124..<136]) == Array("00000000005\0".utf8))
@@ -65,7 +68,9 @@ import Testing
     }
 
     @Test func streamEndingInsideDataIsTruncationOfThatMember() throws {
-        let bytes = try Self.write { w in try w.append(TarEntry(path: "big", kind: .regular), data: [UInt8](repeating: 1, count: 5000)) }
+        let bytes = try Self.write { w in
+            try w.append(TarEntry(path: "big", kind: .regular), data: [UInt8](repeating: 1, count: 5000))
+        }
         #expect(throws: TarError.truncated(offset: 512 + 3000, member: "big")) {
             _ = try Self.readAll(Array(bytes[0..<(512 + 3000)]))
         }
@@ -120,7 +125,9 @@ extension ArchiveTarTests {
 
     @Test func readerTakesTheSizeFromAPaxRecordOverTheHeader() throws {
         // A hand-built pax header saying 3 bytes for a member whose ustar header says 0.
-        var bytes = TarHeader(name: Array("PaxHeader/f".utf8), mode: 0o644, size: 12, mtime: 0, typeflag: UInt8(ascii: "x")).encode()
+        var bytes = TarHeader(
+            name: Array("PaxHeader/f".utf8), mode: 0o644, size: 12, mtime: 0, typeflag: UInt8(ascii: "x")
+        ).encode()
         bytes += Array("12 size=512\n".utf8) + [UInt8](repeating: 0, count: 500)
         bytes += TarHeader(name: Array("f".utf8), mode: 0o644, size: 0, mtime: 0, typeflag: UInt8(ascii: "0")).encode()
         bytes += [UInt8](repeating: 7, count: 512) + [UInt8](repeating: 0, count: 1024)

@@ -1,10 +1,13 @@
 import Foundation
+
 @testable import TBKit
 
 /// Scratch directories and small helpers shared by the archive tests.
 enum ArchiveTestSupport {
     static func scratch(_ name: String = #function) throws -> String {
-        let base = FileManager.default.temporaryDirectory.path + "/tbkit-archive-tests-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let base =
+            FileManager.default.temporaryDirectory.path
+            + "/tbkit-archive-tests-\(getpid())-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         return base
     }
@@ -13,12 +16,14 @@ enum ArchiveTestSupport {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: Double(mtime))], ofItemAtPath: path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSince1970: Double(mtime))], ofItemAtPath: path)
     }
 
     /// A logdir with nested runs, a long (pax) name, a non-ASCII name, an empty file, an empty directory.
     static func makeLogdir(at root: String) throws -> [String: [UInt8]] {
-        let long = "run-b/" + String(repeating: "deep/", count: 25) + "events.out.tfevents.1700000000.host.with.a.long.name"
+        let long =
+            "run-b/" + String(repeating: "deep/", count: 25) + "events.out.tfevents.1700000000.host.with.a.long.name"
         var files: [String: [UInt8]] = [
             "run-a/events.out.tfevents.1700000000.host": (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 13 >> 3) },
             "run-a/nested/run-c/events.out.tfevents.1700000001.host": Array("nested".utf8),
@@ -37,7 +42,9 @@ enum ArchiveTestSupport {
         guard let walker = FileManager.default.enumerator(atPath: root) else { return result }
         for case let path as String in walker {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
                 result[path] = Array(FileManager.default.contents(atPath: root + "/" + path) ?? Data())
             }
         }
@@ -64,8 +71,10 @@ enum ArchiveTestSupport {
     }
 
     /// A gzip'd tar with a valid manifest for `files` followed by the members `body` writes.
-    static func handmadeArchive(at path: String, manifestFiles: [ArchiveManifest.File], directories: [String] = [],
-                                _ body: (inout TarWriter) throws -> Void) throws {
+    static func handmadeArchive(
+        at path: String, manifestFiles: [ArchiveManifest.File], directories: [String] = [],
+        _ body: (inout TarWriter) throws -> Void
+    ) throws {
         final class Box { var bytes = [UInt8]() }
         let box = Box()
         var tar = TarWriter { box.bytes.append(contentsOf: $0) }

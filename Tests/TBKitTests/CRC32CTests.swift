@@ -1,4 +1,6 @@
+import CTBKitSupport
 import Testing
+
 @testable import TBKit
 
 /// Vectors from TENSORBOARD-FORMAT.md §1 (computed with the `crc32c` package and TensorBoard's own
@@ -64,7 +66,6 @@ import Testing
     }
 }
 
-import CTBKitSupport
 private func tbkitHardwareCRC(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
     guard let base = bytes.baseAddress else { return 0 }
     return tbkit_crc32c_hw(0, base, bytes.count)

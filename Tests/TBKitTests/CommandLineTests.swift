@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TBKit
 
 /// The `tbkit` binary built beside the tests: exit codes and key lines of its reading commands.
@@ -17,7 +18,8 @@ import Testing
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = arguments
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
@@ -64,14 +66,15 @@ import Testing
         let object = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
         #expect((object?["runs"] as? [Any])?.count == 2)
         let csv = try run(["export", Fixtures.directory, "--run", "tensorflow-style"])
-        #expect(csv.out == """
-            run,tag,step,wall_time,value
-            tensorflow-style,eval/accuracy,0,1700000100.0,0.75
-            tensorflow-style,eval/accuracy,1,1700000101.0,0.0
-            tensorflow-style,eval/accuracy,2,1700000102.0,-2.5
-            tensorflow-style,eval/precise,7,1700000130.0,0.1
+        #expect(
+            csv.out == """
+                run,tag,step,wall_time,value
+                tensorflow-style,eval/accuracy,0,1700000100.0,0.75
+                tensorflow-style,eval/accuracy,1,1700000101.0,0.0
+                tensorflow-style,eval/accuracy,2,1700000102.0,-2.5
+                tensorflow-style,eval/precise,7,1700000130.0,0.1
 
-            """)
+                """)
         #expect(try run(["export", Fixtures.directory, "--stats"]).status == 64)
     }
 }

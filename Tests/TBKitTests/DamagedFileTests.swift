@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TBKit
 
 /// A small event file damaged at every byte, and cut at every byte: the readers never crash and
@@ -40,10 +41,14 @@ import Testing
                 let within = offset - start
                 #expect(!v.isSound, "flip at \(offset) went unnoticed")
                 guard let first = v.firstIssue else { continue }
-                #expect(first.offset == Int64(start), "flip at \(offset): reported at \(first.offset), record starts at \(start)")
+                #expect(
+                    first.offset == Int64(start),
+                    "flip at \(offset): reported at \(first.offset), record starts at \(start)")
                 if within < 12 {
                     // Length or length CRC: framing lost, nothing after it is read.
-                    #expect(first.kind == "bad-length-crc" || first.kind == "length-too-large", "flip at \(offset): \(first.kind)")
+                    #expect(
+                        first.kind == "bad-length-crc" || first.kind == "length-too-large",
+                        "flip at \(offset): \(first.kind)")
                     #expect(v.issues.count == 1)
                     #expect(v.soundRecords == record)
                 } else {

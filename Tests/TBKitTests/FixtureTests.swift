@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TBKit
 
 /// Files written by tensorboardX and by TensorBoard's own summary builders (see
@@ -35,7 +36,8 @@ import Testing
                 continue
             }
             guard case .summary(let summary) = event.what else {
-                Issue.record("event at step \(event.step) is not a summary"); continue
+                Issue.record("event at step \(event.step) is not a summary")
+                continue
             }
             let values = want["values"] as? [JSON] ?? []
             #expect(summary.values.count == values.count)
@@ -92,7 +94,10 @@ import Testing
         let reader = EventFileReader(file: Fixtures.tensorboardX)
         var points: [ScalarPoint] = []
         while let v = reader.nextValue() { if case .scalar(let p) = v { points.append(p) } }
-        #expect(points.map(\.value) == [0.0, 0.5, -1.25, Double(Float(1e-8)), Double(Float.greatestFiniteMagnitude), Double(Float(0.1))])
+        #expect(
+            points.map(\.value) == [
+                0.0, 0.5, -1.25, Double(Float(1e-8)), Double(Float.greatestFiniteMagnitude), Double(Float(0.1)),
+            ])
         #expect(points.map(\.step) == [0, 1, 2, 3, 4, 5])
         #expect(points.map(\.wallTime) == (0..<6).map { 1_700_000_000 + Double($0) })
         #expect(points.allSatisfy { $0.tag == "train/loss" && $0.dtype == .float })
@@ -145,9 +150,11 @@ import Testing
         #expect(scalars.map(\.dtype) == [.float, .float, .float, .double])
         #expect(plugins == ["text"])
         // histogram_pb([0, 1, 1, 2, 3.5, -1], buckets=4): edges linspace(-1, 3.5, 5).
-        #expect(hists.first?.buckets == [
-            HistogramBucket(left: -1, right: 0.125, count: 2), HistogramBucket(left: 0.125, right: 1.25, count: 2),
-            HistogramBucket(left: 1.25, right: 2.375, count: 1), HistogramBucket(left: 2.375, right: 3.5, count: 1)])
+        #expect(
+            hists.first?.buckets == [
+                HistogramBucket(left: -1, right: 0.125, count: 2), HistogramBucket(left: 0.125, right: 1.25, count: 2),
+                HistogramBucket(left: 1.25, right: 2.375, count: 1), HistogramBucket(left: 2.375, right: 3.5, count: 1),
+            ])
         #expect(hists.first?.num == 6)
         // A constant input: every edge is the value and the last bucket holds all of it.
         #expect(hists.last?.buckets.map(\.count) == [0, 0, 3])

@@ -1,11 +1,13 @@
 import Testing
+
 @testable import TBKit
 
 @Suite struct HistogramTests {
     /// upper_bound over the limits, clamped, as TensorFlow's histogram.cc assigns buckets.
     func referenceBucket(_ x: Double) -> Int {
         let limits = TensorFlowBuckets.limits
-        var l = 0, r = limits.count
+        var l = 0
+        var r = limits.count
         while l < r {
             let m = (l + r) >> 1
             if limits[m] <= x { l = m + 1 } else { r = m }
@@ -124,7 +126,8 @@ import Testing
     @Test func floatAndDoubleInputsGiveTheSameHistogram() {
         var rng = SystemRandomNumberGenerator()
         let floats = (0..<10_000).map { _ in Float.random(in: -3...3, using: &rng) }
-        let a = Histogram(floats), b = Histogram(floats.map(Double.init))
+        let a = Histogram(floats)
+        let b = Histogram(floats.map(Double.init))
         #expect(a.bucketCounts == b.bucketCounts)
         #expect(a.proto.bucketLimits == b.proto.bucketLimits)
         #expect(a.min == b.min && a.max == b.max && a.count == b.count)

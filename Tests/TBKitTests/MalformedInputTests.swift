@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TBKit
 
 /// Values no sane writer produces but a corrupt file (or an extreme training run) can: each test

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TBKit
 
 /// Bitwise CRC-32 (ISO 3309 / PNG, reflected polynomial 0xEDB88320), independent of zlib.
@@ -47,7 +48,9 @@ private func unfilter(_ data: [UInt8], rowBytes: Int, height: Int, bpp: Int) -> 
             case 3: pred = (a + b) / 2
             default:
                 let p = a + b - c
-                let pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
+                let pa = abs(p - a)
+                let pb = abs(p - b)
+                let pc = abs(p - c)
                 pred = pa <= pb && pa <= pc ? a : (pb <= pc ? b : c)
             }
             out[y * rowBytes + x] = UInt8((f + pred) & 0xFF)
@@ -71,8 +74,9 @@ private func noisyImage(width: Int, height: Int, channels: Int) -> [UInt8] {
         let png = try PNGEncoder.encode([UInt8](repeating: 7, count: 3 * 2 * 3), width: 3, height: 2, channels: 3)
         #expect(Array(png[0..<8]) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         // IHDR: length 13, "IHDR", width 3, height 2, depth 8, colour type 2 (RGB), 0, 0, 0.
-        #expect(Array(png[8..<33]) == [0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 3, 0, 0, 0, 2, 8, 2, 0, 0, 0]
-            + Array(png[29..<33]))
+        #expect(
+            Array(png[8..<33]) == [0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 3, 0, 0, 0, 2, 8, 2, 0, 0, 0]
+                + Array(png[29..<33]))
         #expect(chunks(png).map(\.type) == ["IHDR", "IDAT", "IEND"])
     }
 
@@ -90,11 +94,11 @@ private func noisyImage(width: Int, height: Int, channels: Int) -> [UInt8] {
     }
 
     @Test func idatInflatesToFilterByteZeroPlusRawRowsWithFilterNone() throws {
-        let pixels: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] // 2×3 gray+alpha
+        let pixels: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]  // 2×3 gray+alpha
         let png = try PNGEncoder.encode(pixels, width: 2, height: 3, channels: 2, filter: .fixed(.none))
         let idat = try #require(chunks(png).first { $0.type == "IDAT" })
         #expect(try Zlib.decompress(idat.data) == [0, 1, 2, 3, 4, 0, 5, 6, 7, 8, 0, 9, 10, 11, 12])
-        #expect(chunks(png)[0].data[9] == 4) // colour type 4 = gray+alpha
+        #expect(chunks(png)[0].data[9] == 4)  // colour type 4 = gray+alpha
     }
 
     @Test(arguments: [1, 2, 3, 4])
@@ -125,11 +129,11 @@ private func noisyImage(width: Int, height: Int, channels: Int) -> [UInt8] {
 
     @Test func paethPredictorPrefersLeftThenAboveOnTies() {
         #expect(PNGEncoder.paethPredictor(10, 10, 10) == 10)
-        #expect(PNGEncoder.paethPredictor(1, 5, 3) == 3)     // p = 3: pa 2, pb 2, pc 0
-        #expect(PNGEncoder.paethPredictor(100, 0, 0) == 100) // p = 100 = left
-        #expect(PNGEncoder.paethPredictor(0, 100, 0) == 100) // p = 100 = above
-        #expect(PNGEncoder.paethPredictor(50, 60, 55) == 55) // p = 55 = upper-left
-        #expect(PNGEncoder.paethPredictor(7, 7, 0) == 7)     // pa = pb: left wins
+        #expect(PNGEncoder.paethPredictor(1, 5, 3) == 3)  // p = 3: pa 2, pb 2, pc 0
+        #expect(PNGEncoder.paethPredictor(100, 0, 0) == 100)  // p = 100 = left
+        #expect(PNGEncoder.paethPredictor(0, 100, 0) == 100)  // p = 100 = above
+        #expect(PNGEncoder.paethPredictor(50, 60, 55) == 55)  // p = 55 = upper-left
+        #expect(PNGEncoder.paethPredictor(7, 7, 0) == 7)  // pa = pb: left wins
     }
 
     @Test func colourTypesFollowThePNGSpecification() throws {
@@ -148,6 +152,7 @@ private func noisyImage(width: Int, height: Int, channels: Int) -> [UInt8] {
     }
 
     @Test func floatPixelsScaleByTwoHundredFiftyFiveRoundClampAndMapNaNToZero() {
-        #expect(PixelScaling.bytes([0, 1, 0.5, -3, 7, .nan, .infinity, 1.0 / 255]) == [0, 255, 128, 0, 255, 0, 255, 1])
+        #expect(
+            PixelScaling.bytes([0, 1, 0.5, -3, 7, .nan, .infinity, 1.0 / 255]) == [0, 255, 128, 0, 255, 0, 255, 1])
     }
 }

@@ -1,11 +1,12 @@
-import Testing
 import TBKit
+import Testing
 
 @Suite struct PRCurveTests {
     @Test func countsArePredictionsAtOrAboveEachThreshold() throws {
         // Thresholds 0, 0.5, 1; buckets floor(p × 2): 0.9→1, 0.8→1, 0.3→0, 0.1→0, 1.0→2.
-        let curve = try PRCurve(labels: [true, false, true, false, true], predictions: [0.9, 0.8, 0.3, 0.1, 1.0],
-                                numThresholds: 3)
+        let curve = try PRCurve(
+            labels: [true, false, true, false, true], predictions: [0.9, 0.8, 0.3, 0.1, 1.0],
+            numThresholds: 3)
         #expect(curve.truePositives == [3, 2, 1])
         #expect(curve.falsePositives == [2, 1, 0])
         #expect(curve.trueNegatives == [0, 1, 2])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TBKit
 
 private func temporaryDirectory() -> String {
@@ -14,20 +15,22 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
     @Test func writesTensorTSVLabelsAndAConfigWithPathsInsideTheRun() throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try Projector.writeEmbedding(runDirectory: dir, name: "words", vectors: [1, 0.5, -2, 0.1], rows: 2, dims: 2,
-                                     labels: ["a\tb", ""])
+        try Projector.writeEmbedding(
+            runDirectory: dir, name: "words", vectors: [1, 0.5, -2, 0.1], rows: 2, dims: 2,
+            labels: ["a\tb", ""])
         #expect(try read(dir + "/words.tensor.tsv") == "1.0\t0.5\n-2.0\t0.1\n")
         #expect(try read(dir + "/words.metadata.tsv") == "a b\n(empty)\n")
-        #expect(try read(dir + "/projector_config.pbtxt") == """
-            embeddings {
-              tensor_name: "words"
-              metadata_path: "words.metadata.tsv"
-              tensor_shape: 2
-              tensor_shape: 2
-              tensor_path: "words.tensor.tsv"
-            }
+        #expect(
+            try read(dir + "/projector_config.pbtxt") == """
+                embeddings {
+                  tensor_name: "words"
+                  metadata_path: "words.metadata.tsv"
+                  tensor_shape: 2
+                  tensor_shape: 2
+                  tensor_path: "words.tensor.tsv"
+                }
 
-            """)
+                """)
     }
 
     @Test func secondEmbeddingIsAddedAndSameNameReplaced() throws {
@@ -58,8 +61,9 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
             try Projector.writeEmbedding(runDirectory: "/nonexistent", name: "e", vectors: [1, 2, 3], rows: 2, dims: 2)
         }
         #expect(throws: Projector.Error.self) {
-            try Projector.writeEmbedding(runDirectory: "/nonexistent", name: "e", vectors: [1, 2], rows: 2, dims: 1,
-                                         labels: ["x"])
+            try Projector.writeEmbedding(
+                runDirectory: "/nonexistent", name: "e", vectors: [1, 2], rows: 2, dims: 1,
+                labels: ["x"])
         }
         #expect(throws: Projector.Error.self) {
             try Projector.tensorTSV([1, .nan], rows: 1, dims: 2)

@@ -1,9 +1,12 @@
 import Testing
+
 @testable import TBKit
 
 /// Edge cases of the bounds-checked protobuf decoder.
 @Suite struct ProtoReaderTests {
-    func read<T>(_ bytes: [UInt8], _ body: (inout ProtoReader) throws(ProtoDecodingError) -> T) -> Result<T, ProtoDecodingError> {
+    func read<T>(_ bytes: [UInt8], _ body: (inout ProtoReader) throws(ProtoDecodingError) -> T) -> Result<
+        T, ProtoDecodingError
+    > {
         bytes.withUnsafeBytes { raw in
             var r = ProtoReader(raw)
             return Result { () throws(ProtoDecodingError) -> T in try body(&r) }
@@ -15,7 +18,9 @@ import Testing
         for v in values {
             var w = ProtoWriter()
             w.writeVarint(v)
-            #expect(read(w.bytes) { (r: inout ProtoReader) throws(ProtoDecodingError) in try r.readVarint() } == .success(v))
+            #expect(
+                read(w.bytes) { (r: inout ProtoReader) throws(ProtoDecodingError) in try r.readVarint() } == .success(v)
+            )
         }
     }
 
@@ -32,30 +37,37 @@ import Testing
 
     @Test func varintLongerThanTenBytesIsRejectedAsOverlong() {
         let bytes = [UInt8](repeating: 0x80, count: 10) + [0x01]
-        #expect(read(bytes) { (r: inout ProtoReader) throws(ProtoDecodingError) in try r.readVarint() } == .failure(.overlongVarint(offset: 0)))
+        #expect(
+            read(bytes) { (r: inout ProtoReader) throws(ProtoDecodingError) in try r.readVarint() }
+                == .failure(.overlongVarint(offset: 0)))
     }
 
     @Test func tenthVarintByteAboveOneOverflows() {
         let bytes = [UInt8](repeating: 0xFF, count: 9) + [0x02]
-        #expect(read(bytes) { (r: inout ProtoReader) throws(ProtoDecodingError) in try r.readVarint() } == .failure(.varintOverflow(offset: 0)))
+        #expect(
+            read(bytes) { (r: inout ProtoReader) throws(ProtoDecodingError) in try r.readVarint() }
+                == .failure(.varintOverflow(offset: 0)))
     }
 
     @Test func varintCutShortIsTruncatedAtTheMissingByte() {
-        #expect(read([0x08, 0x96]) { (r: inout ProtoReader) throws(ProtoDecodingError) -> UInt64 in
-            _ = try r.readKey()
-            return try r.readVarint()
-        } == .failure(.truncated(offset: 2, needed: 1, available: 0)))
+        #expect(
+            read([0x08, 0x96]) { (r: inout ProtoReader) throws(ProtoDecodingError) -> UInt64 in
+                _ = try r.readKey()
+                return try r.readVarint()
+            } == .failure(.truncated(offset: 2, needed: 1, available: 0)))
     }
 
     @Test func fixedWidthValuesCutShortReportWhatIsLeft() {
-        #expect(read([0x09, 1, 2, 3]) { (r: inout ProtoReader) throws(ProtoDecodingError) -> Double in
-            _ = try r.readKey()
-            return try r.readDouble()
-        } == .failure(.truncated(offset: 1, needed: 8, available: 3)))
-        #expect(read([0x15, 1]) { (r: inout ProtoReader) throws(ProtoDecodingError) -> Float in
-            _ = try r.readKey()
-            return try r.readFloat()
-        } == .failure(.truncated(offset: 1, needed: 4, available: 1)))
+        #expect(
+            read([0x09, 1, 2, 3]) { (r: inout ProtoReader) throws(ProtoDecodingError) -> Double in
+                _ = try r.readKey()
+                return try r.readDouble()
+            } == .failure(.truncated(offset: 1, needed: 8, available: 3)))
+        #expect(
+            read([0x15, 1]) { (r: inout ProtoReader) throws(ProtoDecodingError) -> Float in
+                _ = try r.readKey()
+                return try r.readFloat()
+            } == .failure(.truncated(offset: 1, needed: 4, available: 1)))
     }
 
     @Test func lengthBeyondTheBufferIsRefusedBeforeAnyCopy() {
@@ -121,11 +133,11 @@ import Testing
         var w = ProtoWriter()
         w.writeVarintField(1, 1)
         w.writeMessageField(2) { _ in }
-        w.writeFloatField(5, 1.5)                                            // unpacked float
-        [2.5 as Float].withUnsafeBufferPointer { w.writePackedFloats(5, $0) } // packed float
-        w.writeVarintField(7, -3)                                            // unpacked int_val
-        w.writePackedVarints(7, [4, 5])                                      // packed int_val
-        w.writeVarintField(10, 1 << 40)                                      // unpacked int64_val
+        w.writeFloatField(5, 1.5)  // unpacked float
+        [2.5 as Float].withUnsafeBufferPointer { w.writePackedFloats(5, $0) }  // packed float
+        w.writeVarintField(7, -3)  // unpacked int_val
+        w.writePackedVarints(7, [4, 5])  // packed int_val
+        w.writeVarintField(10, 1 << 40)  // unpacked int64_val
         let t = try w.bytes.withUnsafeBytes { try TensorProto(decoding: $0) }
         #expect(t.floatValues == [1.5, 2.5])
         #expect(t.intValues == [-3, 4, 5])

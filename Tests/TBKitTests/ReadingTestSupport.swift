@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import TBKit
 
 /// A fresh temporary directory, removed when the value is released.
@@ -17,8 +18,9 @@ final class TemporaryDirectory {
     @discardableResult
     func write(_ name: String, _ bytes: [UInt8]) -> String {
         let full = path + "/" + name
-        try? FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent,
-                                                 withIntermediateDirectories: true)
+        try? FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: full, contents: Data(bytes))
         return full
     }
@@ -50,10 +52,15 @@ enum Fixtures {
 /// Framed records of a small event file: file_version, then `count` scalar events.
 func sampleEventFile(scalars count: Int, tag: String = "loss") -> [UInt8] {
     var out: [UInt8] = []
-    RecordWriter.append(payload: Event(wallTime: 1_700_000_000, what: .fileVersion("brain.Event:2")).encoded(), to: &out)
+    RecordWriter.append(
+        payload: Event(wallTime: 1_700_000_000, what: .fileVersion("brain.Event:2")).encoded(), to: &out)
     for i in 0..<count {
-        let e = Event(wallTime: 1_700_000_000 + Double(i), step: Int64(i), what: .summary(Summary(values: [
-            SummaryValue(tag: tag, kind: .simpleValue(Float(i) * 0.5))])))
+        let e = Event(
+            wallTime: 1_700_000_000 + Double(i), step: Int64(i),
+            what: .summary(
+                Summary(values: [
+                    SummaryValue(tag: tag, kind: .simpleValue(Float(i) * 0.5))
+                ])))
         RecordWriter.append(payload: e.encoded(), to: &out)
     }
     return out

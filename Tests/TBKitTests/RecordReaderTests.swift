@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+
 @testable import TBKit
 
 /// The resumable TFRecord reader: growing files, CRC failures, absurd lengths.
 @Suite struct RecordReaderTests {
-    static let specRecord = RecordWriterTests.hex("""
+    static let specRecord = RecordWriterTests.hex(
+        """
         18 00 00 00 00 00 00 00  a3 7f 4b 22  09 00 00 00 00 00 00 f0 3f 1a 0d 62 72 61 69 6e \
         2e 45 76 65 6e 74 3a 32  86 bf 57 7a
         """)
@@ -14,7 +16,8 @@ import Testing
         let path = dir.write("a.tfevents", Self.specRecord)
         let reader = try RecordReader(path: path)
         guard case .record(let offset, let payload) = try reader.next() else {
-            Issue.record("expected a record"); return
+            Issue.record("expected a record")
+            return
         }
         #expect(offset == 0)
         #expect(try Event(decoding: payload) == Event(wallTime: 1.0, what: .fileVersion("brain.Event:2")))
@@ -50,7 +53,10 @@ import Testing
         let path = dir.write("b.tfevents", bytes)
         let reader = try RecordReader(path: path)
         #expect(try reader.next().summary == "record@0:24")
-        #expect(throws: RecordReaderError.badLengthCRC(path: path, offset: 40, stored: 0x224B_7FA3 ^ 0x100, computed: 0x224B_7FA3)) {
+        #expect(
+            throws: RecordReaderError.badLengthCRC(
+                path: path, offset: 40, stored: 0x224B_7FA3 ^ 0x100, computed: 0x224B_7FA3)
+        ) {
             try reader.next()
         }
         // And it stays stopped.
@@ -74,7 +80,10 @@ import Testing
         let path = dir.write("d.tfevents", bytes)
         let reader = try RecordReader(path: path)
         #expect(try reader.next().summary == "record@0:24")
-        guard case .damaged(let d) = try reader.next() else { Issue.record("expected damage"); return }
+        guard case .damaged(let d) = try reader.next() else {
+            Issue.record("expected damage")
+            return
+        }
         #expect(d.offset == 40 && d.length == 24 && d.storedCRC == 0x7A57_BF86)
         #expect(try reader.next().summary == "record@80:24")
         #expect(try reader.next().summary == "end")

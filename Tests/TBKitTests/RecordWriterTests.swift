@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TBKit
 
 /// Byte-exact records from TENSORBOARD-FORMAT.md §1 (the second is byte-identical to tensorboardX).
@@ -18,19 +19,27 @@ import Testing
     @Test func fileVersionRecordMatchesTheSpecBytes() {
         let event = Event(wallTime: 1.0, what: .fileVersion("brain.Event:2"))
         let record = RecordWriter.frame(event.encoded())
-        #expect(record == Self.hex("""
-            18 00 00 00 00 00 00 00  a3 7f 4b 22  09 00 00 00 00 00 00 f0 3f 1a 0d 62 72 61 69 6e \
-            2e 45 76 65 6e 74 3a 32  86 bf 57 7a
-            """))
+        #expect(
+            record
+                == Self.hex(
+                    """
+                    18 00 00 00 00 00 00 00  a3 7f 4b 22  09 00 00 00 00 00 00 f0 3f 1a 0d 62 72 61 69 6e \
+                    2e 45 76 65 6e 74 3a 32  86 bf 57 7a
+                    """))
     }
 
     @Test func simpleValueScalarRecordMatchesTensorboardX() {
-        let event = Event(wallTime: 1_700_000_000.0, step: 1, what: .summary(Summary(values: [
-            SummaryValue(tag: "loss", kind: .simpleValue(0.5)),
-        ])))
+        let event = Event(
+            wallTime: 1_700_000_000.0, step: 1,
+            what: .summary(
+                Summary(values: [
+                    SummaryValue(tag: "loss", kind: .simpleValue(0.5))
+                ])))
         let record = RecordWriter.frame(event.encoded())
-        #expect(record == Self.hex(
-            "1a00000000000000 129bd82d 0900000040fc54d941 1001 2a0d 0a0b 0a046c6f7373 150000003f 8db02e39"))
+        #expect(
+            record
+                == Self.hex(
+                    "1a00000000000000 129bd82d 0900000040fc54d941 1001 2a0d 0a0b 0a046c6f7373 150000003f 8db02e39"))
     }
 
     @Test func zeroScalarIsStillWrittenAsAOneofMember() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TBKit
 
 /// What `SummaryWriter` writes, `EventFileReader` reads back value for value.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TBKit
 
 @Suite struct SummaryWriterTests {
@@ -45,9 +46,13 @@ import Testing
         try writer.close()
         let records = try #require(splitRecords(readFile(writer.path)))
         #expect(records.count == 3)
-        let expected = Event(wallTime: 1_700_000_000, step: 1, what: .summary(Summary(values: [
-            SummaryValue(tag: "loss", kind: .simpleValue(0.5)),
-        ]))).encoded()
+        let expected = Event(
+            wallTime: 1_700_000_000, step: 1,
+            what: .summary(
+                Summary(values: [
+                    SummaryValue(tag: "loss", kind: .simpleValue(0.5))
+                ]))
+        ).encoded()
         #expect(records[1] == expected)
         // 0.0 is still written: the value ends with 15 00 00 00 00.
         #expect(Array(records[2].suffix(5)) == [0x15, 0, 0, 0, 0])
@@ -60,12 +65,21 @@ import Testing
         try writer.scalar("acc", 0.5, step: 1, wallTime: 10)
         try writer.close()
         let records = try #require(splitRecords(readFile(writer.path)))
-        let first = Event(wallTime: 10, step: 0, what: .summary(Summary(values: [
-            SummaryValue(tag: "acc", metadata: SummaryMetadata(pluginName: "scalars"), kind: .tensor(.scalar(0.25))),
-        ]))).encoded()
-        let second = Event(wallTime: 10, step: 1, what: .summary(Summary(values: [
-            SummaryValue(tag: "acc", kind: .tensor(.scalar(0.5))),
-        ]))).encoded()
+        let first = Event(
+            wallTime: 10, step: 0,
+            what: .summary(
+                Summary(values: [
+                    SummaryValue(
+                        tag: "acc", metadata: SummaryMetadata(pluginName: "scalars"), kind: .tensor(.scalar(0.25)))
+                ]))
+        ).encoded()
+        let second = Event(
+            wallTime: 10, step: 1,
+            what: .summary(
+                Summary(values: [
+                    SummaryValue(tag: "acc", kind: .tensor(.scalar(0.5)))
+                ]))
+        ).encoded()
         #expect(records[1] == first)
         #expect(records[2] == second)
     }
@@ -78,9 +92,13 @@ import Testing
         #expect(h.nonFiniteCount == 1)
         let records = try #require(splitRecords(readFile(writer.path)))
         #expect(records.count == 3)
-        let expected = Event(wallTime: 5, step: 3, what: .summary(Summary(values: [
-            SummaryValue(tag: "w/nonfinite_count", kind: .simpleValue(1)),
-        ]))).encoded()
+        let expected = Event(
+            wallTime: 5, step: 3,
+            what: .summary(
+                Summary(values: [
+                    SummaryValue(tag: "w/nonfinite_count", kind: .simpleValue(1))
+                ]))
+        ).encoded()
         #expect(records[2] == expected)
     }
 
@@ -133,7 +151,8 @@ import Testing
 
     @Test func manyThreadsLoseNoRecordsAndInterleaveNone() throws {
         let writer = try SummaryWriter(logdir: makeTemporaryDirectory())
-        let threads = 8, perThread = 5_000
+        let threads = 8
+        let perThread = 5_000
         DispatchQueue.concurrentPerform(iterations: threads) { t in
             for i in 0..<perThread {
                 try? writer.scalar("thread\(t)", Float(i), step: i)
@@ -149,8 +168,13 @@ import Testing
         let dir = makeTemporaryDirectory()
         let file = try EventFileWriter(directory: dir)
         for i in 0..<10 {
-            file.append(Event(wallTime: 1, step: Int64(i), what: .summary(Summary(values: [
-                SummaryValue(tag: "x", kind: .simpleValue(Float(i)))]))))
+            file.append(
+                Event(
+                    wallTime: 1, step: Int64(i),
+                    what: .summary(
+                        Summary(values: [
+                            SummaryValue(tag: "x", kind: .simpleValue(Float(i)))
+                        ]))))
         }
         try file.flush()
         // The disk fills up halfway through the next write.
@@ -162,8 +186,13 @@ import Testing
             return -1
         }
         for i in 10..<15 {
-            file.append(Event(wallTime: 1, step: Int64(i), what: .summary(Summary(values: [
-                SummaryValue(tag: "x", kind: .simpleValue(Float(i)))]))))
+            file.append(
+                Event(
+                    wallTime: 1, step: Int64(i),
+                    what: .summary(
+                        Summary(values: [
+                            SummaryValue(tag: "x", kind: .simpleValue(Float(i)))
+                        ]))))
         }
         do {
             try file.flush()

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import TBKit
 
 /// A fresh temporary directory for one test.

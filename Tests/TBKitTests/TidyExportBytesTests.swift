@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TBKit
 
 /// The byte-level row formatting of `TidyExporter`: integers, cached numbers, the byte sink.
@@ -22,7 +23,10 @@ import Testing
         let cache = TidyNumberCache()
         defer { cache.deallocate() }
         // More values than slots, each twice, so hits, misses and overwritten slots all occur.
-        var values: [Double] = (0..<5000).map { Double($0) * 0.1 - 250 } + [-0.0, 1e-310, .greatestFiniteMagnitude, -2.2250738585072014e-308]
+        var values: [Double] =
+            (0..<5000).map { Double($0) * 0.1 - 250 } + [
+                -0.0, 1e-310, .greatestFiniteMagnitude, -2.2250738585072014e-308,
+            ]
         values += values
         for x in values {
             #expect(Self.text { cache.append(x, float32: false, format: .csv, to: &$0) } == x.description)
@@ -35,23 +39,38 @@ import Testing
     }
 
     @Test func nonFiniteNumbersFollowTheFormat() {
-        let csv = TidyNumberCache(), json = TidyNumberCache()
-        defer { csv.deallocate(); json.deallocate() }
+        let csv = TidyNumberCache()
+        let json = TidyNumberCache()
+        defer {
+            csv.deallocate()
+            json.deallocate()
+        }
         #expect(Self.text { csv.append(-.infinity, float32: false, format: .csv, to: &$0) } == "-inf")
         #expect(Self.text { json.append(.nan, float32: false, format: .jsonl, to: &$0) } == "\"NaN\"")
     }
 
     @Test func growingPastCapacityKeepsEveryByte() {
-        let s = Self.text { b in for i in 0..<1000 { b.append(integer: Int64(i)); b.append(byte: 0x2C) } }
+        let s = Self.text { b in
+            for i in 0..<1000 {
+                b.append(integer: Int64(i))
+                b.append(byte: 0x2C)
+            }
+        }
         #expect(s == (0..<1000).map { "\($0)," }.joined())
     }
 
     @Test func byteSinkGivesTheSameRowsAsTheTextSink() throws {
         let dir = TemporaryDirectory()
-        let h = HistogramProto(min: -1.5, max: 3, num: 5, sum: 4, sumSquares: 10, bucketLimits: [0.1, 2, 3], buckets: [1, 2.5, 1.5])
-        dir.write("r/events.out.tfevents.1.h", LogdirReadingTests.file([
-            Event(wallTime: 1_795_464_811.7018123, step: -3, what: .summary(Summary(values: [SummaryValue(tag: "w\"x", kind: .histogram(h))]))),
-            LogdirReadingTests.scalarEvent("loss", 0.1, step: 7, wall: 2)]))
+        let h = HistogramProto(
+            min: -1.5, max: 3, num: 5, sum: 4, sumSquares: 10, bucketLimits: [0.1, 2, 3], buckets: [1, 2.5, 1.5])
+        dir.write(
+            "r/events.out.tfevents.1.h",
+            LogdirReadingTests.file([
+                Event(
+                    wallTime: 1_795_464_811.7018123, step: -3,
+                    what: .summary(Summary(values: [SummaryValue(tag: "w\"x", kind: .histogram(h))]))),
+                LogdirReadingTests.scalarEvent("loss", 0.1, step: 7, wall: 2),
+            ]))
         for format in TidyExporter.Format.allCases {
             for (kind, stats) in [(TidyExporter.Kind.scalars, false), (.histograms, false), (.histograms, true)] {
                 let exporter = TidyExporter(format: format, kind: kind, statistics: stats)
@@ -65,12 +84,13 @@ import Testing
         }
         var buckets = ""
         _ = try TidyExporter(kind: .histograms).export(logdir: dir.path) { buckets += $0 }
-        #expect(buckets == """
-            run,tag,step,wall_time,left,right,count
-            r,"w""x",-3,1795464811.7018123,-1.5,0.1,1.0
-            r,"w""x",-3,1795464811.7018123,0.1,2.0,2.5
-            r,"w""x",-3,1795464811.7018123,2.0,3.0,1.5
+        #expect(
+            buckets == """
+                run,tag,step,wall_time,left,right,count
+                r,"w""x",-3,1795464811.7018123,-1.5,0.1,1.0
+                r,"w""x",-3,1795464811.7018123,0.1,2.0,2.5
+                r,"w""x",-3,1795464811.7018123,2.0,3.0,1.5
 
-            """)
+                """)
     }
 }

@@ -101,8 +101,9 @@ public struct ArchiveManifest: Codable, Sendable, Equatable {
             throw LogArchiveError.badManifest(archive: archive, reason: "\(error)")
         }
         guard manifest.format == currentFormat else {
-            throw LogArchiveError.badManifest(archive: archive,
-                                              reason: "format '\(manifest.format)' is not '\(currentFormat)'; use a TBKit that knows it")
+            throw LogArchiveError.badManifest(
+                archive: archive,
+                reason: "format '\(manifest.format)' is not '\(currentFormat)'; use a TBKit that knows it")
         }
         return manifest
     }

@@ -35,8 +35,9 @@ public final class GZipCompressor {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         output = [UInt8](repeating: 0, count: max(chunkSize, 1024))
-        let status = deflateInit2_(stream, level, Z_DEFLATED, format.windowBits, 8, Z_DEFAULT_STRATEGY,
-                                   zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        let status = deflateInit2_(
+            stream, level, Z_DEFLATED, format.windowBits, 8, Z_DEFAULT_STRATEGY,
+            zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
@@ -51,15 +52,18 @@ public final class GZipCompressor {
     }
 
     /// Compresses `input`, passing any output zlib has ready to `sink`.
-    public func compress(_ input: UnsafeRawBufferPointer,
-                         into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    public func compress(
+        _ input: UnsafeRawBufferPointer,
+        into sink: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         guard !finished else { throw GZip.Error(description: "gzip stream used after finish()") }
         guard let base = input.baseAddress, input.count > 0 else { return }
         var offset = 0
         while offset < input.count {
             // avail_in is 32-bit: feed at most 1 GiB at a time.
             let take = min(input.count - offset, 1 << 30)
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: base.advanced(by: offset).assumingMemoryBound(to: UInt8.self))
+            stream.pointee.next_in = UnsafeMutablePointer(
+                mutating: base.advanced(by: offset).assumingMemoryBound(to: UInt8.self))
             stream.pointee.avail_in = UInt32(take)
             try run(flush: Z_NO_FLUSH, into: sink)
             offset += take
@@ -145,13 +149,16 @@ public final class GZipDecompressor {
     }
 
     /// Decompresses `input`, passing the output to `sink` chunk by chunk.
-    public func decompress(_ input: UnsafeRawBufferPointer,
-                           into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    public func decompress(
+        _ input: UnsafeRawBufferPointer,
+        into sink: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         guard let base = input.baseAddress, input.count > 0 else { return }
         var offset = 0
         while offset < input.count {
             let take = min(input.count - offset, 1 << 30)
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: base.advanced(by: offset).assumingMemoryBound(to: UInt8.self))
+            stream.pointee.next_in = UnsafeMutablePointer(
+                mutating: base.advanced(by: offset).assumingMemoryBound(to: UInt8.self))
             stream.pointee.avail_in = UInt32(take)
             try drain(into: sink)
             offset += take
@@ -164,7 +171,9 @@ public final class GZipDecompressor {
             throw GZip.Error(description: "gzip data is empty (no gzip member at all)")
         }
         guard atMemberBoundary else {
-            throw GZip.Error(description: "gzip data is truncated: it ends inside a compressed member after \(compressedOffset) bytes")
+            throw GZip.Error(
+                description:
+                    "gzip data is truncated: it ends inside a compressed member after \(compressedOffset) bytes")
         }
     }
 
@@ -213,7 +222,10 @@ public final class GZipDecompressor {
                 decompressedCount += UInt64(produced)
                 try output.withUnsafeBytes { try sink(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) }
             }
-            if status == Z_STREAM_END { atMemberBoundary = true; break }
+            if status == Z_STREAM_END {
+                atMemberBoundary = true
+                break
+            }
             if status == Z_BUF_ERROR || produced == 0 { break }
             if status != Z_OK {
                 let message = stream.pointee.msg.map { String(cString: $0) } ?? "code \(status)"
@@ -301,7 +313,9 @@ public final class GZipReader {
             case Z_BUF_ERROR where made > 0 || inBefore != stream.pointee.avail_in:
                 continue
             case Z_BUF_ERROR:
-                throw GZip.Error(description: "gzip data is damaged at compressed byte \(compressedOffset): inflate made no progress")
+                throw GZip.Error(
+                    description: "gzip data is damaged at compressed byte \(compressedOffset): inflate made no progress"
+                )
             default:
                 let message = stream.pointee.msg.map { String(cString: $0) } ?? "code \(status)"
                 throw GZip.Error(description: "gzip data is damaged at compressed byte \(compressedOffset): \(message)")
@@ -311,7 +325,10 @@ public final class GZipReader {
         if produced < output.count {
             guard sawInput else { throw GZip.Error(description: "gzip data is empty (no gzip member at all)") }
             guard atMemberBoundary else {
-                throw GZip.Error(description: "gzip data is truncated: the file ends inside a compressed member after \(compressedOffset) bytes")
+                throw GZip.Error(
+                    description:
+                        "gzip data is truncated: the file ends inside a compressed member after \(compressedOffset) bytes"
+                )
             }
         }
         return produced

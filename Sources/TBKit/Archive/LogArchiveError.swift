@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why archiving or extracting a log directory failed. Every case names the file or archive
@@ -40,36 +40,40 @@ public enum LogArchiveError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .io(operation, path, code):
+        case .io(let operation, let path, let code):
             return "\(operation) failed for '\(path)': \(Self.errnoText(code))"
-        case let .unsupportedFile(path, kind):
-            return "'\(path)' is a \(kind); a log archive holds only directories, regular files and symlinks: move it out of the logdir"
-        case let .symlinkLeavesLogdir(path, target):
-            return "symlink '\(path)' points outside the logdir ('\(target)'); extraction would refuse it: replace it with a copy or remove it"
-        case let .fileChanged(path):
-            return "'\(path)' changed while it was being archived (is a training run still writing?); archive again once it has stopped"
-        case let .runScan(run, reason):
+        case .unsupportedFile(let path, let kind):
+            return
+                "'\(path)' is a \(kind); a log archive holds only directories, regular files and symlinks: move it out of the logdir"
+        case .symlinkLeavesLogdir(let path, let target):
+            return
+                "symlink '\(path)' points outside the logdir ('\(target)'); extraction would refuse it: replace it with a copy or remove it"
+        case .fileChanged(let path):
+            return
+                "'\(path)' changed while it was being archived (is a training run still writing?); archive again once it has stopped"
+        case .runScan(let run, let reason):
             return "cannot scan run '\(run)' for the manifest: \(reason)"
-        case let .manifestNameTaken(path):
+        case .manifestNameTaken(let path):
             return "the logdir already has a file '\(path)', which is the archive manifest's name: rename it"
-        case let .notATBKitArchive(archive, first):
+        case .notATBKitArchive(let archive, let first):
             let found = first.map { "its first member is '\($0)'" } ?? "it has no members"
             return "'\(archive)' is not a TBKit log archive: \(found), expected '\(ArchiveManifest.memberName)'"
-        case let .badManifest(archive, reason):
+        case .badManifest(let archive, let reason):
             return "the manifest of '\(archive)' is unreadable: \(reason)"
-        case let .unsafeMember(member, reason):
+        case .unsafeMember(let member, let reason):
             return "refusing member '\(member)': \(reason)"
-        case let .notInManifest(member, detail):
+        case .notInManifest(let member, let detail):
             return "member '\(member)' does not match the manifest: \(detail); the archive was altered"
-        case let .contentMismatch(member, detail):
+        case .contentMismatch(let member, let detail):
             return "member '\(member)' is corrupt: \(detail)"
-        case let .missingMember(member):
-            return "member '\(member)' is listed in the manifest but missing from the archive (truncated or altered archive)"
-        case let .wouldOverwrite(member, path):
+        case .missingMember(let member):
+            return
+                "member '\(member)' is listed in the manifest but missing from the archive (truncated or altered archive)"
+        case .wouldOverwrite(let member, let path):
             return "member '\(member)' would overwrite existing '\(path)'; pass --force to replace existing files"
-        case let .damaged(member, detail):
+        case .damaged(let member, let detail):
             return "archive is damaged at member '\(member)': \(detail)"
-        case let .damagedAfter(previous, detail):
+        case .damagedAfter(let previous, let detail):
             let place = previous.map { "after member '\($0)'" } ?? "before its first member"
             return "archive is damaged \(place): \(detail)"
         }

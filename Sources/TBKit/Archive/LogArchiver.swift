@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes a log directory to a deterministic `.tar.gz` with a manifest as its first member.
@@ -50,8 +51,10 @@ public struct LogArchiver {
     var betweenPasses: (() -> Void)?
 
     /// An archiver for `logdir`; by default the manifest lists each run's tags and step ranges.
-    public init(logdir: String, level: Int32 = 6, overwrite: Bool = false,
-                runScanner: RunScanner? = ArchiveRunScanner.eventFiles) {
+    public init(
+        logdir: String, level: Int32 = 6, overwrite: Bool = false,
+        runScanner: RunScanner? = ArchiveRunScanner.eventFiles
+    ) {
         self.logdir = logdir
         self.level = level
         self.overwrite = overwrite
@@ -59,7 +62,7 @@ public struct LogArchiver {
     }
 
     private struct Item {
-        var path: String       // relative, '/'-separated
+        var path: String  // relative, '/'-separated
         var kind: TarEntry.Kind
         var size: UInt64
         var mode: UInt32
@@ -72,10 +75,13 @@ public struct LogArchiver {
     public func write(to archivePath: String) throws -> Summary {
         // The logdir itself may be a symlink (followed); nothing inside it is followed.
         var root = stat()
-        guard stat(logdir, &root) == 0 else { throw LogArchiveError.io(operation: "open logdir", path: logdir, errno: errno) }
+        guard stat(logdir, &root) == 0 else {
+            throw LogArchiveError.io(operation: "open logdir", path: logdir, errno: errno)
+        }
         guard root.isDirectory else { throw LogArchiveError.io(operation: "open logdir", path: logdir, errno: ENOTDIR) }
         if !overwrite, try PosixFile.linkStatus(archivePath) != nil {
-            throw LogArchiveError.io(operation: "create archive (pass --force to replace it)", path: archivePath, errno: EEXIST)
+            throw LogArchiveError.io(
+                operation: "create archive (pass --force to replace it)", path: archivePath, errno: EEXIST)
         }
         let temporary = archivePath + ".tbkit-partial.\(getpid())"
         let output = try PosixFile.createExclusive(temporary, mode: 0o644)
@@ -91,11 +97,13 @@ public struct LogArchiver {
         }
 
         // The per-run scan reads the event files on a second thread while pass 1 hashes.
-        let runNames = Set(items.filter { $0.kind == .regular && Self.isEventFile($0.path) }.map { Self.parent($0.path) })
+        let runNames = Set(
+            items.filter { $0.kind == .regular && Self.isEventFile($0.path) }.map { Self.parent($0.path) })
         let runScan = runScanner.map { scanner in
-            RunScan(runs: runNames.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { name in
-                (name.isEmpty ? "." : name, name.isEmpty ? logdir : join(logdir, name))
-            }, scanner: scanner)
+            RunScan(
+                runs: runNames.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { name in
+                    (name.isEmpty ? "." : name, name.isEmpty ? logdir : join(logdir, name))
+                }, scanner: scanner)
         }
         defer { _ = try? runScan?.wait() }
 
@@ -112,7 +120,9 @@ public struct LogArchiver {
             // A file growing meanwhile is hashed over its first `size` bytes, as it will be copied.
             let (_, after) = try copy(item, buffer: &buffer) { hasher.update($0) }
             identities[item.path] = after
-            rows.append(.init(path: item.path, kind: "file", size: item.size, sha256: SHA256.hex(hasher.finalize()), target: nil))
+            rows.append(
+                .init(
+                    path: item.path, kind: "file", size: item.size, sha256: SHA256.hex(hasher.finalize()), target: nil))
         }
         let directories = items.filter { $0.kind == .directory }.map(\.path)
         betweenPasses?()
@@ -127,13 +137,15 @@ public struct LogArchiver {
         defer { if pipelineOpen { pipeline.cancel() } }
         var tar = TarWriter { chunk in try pipeline.write(chunk) }
         let newest = items.map(\.mtime).max() ?? 0
-        try tar.append(TarEntry(path: ArchiveManifest.memberName, kind: .regular, mode: 0o644, mtime: newest),
-                       data: manifestBytes)
+        try tar.append(
+            TarEntry(path: ArchiveManifest.memberName, kind: .regular, mode: 0o644, mtime: newest),
+            data: manifestBytes)
         var expected = [String: String]()
         for row in rows { if let sha = row.sha256 { expected[row.path] = sha } }
         for item in items {
-            let entry = TarEntry(path: item.path, kind: item.kind, size: item.kind == .regular ? item.size : 0,
-                                 mode: item.mode, mtime: item.mtime, linkTarget: item.target)
+            let entry = TarEntry(
+                path: item.path, kind: item.kind, size: item.kind == .regular ? item.size : 0,
+                mode: item.mode, mtime: item.mtime, linkTarget: item.target)
             try tar.beginEntry(entry)
             if item.kind == .regular {
                 // A file untouched since pass 1 (same identity before and after this read) is
@@ -141,10 +153,13 @@ public struct LogArchiver {
                 // file) is re-hashed, and only its first `size` bytes being unchanged lets it pass.
                 var hasher = SHA256()
                 var hashing = false
-                let (before, after) = try copy(item, buffer: &buffer, opened: { hashing = $0 != identities[item.path] }) { chunk in
-                    if hashing { hasher.update(chunk) }
-                    try tar.writeData(chunk)
-                }
+                let (before, after) = try copy(
+                    item, buffer: &buffer,
+                    opened: { hashing = $0 != identities[item.path] },
+                    chunk: { chunk in
+                        if hashing { hasher.update(chunk) }
+                        try tar.writeData(chunk)
+                    })
                 let unchanged = !hashing && before == after
                 guard unchanged || (hashing && SHA256.hex(hasher.finalize()) == expected[item.path]) else {
                     throw LogArchiveError.fileChanged(path: join(logdir, item.path))
@@ -160,10 +175,11 @@ public struct LogArchiver {
             throw LogArchiveError.io(operation: "rename into place", path: archivePath, errno: errno)
         }
         committed = true
-        return Summary(files: rows.filter { $0.kind == "file" }.count, directories: directories.count,
-                       symlinks: rows.filter { $0.kind == "symlink" }.count,
-                       contentBytes: rows.reduce(0) { $0 + $1.size }, archiveBytes: gzip.compressedCount,
-                       manifest: manifest)
+        return Summary(
+            files: rows.filter { $0.kind == "file" }.count, directories: directories.count,
+            symlinks: rows.filter { $0.kind == "symlink" }.count,
+            contentBytes: rows.reduce(0) { $0 + $1.size }, archiveBytes: gzip.compressedCount,
+            manifest: manifest)
     }
 
     /// True for a file TensorBoard would load (the same test `RunDirectory` applies).
@@ -199,8 +215,10 @@ public struct LogArchiver {
 
     /// Streams exactly `item.size` bytes of the file to `body`; a shorter file is an error.
     /// Returns the file's identity when opened and after the read; `opened` sees the first.
-    private func copy(_ item: Item, buffer: inout [UInt8], opened: (FileIdentity) -> Void = { _ in },
-                      _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> (FileIdentity, FileIdentity) {
+    private func copy(
+        _ item: Item, buffer: inout [UInt8], opened: (FileIdentity) -> Void = { _ in },
+        chunk body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws -> (FileIdentity, FileIdentity) {
         let path = join(logdir, item.path)
         let file = try PosixFile.openForReading(path, followSymlink: false)
         let before = FileIdentity(try file.status())
@@ -208,7 +226,9 @@ public struct LogArchiver {
         var left = item.size
         while left > 0 {
             let want = Int(min(left, UInt64(buffer.count)))
-            let got = try buffer.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+            let got = try buffer.withUnsafeMutableBytes {
+                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]))
+            }
             if got < want { throw LogArchiveError.fileChanged(path: path) }
             try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
             left -= UInt64(got)
@@ -230,14 +250,15 @@ public struct LogArchiver {
             let rel = relative.isEmpty ? name : relative + "/" + name
             let path = join(logdir, rel)
             guard let info = try PosixFile.linkStatus(path) else { continue }  // vanished meanwhile
-            if info.st_dev == skip.0 && info.st_ino == skip.1 { continue }     // the archive itself
+            if info.st_dev == skip.0 && info.st_ino == skip.1 { continue }  // the archive itself
             let mtime = Int64(info.st_mtim.tv_sec)
             if info.isDirectory {
                 items.append(Item(path: rel, kind: .directory, size: 0, mode: 0o755, mtime: mtime, target: ""))
                 try walk(relative: rel, into: &items, skip: skip)
             } else if info.isRegular {
                 let mode: UInt32 = info.st_mode & S_IXUSR != 0 ? 0o755 : 0o644
-                items.append(Item(path: rel, kind: .regular, size: UInt64(info.st_size), mode: mode, mtime: mtime, target: ""))
+                items.append(
+                    Item(path: rel, kind: .regular, size: UInt64(info.st_size), mode: mode, mtime: mtime, target: ""))
             } else if info.isSymlink {
                 var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
                 let count = readlink(path, &buffer, buffer.count - 1)

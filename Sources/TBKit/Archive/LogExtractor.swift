@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Restores a TBKit log archive into a destination directory, proving every file against the
@@ -69,7 +70,7 @@ public struct LogExtractor {
             do {
                 return try body()
             } catch let error as TarError {
-                if case let .badHeaderChecksum(_, name, _) = error {
+                if case .badHeaderChecksum(_, let name, _) = error {
                     throw LogArchiveError.damaged(member: name, detail: error.description)
                 }
                 if let member { throw LogArchiveError.damaged(member: member, detail: error.description) }
@@ -85,7 +86,8 @@ public struct LogExtractor {
             throw LogArchiveError.notATBKitArchive(archive: archive, firstMember: nil)
         }
         guard first.path == ArchiveManifest.memberName || first.path == "./" + ArchiveManifest.memberName,
-              first.kind == .regular else {
+            first.kind == .regular
+        else {
             throw LogArchiveError.notATBKitArchive(archive: archive, firstMember: first.path)
         }
         guard first.size <= Self.maxManifestSize else {
@@ -116,25 +118,35 @@ public struct LogExtractor {
             let relative = parts.joined(separator: "/")
             switch entry.kind {
             case .characterDevice, .blockDevice, .fifo:
-                throw LogArchiveError.unsafeMember(member: member, reason: "it is a \(entry.kind.name); device files and FIFOs are never extracted")
+                throw LogArchiveError.unsafeMember(
+                    member: member, reason: "it is a \(entry.kind.name); device files and FIFOs are never extracted")
             case .other:
                 throw LogArchiveError.unsafeMember(member: member, reason: "\(entry.kind.name) is not supported")
             case .symlink:
                 guard ArchivePath.resolve(linkTarget: entry.linkTarget, linkPath: relative) != nil else {
-                    throw LogArchiveError.unsafeMember(member: member, reason: "symlink to '\(entry.linkTarget)' points outside the destination")
+                    throw LogArchiveError.unsafeMember(
+                        member: member, reason: "symlink to '\(entry.linkTarget)' points outside the destination")
                 }
-                if let through = try Self.symlinkCrossed(by: entry.linkTarget, from: relative, job: job, archiveSymlinks: symlinkMembers) {
-                    throw LogArchiveError.unsafeMember(member: member, reason: "symlink target '\(entry.linkTarget)' passes through symlink '\(through)'")
+                if let through = try Self.symlinkCrossed(
+                    by: entry.linkTarget, from: relative, job: job, archiveSymlinks: symlinkMembers)
+                {
+                    throw LogArchiveError.unsafeMember(
+                        member: member,
+                        reason: "symlink target '\(entry.linkTarget)' passes through symlink '\(through)'")
                 }
             case .hardlink:
                 let target: [String]
                 switch ArchivePath.components(of: entry.linkTarget) {
                 case .success(let t): target = t
                 case .failure(let refusal):
-                    throw LogArchiveError.unsafeMember(member: member, reason: "hard link to '\(entry.linkTarget)' points outside the destination (\(refusal))")
+                    throw LogArchiveError.unsafeMember(
+                        member: member,
+                        reason: "hard link to '\(entry.linkTarget)' points outside the destination (\(refusal))")
                 }
                 guard regularMembers[target.joined(separator: "/")] != nil else {
-                    throw LogArchiveError.unsafeMember(member: member, reason: "hard link to '\(entry.linkTarget)', which is not an earlier file of this archive")
+                    throw LogArchiveError.unsafeMember(
+                        member: member,
+                        reason: "hard link to '\(entry.linkTarget)', which is not an earlier file of this archive")
                 }
             case .regular, .directory:
                 break
@@ -150,23 +162,28 @@ public struct LogExtractor {
             switch entry.kind {
             case .directory:
                 guard manifestDirectories.contains(relative) else {
-                    throw LogArchiveError.notInManifest(member: member, detail: "a directory the manifest does not list")
+                    throw LogArchiveError.notInManifest(
+                        member: member, detail: "a directory the manifest does not list")
                 }
             case .regular:
                 guard let row, row.kind == "file" else {
                     throw LogArchiveError.notInManifest(member: member, detail: "a file the manifest does not list")
                 }
                 guard row.size == entry.size else {
-                    throw LogArchiveError.contentMismatch(member: member, detail: "size \(entry.size) in the archive, \(row.size) in the manifest")
+                    throw LogArchiveError.contentMismatch(
+                        member: member, detail: "size \(entry.size) in the archive, \(row.size) in the manifest")
                 }
             case .symlink:
                 guard let row, row.kind == "symlink", row.target == entry.linkTarget else {
-                    throw LogArchiveError.notInManifest(member: member, detail: "a symlink the manifest does not list with target '\(entry.linkTarget)'")
+                    throw LogArchiveError.notInManifest(
+                        member: member, detail: "a symlink the manifest does not list with target '\(entry.linkTarget)'"
+                    )
                 }
             case .hardlink:
                 let target = (try? ArchivePath.components(of: entry.linkTarget).get())?.joined(separator: "/") ?? ""
                 guard let row, row.kind == "file", row.sha256 == regularMembers[target] else {
-                    throw LogArchiveError.notInManifest(member: member, detail: "a hard link whose content the manifest does not list")
+                    throw LogArchiveError.notInManifest(
+                        member: member, detail: "a hard link whose content the manifest does not list")
                 }
             default:
                 break
@@ -183,16 +200,19 @@ public struct LogExtractor {
                 let temporary = try job.temporaryFile(for: relative)
                 var hasher = SHA256()
                 var written: UInt64 = 0
-                try layer(member, {
-                    try tar.readData { chunk in
-                        hasher.update(chunk)
-                        try temporary.write(chunk)
-                        written += UInt64(chunk.count)
-                    }
-                })
+                try layer(
+                    member,
+                    {
+                        try tar.readData { chunk in
+                            hasher.update(chunk)
+                            try temporary.write(chunk)
+                            written += UInt64(chunk.count)
+                        }
+                    })
                 let digest = SHA256.hex(hasher.finalize())
                 guard written == entry.size, digest == row?.sha256 else {
-                    throw LogArchiveError.contentMismatch(member: member,
+                    throw LogArchiveError.contentMismatch(
+                        member: member,
                         detail: "SHA-256 \(digest) does not match the manifest's \(row?.sha256 ?? "-")")
                 }
                 try temporary.setModeAndTime(mode: entry.mode & 0o777, mtime: entry.mtime)
@@ -228,8 +248,10 @@ public struct LogExtractor {
 
     /// The first symlink a link target walks *through* (any directory it enters, before `..`
     /// components too), in the archive or on disk; a target may only end on one.
-    private static func symlinkCrossed(by target: String, from linkPath: String, job: Job,
-                                       archiveSymlinks: Set<String>) throws -> String? {
+    private static func symlinkCrossed(
+        by target: String, from linkPath: String, job: Job,
+        archiveSymlinks: Set<String>
+    ) throws -> String? {
         var parts = linkPath.split(separator: "/").map(String.init)
         parts.removeLast()
         let steps = target.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
@@ -250,9 +272,9 @@ public struct LogExtractor {
 private struct Job {
     let destination: String
     let overwrite: Bool
-    var createdDirectories = [String]()                // absolute-ish paths, in creation order
+    var createdDirectories = [String]()  // absolute-ish paths, in creation order
     var temporaries = [(temporary: String, final: String)]()
-    var renamed = [String]()                           // final paths created by commit (not replaced)
+    var renamed = [String]()  // final paths created by commit (not replaced)
     var symlinks = [(path: String, target: String)]()
     var hardlinks = [(path: String, target: String)]()
     var directoryTimes = [(path: String, mtime: Int64)]()
@@ -317,10 +339,13 @@ private struct Job {
             let path = full(prefix)
             if let info = try PosixFile.linkStatus(path) {
                 guard info.isDirectory else {
-                    throw LogArchiveError.io(operation: "mkdir (a non-directory is in the way)", path: path, errno: EEXIST)
+                    throw LogArchiveError.io(
+                        operation: "mkdir (a non-directory is in the way)", path: path, errno: EEXIST)
                 }
             } else {
-                guard mkdir(path, 0o755) == 0 else { throw LogArchiveError.io(operation: "mkdir", path: path, errno: errno) }
+                guard mkdir(path, 0o755) == 0 else {
+                    throw LogArchiveError.io(operation: "mkdir", path: path, errno: errno)
+                }
                 createdDirectories.append(path)
             }
             knownDirectories.insert(prefix)
@@ -352,13 +377,17 @@ private struct Job {
         for (path, target) in symlinks {
             let final = full(path)
             if try PosixFile.linkStatus(final) != nil { unlink(final) }
-            guard symlink(target, final) == 0 else { throw LogArchiveError.io(operation: "symlink", path: final, errno: errno) }
+            guard symlink(target, final) == 0 else {
+                throw LogArchiveError.io(operation: "symlink", path: final, errno: errno)
+            }
             renamed.append(final)
         }
         for (path, target) in hardlinks {
             let final = full(path)
             if try PosixFile.linkStatus(final) != nil { unlink(final) }
-            guard link(full(target), final) == 0 else { throw LogArchiveError.io(operation: "link", path: final, errno: errno) }
+            guard link(full(target), final) == 0 else {
+                throw LogArchiveError.io(operation: "link", path: final, errno: errno)
+            }
             renamed.append(final)
         }
         // Directory times last (creating entries changes them), deepest first.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A file descriptor with whole-buffer read and write loops, for streaming archive I/O without
@@ -73,9 +73,13 @@ final class PosixFile {
 
     /// Sets permission bits and modification time (access time = modification time).
     func setModeAndTime(mode: UInt32, mtime: Int64) throws {
-        guard fchmod(fd, mode_t(mode)) == 0 else { throw LogArchiveError.io(operation: "chmod", path: path, errno: errno) }
+        guard fchmod(fd, mode_t(mode)) == 0 else {
+            throw LogArchiveError.io(operation: "chmod", path: path, errno: errno)
+        }
         var times = [timespec(tv_sec: Int(mtime), tv_nsec: 0), timespec(tv_sec: Int(mtime), tv_nsec: 0)]
-        guard futimens(fd, &times) == 0 else { throw LogArchiveError.io(operation: "set mtime", path: path, errno: errno) }
+        guard futimens(fd, &times) == 0 else {
+            throw LogArchiveError.io(operation: "set mtime", path: path, errno: errno)
+        }
     }
 
     /// Closes the descriptor, reporting a failed close (which can mean lost data on some filesystems).

@@ -70,8 +70,10 @@ public struct TarEntry: Sendable, Equatable {
     public var gid: UInt32 = 0
 
     /// A member description; sizes of non-regular members are forced to zero by the writer.
-    public init(path: String, kind: Kind, size: UInt64 = 0, mode: UInt32 = 0o644, mtime: Int64 = 0,
-                linkTarget: String = "") {
+    public init(
+        path: String, kind: Kind, size: UInt64 = 0, mode: UInt32 = 0o644, mtime: Int64 = 0,
+        linkTarget: String = ""
+    ) {
         self.path = path
         self.kind = kind
         self.size = size

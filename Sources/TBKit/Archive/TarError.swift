@@ -14,17 +14,20 @@ public enum TarError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .badHeaderChecksum(offset, nameField, previous):
+        case .badHeaderChecksum(let offset, let nameField, let previous):
             let after = previous.map { " (the member after '\($0)')" } ?? " (the first member)"
-            return "tar header checksum mismatch for member '\(nameField)' at tar offset \(offset)\(after): the archive is damaged"
-        case let .badNumericField(field, offset, member):
-            return "tar header of member '\(member)' at tar offset \(offset) has a malformed \(field) field: the archive is damaged"
-        case let .badPaxRecord(offset, member):
-            return "pax extended header for member '\(member)' at tar offset \(offset) is malformed: the archive is damaged"
-        case let .truncated(offset, member):
+            return
+                "tar header checksum mismatch for member '\(nameField)' at tar offset \(offset)\(after): the archive is damaged"
+        case .badNumericField(let field, let offset, let member):
+            return
+                "tar header of member '\(member)' at tar offset \(offset) has a malformed \(field) field: the archive is damaged"
+        case .badPaxRecord(let offset, let member):
+            return
+                "pax extended header for member '\(member)' at tar offset \(offset) is malformed: the archive is damaged"
+        case .truncated(let offset, let member):
             if let member { return "archive is truncated inside member '\(member)' (tar offset \(offset))" }
             return "archive is truncated at tar offset \(offset) (before the end-of-archive blocks)"
-        case let .unrepresentable(member, reason):
+        case .unrepresentable(let member, let reason):
             return "cannot write member '\(member)' to tar: \(reason)"
         }
     }

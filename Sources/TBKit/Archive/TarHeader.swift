@@ -101,8 +101,10 @@ public struct TarHeader: Sendable, Equatable {
 
     /// Decodes a header block found at tar offset `offset`, verifying its checksum first.
     /// `previousMember` only improves the error message.
-    public static func decode(_ block: UnsafeRawBufferPointer, offset: UInt64,
-                              previousMember: String?) throws -> TarHeader {
+    public static func decode(
+        _ block: UnsafeRawBufferPointer, offset: UInt64,
+        previousMember: String?
+    ) throws -> TarHeader {
         precondition(block.count == blockSize, "a tar header is one 512-byte block")
         func bytes(_ start: Int, _ width: Int) -> [UInt8] {
             let slice = block[start..<(start + width)]

@@ -74,10 +74,11 @@ public struct TarReader {
             default:
                 break
             }
-            var entry = TarEntry(path: pax["path"] ?? longName ?? headerName,
-                                 kind: TarEntry.Kind(typeflag: header.typeflag),
-                                 size: header.size, mode: header.mode, mtime: header.mtime,
-                                 linkTarget: pax["linkpath"] ?? longLink ?? String(decoding: header.linkname, as: UTF8.self))
+            var entry = TarEntry(
+                path: pax["path"] ?? longName ?? headerName,
+                kind: TarEntry.Kind(typeflag: header.typeflag),
+                size: header.size, mode: header.mode, mtime: header.mtime,
+                linkTarget: pax["linkpath"] ?? longLink ?? String(decoding: header.linkname, as: UTF8.self))
             if let text = pax["size"] {
                 guard let size = UInt64(text) else {
                     throw TarError.badPaxRecord(offset: headerOffset, member: entry.path)
@@ -113,7 +114,9 @@ public struct TarReader {
     public mutating func readData(_ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         while dataLeft > 0 {
             let want = Int(min(dataLeft, UInt64(scratch.count)))
-            let got = try scratch.withUnsafeMutableBytes { try fill(UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+            let got = try scratch.withUnsafeMutableBytes {
+                try fill(UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]))
+            }
             offset += UInt64(got)
             dataLeft -= UInt64(got)
             if got > 0 { try scratch.withUnsafeBytes { try sink(UnsafeRawBufferPointer(rebasing: $0[0..<got])) } }
@@ -121,7 +124,9 @@ public struct TarReader {
         }
         while paddingLeft > 0 {
             let want = Int(paddingLeft)
-            let got = try scratch.withUnsafeMutableBytes { try fill(UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+            let got = try scratch.withUnsafeMutableBytes {
+                try fill(UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]))
+            }
             offset += UInt64(got)
             paddingLeft -= UInt64(got)
             if got < want { throw TarError.truncated(offset: offset, member: current?.path) }

@@ -47,25 +47,31 @@ public struct TarWriter {
         if name.count > 100 || !isPlain(name) { pax.append(("path", String(decoding: name, as: UTF8.self))) }
         if linkBytes.count > 100 || !isPlain(linkBytes) { pax.append(("linkpath", entry.linkTarget)) }
         if size > TarHeader.maxOctalSize { pax.append(("size", String(size))) }
-        if entry.mtime < 0 || UInt64(entry.mtime) > TarHeader.maxOctalSize { pax.append(("mtime", String(entry.mtime))) }
+        if entry.mtime < 0 || UInt64(entry.mtime) > TarHeader.maxOctalSize {
+            pax.append(("mtime", String(entry.mtime)))
+        }
 
         if !pax.isEmpty {
             let data = TarPaxRecords.encode(pax)
             // A stable, ASCII name for the extended header itself (readers ignore it).
-            let leaf = Self.asciiFallback(pathBytes.split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? pathBytes, limit: 80)
-            var paxHeader = TarHeader(name: Array("PaxHeader/".utf8) + leaf, mode: 0o644,
-                                      size: UInt64(data.count), mtime: max(0, min(entry.mtime, Int64(TarHeader.maxOctalSize))),
-                                      typeflag: UInt8(ascii: "x"))
+            let leaf = Self.asciiFallback(
+                pathBytes.split(separator: UInt8(ascii: "/")).last.map(Array.init) ?? pathBytes, limit: 80)
+            var paxHeader = TarHeader(
+                name: Array("PaxHeader/".utf8) + leaf, mode: 0o644,
+                size: UInt64(data.count), mtime: max(0, min(entry.mtime, Int64(TarHeader.maxOctalSize))),
+                typeflag: UInt8(ascii: "x"))
             paxHeader.uid = 0
             try emit(paxHeader.encode())
             try emit(data)
             try pad(UInt64(data.count))
         }
-        var header = TarHeader(name: name.count > 100 || !isPlain(name) ? Self.asciiFallback(name, limit: 100) : name,
-                               mode: entry.mode & 0o7777, size: min(size, TarHeader.maxOctalSize),
-                               mtime: max(0, min(entry.mtime, Int64(TarHeader.maxOctalSize))),
-                               typeflag: entry.kind.typeflag)
-        header.linkname = linkBytes.count > 100 || !isPlain(linkBytes) ? Self.asciiFallback(linkBytes, limit: 100) : linkBytes
+        var header = TarHeader(
+            name: name.count > 100 || !isPlain(name) ? Self.asciiFallback(name, limit: 100) : name,
+            mode: entry.mode & 0o7777, size: min(size, TarHeader.maxOctalSize),
+            mtime: max(0, min(entry.mtime, Int64(TarHeader.maxOctalSize))),
+            typeflag: entry.kind.typeflag)
+        header.linkname =
+            linkBytes.count > 100 || !isPlain(linkBytes) ? Self.asciiFallback(linkBytes, limit: 100) : linkBytes
         header.uid = UInt64(entry.uid)
         header.gid = UInt64(entry.gid)
         try emit(header.encode())
@@ -78,8 +84,10 @@ public struct TarWriter {
             preconditionFailure("writeData without beginEntry")
         }
         guard member.written + UInt64(bytes.count) <= member.size else {
-            throw TarError.unrepresentable(member: member.path,
-                                           reason: "more data (\(member.written + UInt64(bytes.count)) bytes) than its header says (\(member.size))")
+            throw TarError.unrepresentable(
+                member: member.path,
+                reason:
+                    "more data (\(member.written + UInt64(bytes.count)) bytes) than its header says (\(member.size))")
         }
         if bytes.count > 0 { try sink(bytes) }
         offset += UInt64(bytes.count)
@@ -91,8 +99,9 @@ public struct TarWriter {
     public mutating func endEntry() throws {
         guard let member = open else { preconditionFailure("endEntry without beginEntry") }
         guard member.written == member.size else {
-            throw TarError.unrepresentable(member: member.path,
-                                           reason: "only \(member.written) of \(member.size) data bytes were written")
+            throw TarError.unrepresentable(
+                member: member.path,
+                reason: "only \(member.written) of \(member.size) data bytes were written")
         }
         try pad(member.size)
         open = nil

@@ -19,9 +19,11 @@ public enum WAVEncoder {
         public var description: String {
             switch self {
             case .invalidSampleRate(let rate):
-                return "WAV: sample rate \(rate) is invalid; pass a whole number of samples per second between 1 and 4294967295"
+                return
+                    "WAV: sample rate \(rate) is invalid; pass a whole number of samples per second between 1 and 4294967295"
             case .invalidChannels(let channels, let count):
-                return "WAV: \(channels) channels do not fit \(count) interleaved samples; channels must be 1...65535 and divide the sample count"
+                return
+                    "WAV: \(channels) channels do not fit \(count) interleaved samples; channels must be 1...65535 and divide the sample count"
             case .tooLong(let count):
                 return "WAV: \(count) samples exceed the 4 GiB RIFF size limit; split the clip"
             }
@@ -37,7 +39,9 @@ public enum WAVEncoder {
     }
 
     /// Encodes interleaved float samples as 16-bit PCM WAV.
-    public static func encode(_ samples: UnsafeBufferPointer<Float>, sampleRate: Int, channels: Int = 1) throws -> [UInt8] {
+    public static func encode(_ samples: UnsafeBufferPointer<Float>, sampleRate: Int, channels: Int = 1) throws
+        -> [UInt8]
+    {
         guard sampleRate >= 1, sampleRate <= Int(UInt32.max) else { throw Error.invalidSampleRate(Double(sampleRate)) }
         guard (1...Int(UInt16.max)).contains(channels), samples.count % channels == 0 else {
             throw Error.invalidChannels(channels: channels, sampleCount: samples.count)
@@ -54,13 +58,13 @@ public enum WAVEncoder {
         appendLE32(UInt32(36 + dataSize), &out)
         out.append(contentsOf: Array("WAVE".utf8))
         out.append(contentsOf: Array("fmt ".utf8))
-        appendLE32(16, &out)                      // fmt chunk size
-        appendLE16(1, &out)                       // PCM
+        appendLE32(16, &out)  // fmt chunk size
+        appendLE16(1, &out)  // PCM
         appendLE16(UInt16(channels), &out)
         appendLE32(UInt32(sampleRate), &out)
         appendLE32(UInt32(byteRate), &out)
         appendLE16(UInt16(blockAlign), &out)
-        appendLE16(16, &out)                      // bits per sample
+        appendLE16(16, &out)  // bits per sample
         out.append(contentsOf: Array("data".utf8))
         appendLE32(UInt32(dataSize), &out)
         let start = out.count

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Appends framed records to one event file: names the file, writes the `file_version` record
 /// first, buffers records in memory and writes them out with whole records only.
@@ -115,7 +116,10 @@ public final class EventFileWriter {
                     failure = errno
                     return
                 }
-                if n == 0 { failure = ENOSPC; return }
+                if n == 0 {
+                    failure = ENOSPC
+                    return
+                }
                 done += n
             }
         }
@@ -124,9 +128,10 @@ public final class EventFileWriter {
                 // Drop the partial tail so the next write starts on a record boundary.
                 _ = ftruncate(fd, off_t(bytesWritten))
             }
-            throw SummaryWriterError.writeFailed(path: path, offset: bytesWritten,
-                                                 reason: String(cString: strerror(failure)),
-                                                 diskFull: failure == ENOSPC || failure == EDQUOT)
+            throw SummaryWriterError.writeFailed(
+                path: path, offset: bytesWritten,
+                reason: String(cString: strerror(failure)),
+                diskFull: failure == ENOSPC || failure == EDQUOT)
         }
         bytesWritten += total
         buffer.removeAll()
@@ -145,7 +150,8 @@ public final class EventFileWriter {
     private static func reason(of error: Error) -> String {
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
-           underlying.domain == NSPOSIXErrorDomain {
+            underlying.domain == NSPOSIXErrorDomain
+        {
             return String(cString: strerror(Int32(underlying.code)))
         }
         return ns.localizedDescription

@@ -28,7 +28,8 @@ public enum SummaryWriterError: Error, CustomStringConvertible, Equatable {
         case .cannotCreateFile(let path, let reason):
             return "cannot create event file \(path): \(reason)"
         case .writeFailed(let path, let offset, let reason, let diskFull):
-            let hint = diskFull
+            let hint =
+                diskFull
                 ? "; the disk is full: free space and call flush() again, nothing before this offset is lost"
                 : "; records before this offset are intact"
             return "writing \(path) failed at byte \(offset): \(reason)\(hint)"

@@ -27,8 +27,10 @@ public struct GraphDef: Sendable, Equatable {
         public var attributes: [String: AttrValue]
 
         /// Makes a node; `outputShapes`, when given, becomes the `_output_shapes` attribute.
-        public init(name: String, op: String, inputs: [String] = [], device: String = "",
-                    attributes: [String: AttrValue] = [:], outputShapes: [[Int64]]? = nil) {
+        public init(
+            name: String, op: String, inputs: [String] = [], device: String = "",
+            attributes: [String: AttrValue] = [:], outputShapes: [[Int64]]? = nil
+        ) {
             self.name = name
             self.op = op
             self.inputs = inputs

@@ -34,7 +34,8 @@ public struct ImageGrid: Sendable, Equatable {
         public var description: String {
             switch self {
             case .sampleCountMismatch(let expected, let actual):
-                return "ImageGrid: expected count × tileHeight × tileWidth × channels = \(expected) samples (tile-major, row-major, channels interleaved) but got \(actual)"
+                return
+                    "ImageGrid: expected count × tileHeight × tileWidth × channels = \(expected) samples (tile-major, row-major, channels interleaved) but got \(actual)"
             case .invalidArgument(let message):
                 return "ImageGrid: \(message)"
             }
@@ -56,9 +57,11 @@ public struct ImageGrid: Sendable, Equatable {
 
     /// Builds the grid from `count` tiles stored one after another in `tiles` (each tileHeight ×
     /// tileWidth × channels, row-major). `columns` defaults to ⌈√count⌉; rows follow.
-    public init(tiles: [Float], count: Int, tileWidth: Int, tileHeight: Int, channels: Int = 1,
-                columns: Int? = nil, padding: Int = 1, paddingValue: Float = 0,
-                normalization: Normalization = .none) throws {
+    public init(
+        tiles: [Float], count: Int, tileWidth: Int, tileHeight: Int, channels: Int = 1,
+        columns: Int? = nil, padding: Int = 1, paddingValue: Float = 0,
+        normalization: Normalization = .none
+    ) throws {
         guard count >= 1 else { throw Error.invalidArgument("count must be at least 1, got \(count)") }
         guard tileWidth >= 1, tileHeight >= 1 else {
             throw Error.invalidArgument("tile size \(tileWidth)×\(tileHeight) must be at least 1×1")
@@ -84,14 +87,16 @@ public struct ImageGrid: Sendable, Equatable {
 
         var out = [UInt8](repeating: PixelScaling.byte(paddingValue), count: width * height * channels)
         tiles.withUnsafeBufferPointer { src in
-            var globalLow: Float = 0, globalScale: Float = 1
+            var globalLow: Float = 0
+            var globalScale: Float = 1
             if normalization == .global {
                 (globalLow, globalScale) = ImageGrid.range(src[...])
             }
             out.withUnsafeMutableBufferPointer { dst in
                 for t in 0..<count {
                     let tile = src[(t * tileSamples)..<((t + 1) * tileSamples)]
-                    var low: Float = 0, scale: Float = 1
+                    var low: Float = 0
+                    var scale: Float = 1
                     switch normalization {
                     case .none: break
                     case .global: (low, scale) = (globalLow, globalScale)
@@ -124,11 +129,14 @@ public struct ImageGrid: Sendable, Equatable {
     /// one tile of tileHeight × tileWidth = `rows` values: a first dense layer's weight matrix
     /// (inputs × units) shows each unit's incoming weights as an image. `count` limits the tiles
     /// to the first columns.
-    public init(columnsOf matrix: [Float], rows: Int, columns: Int, tileWidth: Int, tileHeight: Int,
-                count: Int? = nil, gridColumns: Int? = nil, padding: Int = 1, paddingValue: Float = 0,
-                normalization: Normalization = .perTile) throws {
+    public init(
+        columnsOf matrix: [Float], rows: Int, columns: Int, tileWidth: Int, tileHeight: Int,
+        count: Int? = nil, gridColumns: Int? = nil, padding: Int = 1, paddingValue: Float = 0,
+        normalization: Normalization = .perTile
+    ) throws {
         guard rows >= 1, columns >= 1, rows.multipliedReportingOverflow(by: columns) == (matrix.count, false) else {
-            throw Error.invalidArgument("a \(rows)×\(columns) matrix needs \(rows * columns) values but got \(matrix.count)")
+            throw Error.invalidArgument(
+                "a \(rows)×\(columns) matrix needs \(rows * columns) values but got \(matrix.count)")
         }
         guard tileWidth * tileHeight == rows else {
             throw Error.invalidArgument("tiles of \(tileWidth)×\(tileHeight) do not hold a column of \(rows) values")
@@ -142,15 +150,17 @@ public struct ImageGrid: Sendable, Equatable {
                 }
             }
         }
-        try self.init(tiles: tiles, count: n, tileWidth: tileWidth, tileHeight: tileHeight, channels: 1,
-                      columns: gridColumns, padding: padding, paddingValue: paddingValue,
-                      normalization: normalization)
+        try self.init(
+            tiles: tiles, count: n, tileWidth: tileWidth, tileHeight: tileHeight, channels: 1,
+            columns: gridColumns, padding: padding, paddingValue: paddingValue,
+            normalization: normalization)
     }
 
     /// The offset and factor mapping the finite min…max of `values` onto 0…1; NaN factor for a
     /// constant (or all non-finite) slice, which renders as mid-gray.
     static func range(_ values: Slice<UnsafeBufferPointer<Float>>) -> (low: Float, scale: Float) {
-        var lo = Float.infinity, hi = -Float.infinity
+        var lo = Float.infinity
+        var hi = -Float.infinity
         for v in values where v.isFinite {
             lo = Swift.min(lo, v)
             hi = Swift.max(hi, v)

@@ -54,7 +54,8 @@ public enum PNGEncoder {
             case .invalidSize(let w, let h):
                 return "PNG: image size \(w)×\(h) is invalid; width and height must be between 1 and 2147483647"
             case .pixelCountMismatch(let expected, let actual, let w, let h, let c):
-                return "PNG: a \(w)×\(h) image with \(c) channels needs \(expected) samples (row-major, channels interleaved) but got \(actual)"
+                return
+                    "PNG: a \(w)×\(h) image with \(c) channels needs \(expected) samples (row-major, channels interleaved) but got \(actual)"
             case .compressionFailed(let message):
                 return "PNG: compression failed: \(message)"
             }
@@ -73,26 +74,33 @@ public enum PNGEncoder {
     }
 
     /// Encodes row-major, channel-interleaved 8-bit samples as a complete PNG file.
-    public static func encode(_ pixels: [UInt8], width: Int, height: Int, channels: Int,
-                              filter: FilterStrategy = .adaptive, compressionLevel: Int = 6) throws -> [UInt8] {
+    public static func encode(
+        _ pixels: [UInt8], width: Int, height: Int, channels: Int,
+        filter: FilterStrategy = .adaptive, compressionLevel: Int = 6
+    ) throws -> [UInt8] {
         try pixels.withUnsafeBufferPointer {
-            try encode($0, width: width, height: height, channels: channels, filter: filter,
-                       compressionLevel: compressionLevel)
+            try encode(
+                $0, width: width, height: height, channels: channels, filter: filter,
+                compressionLevel: compressionLevel)
         }
     }
 
     /// Encodes row-major, channel-interleaved 8-bit samples as a complete PNG file.
-    public static func encode(_ pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int,
-                              filter: FilterStrategy = .adaptive, compressionLevel: Int = 6) throws -> [UInt8] {
+    public static func encode(
+        _ pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int,
+        filter: FilterStrategy = .adaptive, compressionLevel: Int = 6
+    ) throws -> [UInt8] {
         let colorType = try colorType(channels: channels)
         let rowBytes = try checkedRowBytes(width: width, height: height, channels: channels)
         let expected = rowBytes * height
         guard pixels.count == expected else {
-            throw Error.pixelCountMismatch(expected: expected, actual: pixels.count, width: width,
-                                           height: height, channels: channels)
+            throw Error.pixelCountMismatch(
+                expected: expected, actual: pixels.count, width: width,
+                height: height, channels: channels)
         }
-        let scanlines = filterScanlines(pixels, rowBytes: rowBytes, height: height,
-                                        bytesPerPixel: channels, strategy: filter)
+        let scanlines = filterScanlines(
+            pixels, rowBytes: rowBytes, height: height,
+            bytesPerPixel: channels, strategy: filter)
         let idat: [UInt8]
         do {
             idat = try scanlines.withUnsafeBytes {
@@ -109,7 +117,7 @@ public enum PNGEncoder {
         ihdr.reserveCapacity(13)
         appendBigEndian(UInt32(width), to: &ihdr)
         appendBigEndian(UInt32(height), to: &ihdr)
-        ihdr.append(contentsOf: [8, colorType, 0, 0, 0]) // depth 8, deflate, filter method 0, no interlace
+        ihdr.append(contentsOf: [8, colorType, 0, 0, 0])  // depth 8, deflate, filter method 0, no interlace
         appendChunk("IHDR", ihdr, to: &png)
         appendChunk("IDAT", idat, to: &png)
         appendChunk("IEND", [], to: &png)
@@ -130,8 +138,10 @@ public enum PNGEncoder {
 
     /// The filtered image data that IDAT compresses: per scanline, the filter-type byte and then
     /// the filtered bytes. Exposed inside the module so tests can check a decoder's view of it.
-    static func filterScanlines(_ pixels: UnsafeBufferPointer<UInt8>, rowBytes: Int, height: Int,
-                                bytesPerPixel bpp: Int, strategy: FilterStrategy) -> [UInt8] {
+    static func filterScanlines(
+        _ pixels: UnsafeBufferPointer<UInt8>, rowBytes: Int, height: Int,
+        bytesPerPixel bpp: Int, strategy: FilterStrategy
+    ) -> [UInt8] {
         let stride = rowBytes + 1
         var out = [UInt8](repeating: 0, count: stride * height)
         // Scratch for the five candidates of one row in adaptive mode, and a zero "previous row".
@@ -158,7 +168,10 @@ public enum PNGEncoder {
                                 let candidate = s + Int(f.rawValue) * rowBytes
                                 apply(f, row: row, prev: prev, count: rowBytes, bpp: bpp, into: candidate)
                                 let cost = signedAbsoluteSum(candidate, count: rowBytes, stopAbove: bestCost)
-                                if cost < bestCost { bestCost = cost; best = f }
+                                if cost < bestCost {
+                                    bestCost = cost
+                                    best = f
+                                }
                             }
                             dst[0] = best.rawValue
                             (dst + 1).update(from: s + Int(best.rawValue) * rowBytes, count: rowBytes)
@@ -172,15 +185,20 @@ public enum PNGEncoder {
 
     /// Writes one filtered scanline: `out[i] = row[i] − predictor(left, above, upper-left)` mod 256.
     @inline(__always)
-    static func apply(_ filter: Filter, row: UnsafePointer<UInt8>, prev: UnsafePointer<UInt8>, count: Int,
-                      bpp: Int, into out: UnsafeMutablePointer<UInt8>) {
+    static func apply(
+        _ filter: Filter, row: UnsafePointer<UInt8>, prev: UnsafePointer<UInt8>, count: Int,
+        bpp: Int, into out: UnsafeMutablePointer<UInt8>
+    ) {
         switch filter {
         case .none:
             out.update(from: row, count: count)
         case .sub:
             for i in 0..<min(bpp, count) { out[i] = row[i] }
             var i = bpp
-            while i < count { out[i] = row[i] &- row[i - bpp]; i += 1 }
+            while i < count {
+                out[i] = row[i] &- row[i - bpp]
+                i += 1
+            }
         case .up:
             for i in 0..<count { out[i] = row[i] &- prev[i] }
         case .average:
@@ -203,7 +221,9 @@ public enum PNGEncoder {
     @inline(__always)
     static func paethPredictor(_ a: Int, _ b: Int, _ c: Int) -> Int {
         let p = a + b - c
-        let pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
+        let pa = abs(p - a)
+        let pb = abs(p - b)
+        let pc = abs(p - c)
         if pa <= pb && pa <= pc { return a }
         return pb <= pc ? b : c
     }

@@ -7,7 +7,7 @@ public enum PixelScaling {
     /// One sample: `round(clamp(x, 0, 1) × 255)`, NaN → 0.
     @inlinable
     public static func byte(_ x: Float) -> UInt8 {
-        guard x > 0 else { return 0 } // also NaN
+        guard x > 0 else { return 0 }  // also NaN
         guard x < 1 else { return 255 }
         return UInt8((x * 255).rounded())
     }

@@ -3,8 +3,9 @@
 ///
 /// Literals work: `["lr": 0.001, "init": "he", "batch": 64, "bias": true]`.
 public enum HParamValue: Sendable, Hashable, CustomStringConvertible,
-                         ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral,
-                         ExpressibleByStringLiteral, ExpressibleByBooleanLiteral {
+    ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByStringLiteral, ExpressibleByBooleanLiteral
+{
     /// A number (integers too: protobuf's Value has only doubles).
     case number(Double)
     /// A string.

@@ -93,8 +93,10 @@ public enum HParams {
         public var domain: Domain?
 
         /// Describes a hyperparameter; the type follows from the domain unless given.
-        public init(name: String, domain: Domain? = nil, type: DataType? = nil,
-                    displayName: String = "", description: String = "") {
+        public init(
+            name: String, domain: Domain? = nil, type: DataType? = nil,
+            displayName: String = "", description: String = ""
+        ) {
             self.name = name
             self.domain = domain
             self.type = type
@@ -168,8 +170,10 @@ public enum HParams {
         public var datasetType: DatasetType
 
         /// Describes a metric column.
-        public init(tag: String, group: String = "", displayName: String = "", description: String = "",
-                    datasetType: DatasetType = .unknown) {
+        public init(
+            tag: String, group: String = "", displayName: String = "", description: String = "",
+            datasetType: DatasetType = .unknown
+        ) {
             self.tag = tag
             self.group = group
             self.displayName = displayName
@@ -206,11 +210,13 @@ public enum HParams {
         public var description: String {
             switch self {
             case .mixedDomain(let name):
-                return "hparams: the discrete domain of \(name.debugDescription) mixes value types; use numbers, strings or bools only"
+                return
+                    "hparams: the discrete domain of \(name.debugDescription) mixes value types; use numbers, strings or bools only"
             case .typeMismatch(let name, let stated, let found):
                 return "hparams: \(name.debugDescription) is declared \(stated) but its domain holds \(found) values"
             case .invalidInterval(let name, let lo, let hi):
-                return "hparams: the interval [\(lo), \(hi)] of \(name.debugDescription) is invalid; bounds must be finite and min ≤ max"
+                return
+                    "hparams: the interval [\(lo), \(hi)] of \(name.debugDescription) is invalid; bounds must be finite and min ≤ max"
             case .duplicateName(let name):
                 return "hparams: \(name.debugDescription) is listed twice; each hparam and metric needs its own name"
             case .emptyName:
@@ -220,8 +226,10 @@ public enum HParams {
     }
 
     /// `HParamsPluginData{experiment{time_created_secs, hparam_infos, metric_infos}}` bytes.
-    public static func experimentContent(hparams: [HParamInfo], metrics: [MetricInfo],
-                                         timeCreated: Double) throws -> [UInt8] {
+    public static func experimentContent(
+        hparams: [HParamInfo], metrics: [MetricInfo],
+        timeCreated: Double
+    ) throws -> [UInt8] {
         var names = Set<String>()
         for h in hparams {
             guard !h.name.isEmpty else { throw Error.emptyName }
@@ -246,8 +254,10 @@ public enum HParams {
 
     /// `HParamsPluginData{session_start_info{hparams, group_name, start_time_secs}}` bytes; map
     /// entries are written in key order so equal inputs give equal bytes.
-    public static func sessionStartContent(hparams: [String: HParamValue], groupName: String,
-                                           startTime: Double) -> [UInt8] {
+    public static func sessionStartContent(
+        hparams: [String: HParamValue], groupName: String,
+        startTime: Double
+    ) -> [UInt8] {
         var w = ProtoWriter(capacity: 128)
         w.writeMessageField(3) { s in
             for key in hparams.keys.sorted() {
@@ -277,14 +287,17 @@ public enum HParams {
     /// shows that directory as run "."), and returns the file's path. Write it once per logdir:
     /// TensorBoard uses the first experiment it finds.
     @discardableResult
-    public static func writeExperiment(logdir: String, hparams: [HParamInfo], metrics: [MetricInfo],
-                                       timeCreated: Double? = nil) throws -> String {
+    public static func writeExperiment(
+        logdir: String, hparams: [HParamInfo], metrics: [MetricInfo],
+        timeCreated: Double? = nil
+    ) throws -> String {
         let time = timeCreated ?? Date().timeIntervalSince1970
         let content = try experimentContent(hparams: hparams, metrics: metrics, timeCreated: time)
         let writer = try SummaryWriter(logdir: logdir, filenameSuffix: experimentFileSuffix)
-        try writer.write(tag: experimentTag, kind: .tensor(nullTensor),
-                         metadata: SummaryMetadata(pluginName: pluginName, content: content),
-                         step: 0, wallTime: time)
+        try writer.write(
+            tag: experimentTag, kind: .tensor(nullTensor),
+            metadata: SummaryMetadata(pluginName: pluginName, content: content),
+            step: 0, wallTime: time)
         try writer.close()
         return writer.path
     }

@@ -51,8 +51,10 @@ public struct PRCurve: Sendable, Equatable {
     public let recall: [Double]
 
     /// Computes the curve; `weights` (optional, one per prediction) scale each example's count.
-    public init(labels: [Bool], predictions: [Float], weights: [Float]? = nil,
-                numThresholds: Int = PRCurve.defaultThresholds) throws {
+    public init(
+        labels: [Bool], predictions: [Float], weights: [Float]? = nil,
+        numThresholds: Int = PRCurve.defaultThresholds
+    ) throws {
         guard numThresholds >= 2, numThresholds <= Int(UInt32.max) else {
             throw Error.invalidThresholdCount(numThresholds)
         }
@@ -71,7 +73,8 @@ public struct PRCurve: Sendable, Equatable {
             let w = Double(weights?[i] ?? 1)
             if labels[i] { tpBuckets[bucket] += w } else { fpBuckets[bucket] += w }
         }
-        var tp = tpBuckets, fp = fpBuckets
+        var tp = tpBuckets
+        var fp = fpBuckets
         for i in stride(from: n - 2, through: 0, by: -1) {
             tp[i] += tp[i + 1]
             fp[i] += fp[i + 1]

@@ -58,15 +58,18 @@ public enum Projector {
         public var description: String {
             switch self {
             case .shapeMismatch(let rows, let dims, let count):
-                return "projector: \(rows) rows × \(dims) dims need \(rows * dims) values (row-major) but got \(count); sizes must be ≥ 1"
+                return
+                    "projector: \(rows) rows × \(dims) dims need \(rows * dims) values (row-major) but got \(count); sizes must be ≥ 1"
             case .labelCountMismatch(let rows, let labels):
                 return "projector: \(labels) labels for \(rows) rows; pass exactly one label per row"
             case .nonFiniteValue(let row, let column):
-                return "projector: the value at row \(row), column \(column) is NaN or infinite; the projector cannot place such a point"
+                return
+                    "projector: the value at row \(row), column \(column) is NaN or infinite; the projector cannot place such a point"
             case .emptyName:
                 return "projector: the embedding name is empty"
             case .unreadableConfig(let path, let line, let text):
-                return "projector: \(path) line \(line) (\(text.debugDescription)) is not in the form TBKit writes; move the file away or write into another run directory"
+                return
+                    "projector: \(path) line \(line) (\(text.debugDescription)) is not in the form TBKit writes; move the file away or write into another run directory"
             case .writeFailed(let path, let reason):
                 return "projector: cannot write \(path): \(reason)"
             }
@@ -79,8 +82,10 @@ public enum Projector {
     /// line breaks in labels become spaces, and an empty label becomes "(empty)" so every row
     /// keeps its line.
     @discardableResult
-    public static func writeEmbedding(runDirectory: String, name: String, vectors: [Float], rows: Int,
-                                      dims: Int, labels: [String]? = nil) throws -> Embedding {
+    public static func writeEmbedding(
+        runDirectory: String, name: String, vectors: [Float], rows: Int,
+        dims: Int, labels: [String]? = nil
+    ) throws -> Embedding {
         guard !name.isEmpty else { throw Error.emptyName }
         guard rows >= 1, dims >= 1, rows.multipliedReportingOverflow(by: dims) == (vectors.count, false) else {
             throw Error.shapeMismatch(rows: rows, dims: dims, count: vectors.count)
@@ -95,9 +100,10 @@ public enum Projector {
             throw Error.writeFailed(path: runDirectory, reason: "\(error.localizedDescription)")
         }
         let base = fileStem(name)
-        let entry = Embedding(tensorName: name, tensorPath: base + ".tensor.tsv",
-                              metadataPath: labels == nil ? "" : base + ".metadata.tsv",
-                              tensorShape: [rows, dims])
+        let entry = Embedding(
+            tensorName: name, tensorPath: base + ".tensor.tsv",
+            metadataPath: labels == nil ? "" : base + ".metadata.tsv",
+            tensorShape: [rows, dims])
         try write(tensorText, to: runDirectory + "/" + entry.tensorPath)
         if let labels { try write(metadataTSV(labels), to: runDirectory + "/" + entry.metadataPath) }
 
@@ -141,11 +147,13 @@ public enum Projector {
 
     /// A file-name stem from an embedding name: letters, digits, `.`, `-` and `_` kept, the rest `_`.
     static func fileStem(_ name: String) -> String {
-        let stem = String(name.unicodeScalars.map { s -> Character in
-            let ok = (s.isASCII && (("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s)))
-                || s == "." || s == "-" || s == "_"
-            return ok ? Character(s) : "_"
-        })
+        let stem = String(
+            name.unicodeScalars.map { s -> Character in
+                let ok =
+                    (s.isASCII && (("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s)))
+                    || s == "." || s == "-" || s == "_"
+                return ok ? Character(s) : "_"
+            })
         return stem.hasPrefix(".") ? "_" + stem.dropFirst() : stem
     }
 

@@ -18,7 +18,8 @@ public enum EventFileProblem: Sendable, Equatable, CustomStringConvertible {
             return "\(path): \(d)"
         case .undecodableEvent(let path, let offset, let error):
             // The error's offset counts from the payload, which starts 12 bytes into the record.
-            return "\(path): record at byte \(offset) is not a valid Event (payload byte \(error.offset), file byte \(offset + 12 + Int64(error.offset)): \(error)); skipped"
+            return
+                "\(path): record at byte \(offset) is not a valid Event (payload byte \(error.offset), file byte \(offset + 12 + Int64(error.offset)): \(error)); skipped"
         case .unreadable(_, let error):
             return error.description
         case .truncatedTail(let path, let offset, let available, let needed):
@@ -116,7 +117,8 @@ public final class EventFileReader {
                             pendingTail = (offset, available, needed)
                             return nil
                         }
-                        problems.append(.truncatedTail(path: path, offset: offset, available: available, needed: needed))
+                        problems.append(
+                            .truncatedTail(path: path, offset: offset, available: available, needed: needed))
                         break readLoop
                     case .end:
                         if isLast { return nil }
@@ -151,8 +153,10 @@ public final class EventFileReader {
                 pendingStep = event.step
                 pendingWallTime = event.wallTime
             case .graphDef(let bytes):
-                return .other(OtherValue(tag: "__run_graph__", step: event.step, wallTime: event.wallTime,
-                                         pluginName: "graphs", pluginContent: [], kind: .other(field: 4, bytes: bytes)))
+                return .other(
+                    OtherValue(
+                        tag: "__run_graph__", step: event.step, wallTime: event.wallTime,
+                        pluginName: "graphs", pluginContent: [], kind: .other(field: 4, bytes: bytes)))
             default:
                 continue
             }

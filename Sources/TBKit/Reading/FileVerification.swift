@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The result of checking every record of one event file: both CRCs, that each payload decodes
@@ -46,8 +46,9 @@ public struct FileVerification: Sendable, Equatable, Encodable {
 
     /// Checks every record of the file at `path`. Never throws: an unreadable file is an issue.
     public static func verify(path: String) -> FileVerification {
-        var result = FileVerification(path: path, bytes: 0, soundRecords: 0, damagedRecords: 0, issues: [],
-                                      truncatedTail: false, completeRecordsBeforeTail: 0)
+        var result = FileVerification(
+            path: path, bytes: 0, soundRecords: 0, damagedRecords: 0, issues: [],
+            truncatedTail: false, completeRecordsBeforeTail: 0)
         var st = stat()
         if stat(path, &st) == 0 { result.bytes = Int64(st.st_size) }
         let reader: RecordReader
@@ -78,15 +79,22 @@ public struct FileVerification: Sendable, Equatable, Encodable {
                     let event = try Event(decoding: payload)
                     result.soundRecords += 1
                     if first {
-                        if case .fileVersion(let v) = event.what, v.hasPrefix("brain.Event:") {} else {
-                            result.issues.append(Issue(offset: offset, kind: "missing-file-version",
-                                                       reason: "the first record is not a file_version event (\"brain.Event:2\")"))
+                        if case .fileVersion(let v) = event.what, v.hasPrefix("brain.Event:") {
+                        } else {
+                            result.issues.append(
+                                Issue(
+                                    offset: offset, kind: "missing-file-version",
+                                    reason: "the first record is not a file_version event (\"brain.Event:2\")"))
                         }
                     }
                 } catch {
                     result.damagedRecords += 1
-                    result.issues.append(Issue(offset: offset, kind: "undecodable-event",
-                                               reason: "record passes its CRCs but is not a valid Event (file byte \(offset + 12 + Int64(error.offset))): \(error)"))
+                    result.issues.append(
+                        Issue(
+                            offset: offset, kind: "undecodable-event",
+                            reason:
+                                "record passes its CRCs but is not a valid Event (file byte \(offset + 12 + Int64(error.offset))): \(error)"
+                        ))
                 }
             case .damaged(let d):
                 result.damagedRecords += 1
@@ -94,13 +102,19 @@ public struct FileVerification: Sendable, Equatable, Encodable {
             case .incomplete(let offset, let available, let needed):
                 result.truncatedTail = true
                 result.completeRecordsBeforeTail = result.soundRecords + result.damagedRecords
-                result.issues.append(Issue(offset: offset, kind: "truncated-tail",
-                    reason: "truncated tail: the file ends inside a record (\(available) of \(needed) bytes present) after \(result.completeRecordsBeforeTail) complete records"))
+                result.issues.append(
+                    Issue(
+                        offset: offset, kind: "truncated-tail",
+                        reason:
+                            "truncated tail: the file ends inside a record (\(available) of \(needed) bytes present) after \(result.completeRecordsBeforeTail) complete records"
+                    ))
                 break loop
             case .end:
                 if first {
-                    result.issues.append(Issue(offset: 0, kind: "missing-file-version",
-                                               reason: "the file is empty: no file_version record"))
+                    result.issues.append(
+                        Issue(
+                            offset: 0, kind: "missing-file-version",
+                            reason: "the file is empty: no file_version record"))
                 }
                 break loop
             }

@@ -80,8 +80,9 @@ public struct LogdirInspection: Sendable, Encodable {
                 if let value { t.lastValue = value }
                 tags[tag] = t
             } else {
-                tags[tag] = Tag(tag: tag, kind: kind, count: 1, firstStep: step, lastStep: step,
-                                firstWallTime: wall, lastWallTime: wall, lastValue: value)
+                tags[tag] = Tag(
+                    tag: tag, kind: kind, count: 1, firstStep: step, lastStep: step,
+                    firstWallTime: wall, lastWallTime: wall, lastValue: value)
                 tagOrder.append(tag)
             }
         }
@@ -97,7 +98,8 @@ public struct LogdirInspection: Sendable, Encodable {
                     switch classifier.classify(value, step: event.step, wallTime: event.wallTime) {
                     case .scalar(let s): note(s.tag, "scalars", s.step, s.wallTime, s.value)
                     case .histogram(let h): note(h.tag, "histograms", h.step, h.wallTime, nil)
-                    case .other(let o): note(o.tag, o.pluginName.isEmpty ? "unknown" : o.pluginName, o.step, o.wallTime, nil)
+                    case .other(let o):
+                        note(o.tag, o.pluginName.isEmpty ? "unknown" : o.pluginName, o.step, o.wallTime, nil)
                     }
                 }
             case .graphDef:
@@ -108,13 +110,16 @@ public struct LogdirInspection: Sendable, Encodable {
         }
         var problems = reader.problems.map(\.description)
         if let tail = reader.pendingTail, let last = run.eventFiles.last {
-            problems.append("\(last): ends inside the record at byte \(tail.offset) (\(tail.available) of \(tail.needed) bytes; a writer may still be writing)")
+            problems.append(
+                "\(last): ends inside the record at byte \(tail.offset) (\(tail.available) of \(tail.needed) bytes; a writer may still be writing)"
+            )
         }
         func rank(_ kind: String) -> Int { kindOrder.firstIndex(of: kind) ?? kindOrder.count }
         let sorted = tagOrder.compactMap { tags[$0] }.sorted {
             (rank($0.kind), $0.kind, $0.tag) < (rank($1.kind), $1.kind, $1.tag)
         }
-        return Run(name: run.name, files: run.eventFiles.map { File(path: $0, events: perFile[$0] ?? 0) },
-                   events: events, firstWallTime: firstWall, lastWallTime: lastWall, tags: sorted, problems: problems)
+        return Run(
+            name: run.name, files: run.eventFiles.map { File(path: $0, events: perFile[$0] ?? 0) },
+            events: events, firstWallTime: firstWall, lastWallTime: lastWall, tags: sorted, problems: problems)
     }
 }

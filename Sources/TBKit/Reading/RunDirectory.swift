@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why a log directory could not be listed.
@@ -72,8 +72,10 @@ public struct RunDirectory: Sendable, Equatable {
         return files
     }
 
-    private static func walk(directory: String, relative: String, into runs: inout [RunDirectory],
-                             visited: inout Set<[UInt64]>) throws(LogDirectoryError) {
+    private static func walk(
+        directory: String, relative: String, into runs: inout [RunDirectory],
+        visited: inout Set<[UInt64]>
+    ) throws(LogDirectoryError) {
         var st = stat()
         guard stat(directory, &st) == 0 else { return }
         let key = [UInt64(st.st_dev), UInt64(st.st_ino)]

@@ -11,7 +11,8 @@ public struct ScalarComparison: Sendable, Encodable {
         /// "mae", "perplexity", "nll"), higher otherwise.
         public static func guess(tag: String) -> Goal {
             let t = tag.lowercased()
-            for word in ["loss", "error", "err", "mse", "mae", "rmse", "perplexity", "nll", "cost"] where t.contains(word) {
+            for word in ["loss", "error", "err", "mse", "mae", "rmse", "perplexity", "nll", "cost"]
+            where t.contains(word) {
                 return .minimize
             }
             return .maximize
@@ -53,7 +54,9 @@ public struct ScalarComparison: Sendable, Encodable {
 
     /// Reads the scalar tags of every run under `logdir`; `tags` restricts to those tags (all when
     /// empty); `goal` overrides the guess from the tag name.
-    public static func compare(logdir: String, tags wanted: [String] = [], goal: Goal? = nil) throws(LogDirectoryError) -> ScalarComparison {
+    public static func compare(logdir: String, tags wanted: [String] = [], goal: Goal? = nil) throws(LogDirectoryError)
+        -> ScalarComparison
+    {
         let runs = try RunDirectory.discover(logdir: logdir)
         let wantedSet = Set(wanted)
         var byTag: [String: [Entry]] = [:]
@@ -64,7 +67,13 @@ public struct ScalarComparison: Sendable, Encodable {
             while let value = reader.nextValue() {
                 guard case .scalar(let p) = value else { continue }
                 if !wantedSet.isEmpty && !wantedSet.contains(p.tag) { continue }
-                let g = goals[p.tag] ?? { let g = goal ?? Goal.guess(tag: p.tag); goals[p.tag] = g; return g }()
+                let g =
+                    goals[p.tag]
+                    ?? {
+                        let g = goal ?? Goal.guess(tag: p.tag)
+                        goals[p.tag] = g
+                        return g
+                    }()
                 if var e = entries[p.tag] {
                     e.count += 1
                     e.last = p.value
@@ -73,12 +82,16 @@ public struct ScalarComparison: Sendable, Encodable {
                         if e.min.isNaN || p.value < e.min { e.min = p.value }
                         if e.max.isNaN || p.value > e.max { e.max = p.value }
                         let better = e.best.isNaN || (g == .minimize ? p.value < e.best : p.value > e.best)
-                        if better { e.best = p.value; e.bestStep = p.step }
+                        if better {
+                            e.best = p.value
+                            e.bestStep = p.step
+                        }
                     }
                     entries[p.tag] = e
                 } else {
-                    entries[p.tag] = Entry(run: run.name, count: 1, last: p.value, lastStep: p.step, min: p.value,
-                                           max: p.value, best: p.value, bestStep: p.step)
+                    entries[p.tag] = Entry(
+                        run: run.name, count: 1, last: p.value, lastStep: p.step, min: p.value,
+                        max: p.value, best: p.value, bestStep: p.step)
                 }
             }
             for (tag, e) in entries { byTag[tag, default: []].append(e) }

@@ -96,8 +96,9 @@ extension SummaryMetadata {
             default: try reader.skip(type, field: field)
             }
         }
-        self.init(pluginName: pluginName, content: content, displayName: displayName,
-                  summaryDescription: description, dataClass: dataClass)
+        self.init(
+            pluginName: pluginName, content: content, displayName: displayName,
+            summaryDescription: description, dataClass: dataClass)
     }
 }
 
@@ -110,7 +111,9 @@ extension ImageValue {
 
     /// Decodes the fields left in `reader`.
     public init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
-        var height: Int32 = 0, width: Int32 = 0, colorspace: Int32 = 0
+        var height: Int32 = 0
+        var width: Int32 = 0
+        var colorspace: Int32 = 0
         var image: [UInt8] = []
         while !reader.isAtEnd {
             let (field, type) = try reader.readKey()
@@ -136,7 +139,8 @@ extension AudioValue {
     /// Decodes the fields left in `reader`.
     public init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var rate: Float = 0
-        var channels: Int64 = 0, frames: Int64 = 0
+        var channels: Int64 = 0
+        var frames: Int64 = 0
         var audio: [UInt8] = []
         var contentType = ""
         while !reader.isAtEnd {
@@ -150,7 +154,8 @@ extension AudioValue {
             default: try reader.skip(type, field: field)
             }
         }
-        self.init(sampleRate: rate, numChannels: channels, lengthFrames: frames, encodedAudio: audio,
-                  contentType: contentType)
+        self.init(
+            sampleRate: rate, numChannels: channels, lengthFrames: frames, encodedAudio: audio,
+            contentType: contentType)
     }
 }

@@ -77,8 +77,10 @@ public struct HistogramPoint: Sendable, Equatable {
     }
 
     /// Makes a histogram point.
-    public init(tag: String, step: Int64, wallTime: Double, buckets: [HistogramBucket], min: Double,
-                max: Double, num: Double, sum: Double, sumSquares: Double, exactStatistics: Bool) {
+    public init(
+        tag: String, step: Int64, wallTime: Double, buckets: [HistogramBucket], min: Double,
+        max: Double, num: Double, sum: Double, sumSquares: Double, exactStatistics: Bool
+    ) {
         self.tag = tag
         self.step = step
         self.wallTime = wallTime
@@ -107,19 +109,25 @@ public struct HistogramPoint: Sendable, Equatable {
                 buckets.append(HistogramBucket(left: left, right: right, count: h.buckets[i]))
             }
         }
-        self.init(tag: tag, step: step, wallTime: wallTime, buckets: buckets, min: h.min, max: h.max,
-                  num: h.num, sum: h.sum, sumSquares: h.sumSquares, exactStatistics: true)
+        self.init(
+            tag: tag, step: step, wallTime: wallTime, buckets: buckets, min: h.min, max: h.max,
+            num: h.num, sum: h.sum, sumSquares: h.sumSquares, exactStatistics: true)
     }
 
     /// Reads a v2 histogram: a DT_DOUBLE or DT_FLOAT tensor of shape [k, 3] with rows
     /// (left, right, count). Nil when the tensor has another shape or dtype.
     public init?(tag: String, step: Int64, wallTime: Double, tensor: TensorProto) {
         guard tensor.shape.count == 2, tensor.shape[1] == 3, tensor.shape[0] >= 0,
-              let values = tensor.numericValues(), values.count % 3 == 0,
-              Int64(values.count / 3) == tensor.shape[0] else { return nil }  // shape[0] * 3 could overflow
+            let values = tensor.numericValues(), values.count % 3 == 0,
+            Int64(values.count / 3) == tensor.shape[0]
+        else { return nil }  // shape[0] * 3 could overflow
         var buckets: [HistogramBucket] = []
         buckets.reserveCapacity(values.count / 3)
-        var lo = Double.infinity, hi = -Double.infinity, num = 0.0, sum = 0.0, sq = 0.0
+        var lo = Double.infinity
+        var hi = -Double.infinity
+        var num = 0.0
+        var sum = 0.0
+        var sq = 0.0
         var i = 0
         while i < values.count {
             let b = HistogramBucket(left: values[i], right: values[i + 1], count: values[i + 2])
@@ -134,9 +142,13 @@ public struct HistogramPoint: Sendable, Equatable {
             }
             i += 3
         }
-        if num == 0 { lo = 0; hi = 0 }
-        self.init(tag: tag, step: step, wallTime: wallTime, buckets: buckets, min: lo, max: hi,
-                  num: num, sum: sum, sumSquares: sq, exactStatistics: false)
+        if num == 0 {
+            lo = 0
+            hi = 0
+        }
+        self.init(
+            tag: tag, step: step, wallTime: wallTime, buckets: buckets, min: lo, max: hi,
+            num: num, sum: sum, sumSquares: sq, exactStatistics: false)
     }
 }
 
@@ -158,8 +170,10 @@ public struct OtherValue: Sendable, Equatable {
     public var kind: SummaryValue.Kind
 
     /// Makes a raw value.
-    public init(tag: String, step: Int64, wallTime: Double, pluginName: String, pluginContent: [UInt8],
-                kind: SummaryValue.Kind) {
+    public init(
+        tag: String, step: Int64, wallTime: Double, pluginName: String, pluginContent: [UInt8],
+        kind: SummaryValue.Kind
+    ) {
         self.tag = tag
         self.step = step
         self.wallTime = wallTime
@@ -201,7 +215,9 @@ public struct ValueClassifier: Sendable {
     public mutating func classify(_ value: SummaryValue, step: Int64, wallTime: Double) -> TaggedValue {
         var metadata: SummaryMetadata?
         if let m = value.metadata {
-            if let known = metadataByTag[value.tag] { metadata = known } else {
+            if let known = metadataByTag[value.tag] {
+                metadata = known
+            } else {
                 metadataByTag[value.tag] = m
                 metadata = m
             }
@@ -216,7 +232,8 @@ public struct ValueClassifier: Sendable {
             return .histogram(HistogramPoint(tag: value.tag, step: step, wallTime: wallTime, histogram: h))
         case .tensor(let t) where plugin == "scalars":
             if t.shape.isEmpty, let values = t.numericValues(), values.count == 1 {
-                return .scalar(ScalarPoint(tag: value.tag, step: step, wallTime: wallTime, value: values[0], dtype: t.dtype))
+                return .scalar(
+                    ScalarPoint(tag: value.tag, step: step, wallTime: wallTime, value: values[0], dtype: t.dtype))
             }
         case .tensor(let t) where plugin == "histograms":
             if let h = HistogramPoint(tag: value.tag, step: step, wallTime: wallTime, tensor: t) {
@@ -233,7 +250,9 @@ public struct ValueClassifier: Sendable {
             default: break
             }
         }
-        return .other(OtherValue(tag: value.tag, step: step, wallTime: wallTime, pluginName: name,
-                                 pluginContent: metadata?.content ?? [], kind: value.kind))
+        return .other(
+            OtherValue(
+                tag: value.tag, step: step, wallTime: wallTime, pluginName: name,
+                pluginContent: metadata?.content ?? [], kind: value.kind))
     }
 }

@@ -7,7 +7,11 @@ extension HistogramProto {
 
     /// Decodes the fields left in `reader`.
     public init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
-        var min = 0.0, max = 0.0, num = 0.0, sum = 0.0, sumSquares = 0.0
+        var min = 0.0
+        var max = 0.0
+        var num = 0.0
+        var sum = 0.0
+        var sumSquares = 0.0
         var limits: [Double] = []
         var counts: [Double] = []
         while !reader.isAtEnd {
@@ -23,8 +27,9 @@ extension HistogramProto {
             default: try reader.skip(type, field: field)
             }
         }
-        self.init(min: min, max: max, num: num, sum: sum, sumSquares: sumSquares,
-                  bucketLimits: limits, buckets: counts)
+        self.init(
+            min: min, max: max, num: num, sum: sum, sumSquares: sumSquares,
+            bucketLimits: limits, buckets: counts)
     }
 }
 
@@ -62,7 +67,11 @@ extension TensorProto {
                         var size: Int64 = 0
                         while !dim.isAtEnd {
                             let (df, dt) = try dim.readKey()
-                            if df == 1 && dt == .varint { size = try dim.readInt64() } else { try dim.skip(dt, field: df) }
+                            if df == 1 && dt == .varint {
+                                size = try dim.readInt64()
+                            } else {
+                                try dim.skip(dt, field: df)
+                            }
                         }
                         shape.append(size)
                     } else {
@@ -80,9 +89,10 @@ extension TensorProto {
             }
         }
         // int_val holds int32s: keep the low 32 bits, sign-extended, as protobuf does.
-        self.init(dtype: dtype, shape: shape, content: content, floatValues: floats, doubleValues: doubles,
-                  intValues: ints.map { Int64(Int32(truncatingIfNeeded: $0)) }, int64Values: int64s,
-                  boolValues: bools.map { $0 != 0 }, stringValues: strings)
+        self.init(
+            dtype: dtype, shape: shape, content: content, floatValues: floats, doubleValues: doubles,
+            intValues: ints.map { Int64(Int32(truncatingIfNeeded: $0)) }, int64Values: int64s,
+            boolValues: bools.map { $0 != 0 }, stringValues: strings)
     }
 
     /// The elements as Doubles for DT_FLOAT and DT_DOUBLE tensors, from `tensor_content` when it

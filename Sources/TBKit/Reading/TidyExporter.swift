@@ -45,8 +45,10 @@ public struct TidyExporter: Sendable {
     public var tags: Set<String>
 
     /// Makes an exporter.
-    public init(format: Format = .csv, kind: Kind = .scalars, statistics: Bool = false,
-                runs: Set<String> = [], tags: Set<String> = []) {
+    public init(
+        format: Format = .csv, kind: Kind = .scalars, statistics: Bool = false,
+        runs: Set<String> = [], tags: Set<String> = []
+    ) {
         self.format = format
         self.kind = kind
         self.statistics = statistics
@@ -72,7 +74,9 @@ public struct TidyExporter: Sendable {
     /// Writes the rows as UTF-8 bytes, in chunks of about 256 KiB that each end with a newline; the
     /// buffer is only valid during the call. Same rows as `export(logdir:to:)`, without the
     /// per-chunk `String`.
-    public func export(logdir: String, bytes sink: (UnsafeBufferPointer<UInt8>) -> Void) throws(LogDirectoryError) -> Counts {
+    public func export(logdir: String, bytes sink: (UnsafeBufferPointer<UInt8>) -> Void) throws(LogDirectoryError)
+        -> Counts
+    {
         var counts = Counts()
         var out = TidyRowBuffer(capacity: TidyExporter.chunkSize + 4096)
         if format == .csv {
@@ -90,9 +94,14 @@ public struct TidyExporter: Sendable {
         let floats = TidyNumberCache()
         var start = TidyRowBuffer(capacity: 256)
         defer {
-            out.deallocate(); start.deallocate()
-            label0.deallocate(); label1.deallocate(); label2.deallocate()
-            edges.deallocate(); values.deallocate(); floats.deallocate()
+            out.deallocate()
+            start.deallocate()
+            label0.deallocate()
+            label1.deallocate()
+            label2.deallocate()
+            edges.deallocate()
+            values.deallocate()
+            floats.deallocate()
         }
         for run in try RunDirectory.discover(logdir: logdir) {
             if !runs.isEmpty && !runs.contains(run.name) { continue }
@@ -175,11 +184,20 @@ public struct TidyExporter: Sendable {
     private func prefix(_ out: inout TidyRowBuffer, _ run: [UInt8], _ tag: [UInt8], _ step: Int64, _ wall: Double) {
         switch format {
         case .csv:
-            out.append(run); out.append(byte: 0x2C); out.append(tag); out.append(byte: 0x2C)
-            out.append(integer: step); out.append(byte: 0x2C)
+            out.append(run)
+            out.append(byte: 0x2C)
+            out.append(tag)
+            out.append(byte: 0x2C)
+            out.append(integer: step)
+            out.append(byte: 0x2C)
         case .jsonl:
-            out.append("{\"run\":"); out.append(run); out.append(",\"tag\":"); out.append(tag)
-            out.append(",\"step\":"); out.append(integer: step); out.append(",\"wall_time\":")
+            out.append("{\"run\":")
+            out.append(run)
+            out.append(",\"tag\":")
+            out.append(tag)
+            out.append(",\"step\":")
+            out.append(integer: step)
+            out.append(",\"wall_time\":")
         }
         appendNumber(wall, float32: false, to: &out)
     }
@@ -194,7 +212,8 @@ public struct TidyExporter: Sendable {
     private func appendCount(_ x: Double, to out: inout TidyRowBuffer, cache: TidyNumberCache) {
         if x >= 0 && x < 1e15, x == x.rounded(.towardZero) {
             out.append(integer: Int64(x))
-            out.append(byte: 0x2E); out.append(byte: 0x30)
+            out.append(byte: 0x2E)
+            out.append(byte: 0x30)
         } else {
             cache.append(x, float32: false, format: format, to: &out)
         }
@@ -325,11 +344,17 @@ struct TidyRowBuffer {
     /// Decimal digits of an integer, as `String(v)` gives them.
     mutating func append(integer v: Int64) {
         reserve(20)
-        if v < 0 { base[count] = 0x2D; count += 1 }
+        if v < 0 {
+            base[count] = 0x2D
+            count += 1
+        }
         var n = v.magnitude
         var digits = 1
         var t = n
-        while t >= 10 { t /= 10; digits += 1 }
+        while t >= 10 {
+            t /= 10
+            digits += 1
+        }
         var i = count + digits - 1
         repeat {
             base[i] = 0x30 &+ UInt8(truncatingIfNeeded: n % 10)

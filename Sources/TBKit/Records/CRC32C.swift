@@ -22,7 +22,8 @@ public enum CRC32C {
     /// The CRC32C of a byte collection (an `[UInt8]`, a `String.UTF8View`, ...).
     public static func checksum<C: Collection>(_ bytes: C, continuing crc: UInt32 = 0) -> UInt32
     where C.Element == UInt8 {
-        if let result = bytes.withContiguousStorageIfAvailable({ checksum(UnsafeRawBufferPointer($0), continuing: crc) }) {
+        if let result = bytes.withContiguousStorageIfAvailable({ checksum(UnsafeRawBufferPointer($0), continuing: crc) }
+        ) {
             return result
         }
         let copy = Array(bytes)
@@ -71,7 +72,8 @@ public enum CRC32C {
             while count >= 8 {
                 let lo = UInt32(littleEndian: p.load(as: UInt32.self)) ^ c
                 let hi = UInt32(littleEndian: p.load(fromByteOffset: 4, as: UInt32.self))
-                c = t[7 * 256 + Int(lo & 0xFF)]
+                c =
+                    t[7 * 256 + Int(lo & 0xFF)]
                     ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
                     ^ t[5 * 256 + Int((lo >> 16) & 0xFF)]
                     ^ t[4 * 256 + Int(lo >> 24)]

@@ -75,10 +75,16 @@ public final class RecordBuffer {
 
         let p = base + count
         var q = p + 12
-        @inline(__always) func byte(_ b: UInt8) { q.storeBytes(of: b, as: UInt8.self); q += 1 }
+        @inline(__always) func byte(_ b: UInt8) {
+            q.storeBytes(of: b, as: UInt8.self)
+            q += 1
+        }
         @inline(__always) func varint(_ v: UInt64) {
             var v = v
-            while v >= 0x80 { byte(UInt8(truncatingIfNeeded: v) | 0x80); v >>= 7 }
+            while v >= 0x80 {
+                byte(UInt8(truncatingIfNeeded: v) | 0x80)
+                v >>= 7
+            }
             byte(UInt8(v))
         }
         if wallTime.bitPattern != 0 {
@@ -86,10 +92,16 @@ public final class RecordBuffer {
             q.storeBytes(of: wallTime.bitPattern.littleEndian, as: UInt64.self)
             q += 8
         }
-        if step != 0 { byte(0x10); varint(stepBits) }
-        byte(0x2A); varint(UInt64(summarySize))
-        byte(0x0A); varint(UInt64(valueSize))
-        byte(0x0A); varint(UInt64(tagCount))
+        if step != 0 {
+            byte(0x10)
+            varint(stepBits)
+        }
+        byte(0x2A)
+        varint(UInt64(summarySize))
+        byte(0x0A)
+        varint(UInt64(valueSize))
+        byte(0x0A)
+        varint(UInt64(tagCount))
         if let src = tag.baseAddress { q.copyMemory(from: src, byteCount: tagCount) }
         q += tagCount
         byte(0x15)

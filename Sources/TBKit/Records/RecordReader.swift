@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A fatal problem while reading TFRecords: after one of these the rest of the file cannot be
@@ -31,9 +31,11 @@ public enum RecordReaderError: Error, Equatable, Sendable, CustomStringConvertib
             return "\(path): \(op) failed: \(String(cString: strerror(e))) (errno \(e))"
         case .badLengthCRC(let path, let offset, let stored, let computed):
             let zeros = computed == 0x0798_0329 ? " (the length bytes are zero: a zero-filled region)" : ""
-            return "\(path): record at byte \(offset) has a bad length CRC (stored 0x\(hex(stored)), computed 0x\(hex(computed)))\(zeros); the framing is lost, so the rest of this file cannot be read"
+            return
+                "\(path): record at byte \(offset) has a bad length CRC (stored 0x\(hex(stored)), computed 0x\(hex(computed)))\(zeros); the framing is lost, so the rest of this file cannot be read"
         case .lengthTooLarge(let path, let offset, let length):
-            return "\(path): record at byte \(offset) declares \(length) bytes (2 GiB or more); refused, the rest of this file cannot be read"
+            return
+                "\(path): record at byte \(offset) declares \(length) bytes (2 GiB or more); refused, the rest of this file cannot be read"
         }
     }
 }
@@ -149,7 +151,8 @@ public final class RecordReader {
         let storedLengthCRC = UInt32(littleEndian: header.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
         let lengthCRC = CRC32C.maskedChecksum(UnsafeRawBufferPointer(start: header, count: 8))
         guard lengthCRC == storedLengthCRC else {
-            let error = RecordReaderError.badLengthCRC(path: path, offset: recordOffset, stored: storedLengthCRC, computed: lengthCRC)
+            let error = RecordReaderError.badLengthCRC(
+                path: path, offset: recordOffset, stored: storedLengthCRC, computed: lengthCRC)
             failure = error
             throw error
         }
@@ -169,11 +172,14 @@ public final class RecordReader {
             }
         }
         let payload = UnsafeRawBufferPointer(start: buffer + start + 12, count: Int(length))
-        let storedDataCRC = UInt32(littleEndian: UnsafeRawPointer(buffer + start + 12 + Int(length)).loadUnaligned(as: UInt32.self))
+        let storedDataCRC = UInt32(
+            littleEndian: UnsafeRawPointer(buffer + start + 12 + Int(length)).loadUnaligned(as: UInt32.self))
         let dataCRC = CRC32C.maskedChecksum(payload)
         start += total
         guard dataCRC == storedDataCRC else {
-            return .damaged(DamagedRecord(offset: recordOffset, length: Int(length), storedCRC: storedDataCRC, computedCRC: dataCRC))
+            return .damaged(
+                DamagedRecord(offset: recordOffset, length: Int(length), storedCRC: storedDataCRC, computedCRC: dataCRC)
+            )
         }
         recordCount += 1
         return .record(offset: recordOffset, payload: payload)

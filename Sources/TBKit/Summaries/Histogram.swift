@@ -59,8 +59,9 @@ public struct Histogram: Sendable, Equatable {
     /// The v1 `HistogramProto`: `bucket_limit` holds right edges. For `.tensorflow` the last
     /// limit is the bucket's true edge, as TensorFlow writes it.
     public var proto: HistogramProto {
-        HistogramProto(min: min, max: max, num: count, sum: sum, sumSquares: sumSquares,
-                       bucketLimits: protoLimits, buckets: bucketCounts)
+        HistogramProto(
+            min: min, max: max, num: count, sum: sum, sumSquares: sumSquares,
+            bucketLimits: protoLimits, buckets: bucketCounts)
     }
 
     /// Right edges as TensorFlow stores them (`bucket_limit`).
@@ -88,8 +89,15 @@ public struct Histogram: Sendable, Equatable {
     }
 
     private init(empty nonFinite: Int) {
-        min = 0; max = 0; count = 0; sum = 0; sumSquares = 0
-        leftEdges = []; rightEdges = []; bucketCounts = []; protoLimits = []
+        min = 0
+        max = 0
+        count = 0
+        sum = 0
+        sumSquares = 0
+        leftEdges = []
+        rightEdges = []
+        bucketCounts = []
+        protoLimits = []
         nonFiniteCount = nonFinite
     }
 
@@ -111,7 +119,8 @@ public struct Histogram: Sendable, Equatable {
                 // A range wider than Double.greatestFiniteMagnitude: step in halves.
                 let halfWidth = (stats.max / 2 - stats.min / 2) / Double(k)
                 for i in 0...k {
-                    edges[i] = width.isFinite ? stats.min + Double(i) * width : (stats.min / 2 + Double(i) * halfWidth) * 2
+                    edges[i] =
+                        width.isFinite ? stats.min + Double(i) * width : (stats.min / 2 + Double(i) * halfWidth) * 2
                 }
                 edges[k] = stats.max
             }
@@ -136,14 +145,22 @@ public struct Histogram: Sendable, Equatable {
         } else {
             tally = TensorFlowBuckets.tally(UnsafeBufferPointer<Double>(start: nil, count: 0))
         }
-        let counts = tally.counts, stats = tally.stats, bad = tally.nonFinite
+        let counts = tally.counts
+        let stats = tally.stats
+        let bad = tally.nonFinite
         guard stats.count > 0 else { return Histogram(empty: bad) }
-        let lo = stats.min, hi = stats.max
+        let lo = stats.min
+        let hi = stats.max
         var h = Histogram(empty: bad)
-        h.min = lo; h.max = hi; h.count = Double(stats.count); h.sum = stats.sum; h.sumSquares = stats.sumSquares
+        h.min = lo
+        h.max = hi
+        h.count = Double(stats.count)
+        h.sum = stats.sum
+        h.sumSquares = stats.sumSquares
         // Bucket b covers [limits[b-1], limits[b]); bucket 0 starts at -DBL_MAX.
         guard let first = counts.firstIndex(where: { $0 != 0 }),
-              let lastNonEmpty = counts.lastIndex(where: { $0 != 0 }) else { return h }
+            let lastNonEmpty = counts.lastIndex(where: { $0 != 0 })
+        else { return h }
         var b = first
         while b <= lastNonEmpty {
             if counts[b] != 0 {
@@ -180,10 +197,13 @@ public struct Histogram: Sendable, Equatable {
                     if equalWidth {
                         // Clamped while still a Double, so no quotient can trap the conversion.
                         let t = width.isFinite ? (x - lo) / width : (x / 2 - lo / 2) / halfWidth
-                        b = width > 0 && !t.isNaN ? Int(Swift.min(Swift.max(t.rounded(.down), 0), Double(k - 1))) : k - 1
+                        b =
+                            width > 0 && !t.isNaN
+                            ? Int(Swift.min(Swift.max(t.rounded(.down), 0), Double(k - 1))) : k - 1
                     } else {
                         // upper_bound(edges, x) - 1, clamped to the outer buckets.
-                        var l = 0, r = e.count
+                        var l = 0
+                        var r = e.count
                         while l < r {
                             let m = (l + r) >> 1
                             if e[m] <= x { l = m + 1 } else { r = m }
@@ -195,8 +215,11 @@ public struct Histogram: Sendable, Equatable {
             }
         }
         var h = Histogram(empty: stats.nonFinite)
-        h.min = stats.min; h.max = stats.max; h.count = Double(stats.count)
-        h.sum = stats.sum; h.sumSquares = stats.sumSquares
+        h.min = stats.min
+        h.max = stats.max
+        h.count = Double(stats.count)
+        h.sum = stats.sum
+        h.sumSquares = stats.sumSquares
         h.protoLimits = Array(edges[1...])
         h.bucketCounts = counts
         h.leftEdges = Array(edges[0..<k])
@@ -226,7 +249,10 @@ struct Statistics {
     init<T: BinaryFloatingPoint>(_ values: UnsafeBufferPointer<T>) {
         for v in values {
             let x = Double(v)
-            guard x.isFinite else { nonFinite += 1; continue }
+            guard x.isFinite else {
+                nonFinite += 1
+                continue
+            }
             if x < min { min = x }
             if x > max { max = x }
             sum += x

@@ -19,8 +19,10 @@ public struct HistogramProto: Sendable, Equatable {
     public var buckets: [Double]
 
     /// Makes a histogram from its fields.
-    public init(min: Double, max: Double, num: Double, sum: Double, sumSquares: Double,
-                bucketLimits: [Double], buckets: [Double]) {
+    public init(
+        min: Double, max: Double, num: Double, sum: Double, sumSquares: Double,
+        bucketLimits: [Double], buckets: [Double]
+    ) {
         self.min = min
         self.max = max
         self.num = num

@@ -87,8 +87,10 @@ public struct SummaryMetadata: Sendable, Equatable {
     public var dataClass: Int32
 
     /// Makes metadata for a plugin.
-    public init(pluginName: String, content: [UInt8] = [], displayName: String = "",
-                summaryDescription: String = "", dataClass: Int32 = 0) {
+    public init(
+        pluginName: String, content: [UInt8] = [], displayName: String = "",
+        summaryDescription: String = "", dataClass: Int32 = 0
+    ) {
         self.pluginName = pluginName
         self.content = content
         self.displayName = displayName
@@ -150,8 +152,10 @@ public struct AudioValue: Sendable, Equatable {
     public var contentType: String
 
     /// Makes an audio value.
-    public init(sampleRate: Float, numChannels: Int64, lengthFrames: Int64, encodedAudio: [UInt8],
-                contentType: String = "audio/wav") {
+    public init(
+        sampleRate: Float, numChannels: Int64, lengthFrames: Int64, encodedAudio: [UInt8],
+        contentType: String = "audio/wav"
+    ) {
         self.sampleRate = sampleRate
         self.numChannels = numChannels
         self.lengthFrames = lengthFrames

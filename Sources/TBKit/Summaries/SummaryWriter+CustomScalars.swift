@@ -4,8 +4,9 @@ extension SummaryWriter {
     /// at step 0, in any run: TensorBoard merges the layouts of all runs by category title.
     public func customScalarsLayout(_ layout: CustomScalarLayout, step: Int = 0, wallTime: Double? = nil) throws {
         let tensor = TensorProto(dtype: .string, shape: [], stringValues: [layout.encoded()])
-        try write(tag: CustomScalarLayout.tag, kind: .tensor(tensor),
-                  metadata: SummaryMetadata(pluginName: CustomScalarLayout.pluginName),
-                  step: step, wallTime: wallTime)
+        try write(
+            tag: CustomScalarLayout.tag, kind: .tensor(tensor),
+            metadata: SummaryMetadata(pluginName: CustomScalarLayout.pluginName),
+            step: step, wallTime: wallTime)
     }
 }

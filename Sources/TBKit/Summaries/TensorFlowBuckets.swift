@@ -21,7 +21,8 @@ enum TensorFlowBuckets {
         let limits = TensorFlowBuckets.limits
         func bucket(_ x: Double) -> Int {
             // upper_bound: first limit > x, clamped to the last bucket as TensorFlow does.
-            var l = 0, r = limits.count
+            var l = 0
+            var r = limits.count
             while l < r {
                 let m = (l + r) >> 1
                 if limits[m] <= x { l = m + 1 } else { r = m }
@@ -58,7 +59,10 @@ enum TensorFlowBuckets {
     static let floatLookup: [UInt16] = {
         var table = [UInt16](repeating: 0, count: 1 << 13)
         for key in 0..<(1 << 13) {
-            if (key >> 4) & 0xFF == 0xFF { table[key] = UInt16(nonFiniteBucket); continue }
+            if (key >> 4) & 0xFF == 0xFF {
+                table[key] = UInt16(nonFiniteBucket)
+                continue
+            }
             let a = Double(Float(bitPattern: UInt32(key) << 19))
             let b = Double(Float(bitPattern: UInt32(key) << 19 | 0x7FFFF))
             let low = Swift.min(a, b)
@@ -114,23 +118,33 @@ enum TensorFlowBuckets {
         let stride = 1560
         let n = values.count
         var lanes = [UInt32](repeating: 0, count: stride * 2)
-        var s0 = 0.0, s1 = 0.0, q0 = 0.0, q1 = 0.0
-        var lo = T.infinity, hi = -T.infinity
+        var s0 = 0.0
+        var s1 = 0.0
+        var q0 = 0.0
+        var q1 = 0.0
+        var lo = T.infinity
+        var hi = -T.infinity
         lanes.withUnsafeMutableBufferPointer { c in
             var i = 0
             while i + 2 <= n {
-                let x = values[i], y = values[i + 1]
+                let x = values[i]
+                let y = values[i + 1]
                 var b = Int(table[key(x)])
                 b = x >= limits[b] ? b + 1 : b
                 var d = Int(table[key(y)])
                 d = y >= limits[d] ? d + 1 : d
                 c[b] &+= 1
                 c[stride + d] &+= 1
-                let dx = Double(x), dy = Double(y)
-                s0 += dx; s1 += dy
-                q0 += dx * dx; q1 += dy * dy
-                lo = x < lo ? x : lo; hi = x > hi ? x : hi
-                lo = y < lo ? y : lo; hi = y > hi ? y : hi
+                let dx = Double(x)
+                let dy = Double(y)
+                s0 += dx
+                s1 += dy
+                q0 += dx * dx
+                q1 += dy * dy
+                lo = x < lo ? x : lo
+                hi = x > hi ? x : hi
+                lo = y < lo ? y : lo
+                hi = y > hi ? y : hi
                 i += 2
             }
             if i < n {
@@ -139,15 +153,19 @@ enum TensorFlowBuckets {
                 b = x >= limits[b] ? b + 1 : b
                 c[b] &+= 1
                 let dx = Double(x)
-                s0 += dx; q0 += dx * dx
-                lo = x < lo ? x : lo; hi = x > hi ? x : hi
+                s0 += dx
+                q0 += dx * dx
+                lo = x < lo ? x : lo
+                hi = x > hi ? x : hi
             }
         }
         var counts = [UInt32](repeating: 0, count: nonFiniteBucket)
         for b in 0..<nonFiniteBucket { counts[b] = lanes[b] &+ lanes[stride + b] }
-        let nonFinite = Int(lanes[nonFiniteBucket] &+ lanes[stride + nonFiniteBucket]
-            &+ lanes[nonFiniteBucket + 1] &+ lanes[stride + nonFiniteBucket + 1])
-        let stats = nonFinite == 0
+        let nonFinite = Int(
+            lanes[nonFiniteBucket] &+ lanes[stride + nonFiniteBucket]
+                &+ lanes[nonFiniteBucket + 1] &+ lanes[stride + nonFiniteBucket + 1])
+        let stats =
+            nonFinite == 0
             ? Statistics(count: n, min: Double(lo), max: Double(hi), sum: s0 + s1, sumSquares: q0 + q1)
             : Statistics(values)
         return Tally(counts: counts, nonFinite: nonFinite, stats: stats)

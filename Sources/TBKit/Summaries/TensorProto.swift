@@ -6,8 +6,16 @@
 public struct TensorProto: Sendable, Equatable {
     /// `tensorflow.DataType`.
     public enum DataType: Int32, Sendable {
-        case invalid = 0, float = 1, double = 2, int32 = 3, uint8 = 4, string = 7, int64 = 9,
-             bool = 10, half = 19
+        case invalid = 0
+        case float = 1
+        case double = 2
+        case int32 = 3
+        case uint8 = 4
+        case string = 7
+        case int64 = 9
+        case
+            bool = 10
+        case half = 19
     }
 
     /// Element type.
@@ -30,9 +38,11 @@ public struct TensorProto: Sendable, Equatable {
     public var stringValues: [[UInt8]]
 
     /// Makes a tensor; unused lists stay empty.
-    public init(dtype: DataType, shape: [Int64], content: [UInt8] = [], floatValues: [Float] = [],
-                doubleValues: [Double] = [], intValues: [Int64] = [], int64Values: [Int64] = [],
-                boolValues: [Bool] = [], stringValues: [[UInt8]] = []) {
+    public init(
+        dtype: DataType, shape: [Int64], content: [UInt8] = [], floatValues: [Float] = [],
+        doubleValues: [Double] = [], intValues: [Int64] = [], int64Values: [Int64] = [],
+        boolValues: [Bool] = [], stringValues: [[UInt8]] = []
+    ) {
         self.dtype = dtype
         self.shape = shape
         self.content = content

@@ -20,8 +20,8 @@ public enum ProtoDecodingError: Error, Equatable, Sendable, CustomStringConverti
     public var offset: Int {
         switch self {
         case .truncated(let o, _, _), .overlongVarint(let o), .varintOverflow(let o),
-             .invalidWireType(_, _, let o), .invalidFieldNumber(_, let o),
-             .misalignedPackedField(_, _, _, let o):
+            .invalidWireType(_, _, let o), .invalidFieldNumber(_, let o),
+            .misalignedPackedField(_, _, _, let o):
             return o
         }
     }
@@ -30,18 +30,22 @@ public enum ProtoDecodingError: Error, Equatable, Sendable, CustomStringConverti
     public var description: String {
         switch self {
         case .truncated(let offset, let needed, let available):
-            return "protobuf truncated at byte \(offset): needed \(needed) more bytes, \(available) left; the message is cut short or a length is corrupt"
+            return
+                "protobuf truncated at byte \(offset): needed \(needed) more bytes, \(available) left; the message is cut short or a length is corrupt"
         case .overlongVarint(let offset):
             return "protobuf varint at byte \(offset) is longer than 10 bytes; the data is corrupt"
         case .varintOverflow(let offset):
             return "protobuf varint at byte \(offset) does not fit in 64 bits; the data is corrupt"
         case .invalidWireType(let type, let field, let offset):
-            let what = (type == 3 || type == 4) ? "a group (wire type \(type)), which TBKit does not read" : "undefined wire type \(type)"
+            let what =
+                (type == 3 || type == 4)
+                ? "a group (wire type \(type)), which TBKit does not read" : "undefined wire type \(type)"
             return "protobuf key at byte \(offset) for field \(field) has \(what); the data is corrupt or not an event"
         case .invalidFieldNumber(let number, let offset):
             return "protobuf key at byte \(offset) has invalid field number \(number); the data is corrupt"
         case .misalignedPackedField(let field, let length, let size, let offset):
-            return "packed field \(field) at byte \(offset) is \(length) bytes, not a multiple of \(size); the data is corrupt"
+            return
+                "packed field \(field) at byte \(offset) is \(length) bytes, not a multiple of \(size); the data is corrupt"
         }
     }
 }
@@ -84,7 +88,10 @@ public struct ProtoReader {
         // Fast path: a single byte.
         if position < end {
             let b = base.load(fromByteOffset: position, as: UInt8.self)
-            if b < 0x80 { position += 1; return UInt64(b) }
+            if b < 0x80 {
+                position += 1
+                return UInt64(b)
+            }
         }
         let start = position
         var result: UInt64 = 0
@@ -219,14 +226,18 @@ public struct ProtoReader {
     }
 
     /// Appends the values of a repeated double field, packed (wire type 2) or not (wire type 1).
-    public mutating func readDoubles(_ wireType: WireType, field: Int, into values: inout [Double]) throws(ProtoDecodingError) {
+    public mutating func readDoubles(_ wireType: WireType, field: Int, into values: inout [Double])
+        throws(ProtoDecodingError)
+    {
         try readFixedWidth(wireType, unpacked: .fixed64, field: field, into: &values) { r throws(ProtoDecodingError) in
             try r.readDouble()
         }
     }
 
     /// Appends the values of a repeated float field, packed (wire type 2) or not (wire type 5).
-    public mutating func readFloats(_ wireType: WireType, field: Int, into values: inout [Float]) throws(ProtoDecodingError) {
+    public mutating func readFloats(_ wireType: WireType, field: Int, into values: inout [Float])
+        throws(ProtoDecodingError)
+    {
         try readFixedWidth(wireType, unpacked: .fixed32, field: field, into: &values) { r throws(ProtoDecodingError) in
             try r.readFloat()
         }
@@ -255,7 +266,9 @@ public struct ProtoReader {
     }
 
     /// Appends the values of a repeated varint field (int32, int64, bool, enum), packed or not.
-    public mutating func readVarints(_ wireType: WireType, field: Int, into values: inout [Int64]) throws(ProtoDecodingError) {
+    public mutating func readVarints(_ wireType: WireType, field: Int, into values: inout [Int64])
+        throws(ProtoDecodingError)
+    {
         switch wireType {
         case .varint:
             values.append(try readInt64())
@@ -269,19 +282,21 @@ public struct ProtoReader {
 
     /// Copies little-endian fixed-width numbers out of a (possibly unaligned) byte slice.
     @usableFromInline
-    static func appendLittleEndian<T: BitwiseCopyable>(_ bytes: UnsafeRawBufferPointer, as: T.Type, to values: inout [T]) {
+    static func appendLittleEndian<T: BitwiseCopyable>(
+        _ bytes: UnsafeRawBufferPointer, as: T.Type, to values: inout [T]
+    ) {
         let n = bytes.count / MemoryLayout<T>.size
         guard n > 0, let src = bytes.baseAddress else { return }
         #if _endian(little)
-        let old = values.count
-        // Grow with a placeholder, then overwrite with the raw bytes in one copy.
-        values.append(contentsOf: repeatElement(src.loadUnaligned(as: T.self), count: n))
-        values.withUnsafeMutableBytes { dst in
-            guard let d = dst.baseAddress else { return }
-            (d + old * MemoryLayout<T>.stride).copyMemory(from: src, byteCount: n * MemoryLayout<T>.size)
-        }
+            let old = values.count
+            // Grow with a placeholder, then overwrite with the raw bytes in one copy.
+            values.append(contentsOf: repeatElement(src.loadUnaligned(as: T.self), count: n))
+            values.withUnsafeMutableBytes { dst in
+                guard let d = dst.baseAddress else { return }
+                (d + old * MemoryLayout<T>.stride).copyMemory(from: src, byteCount: n * MemoryLayout<T>.size)
+            }
         #else
-        fatalError("TBKit reads little-endian data and supports little-endian hosts only")
+            fatalError("TBKit reads little-endian data and supports little-endian hosts only")
         #endif
     }
 }

@@ -168,9 +168,9 @@ public struct ProtoWriter: Sendable {
     @inlinable
     public mutating func appendLittleEndian<T>(_ values: UnsafeBufferPointer<T>) {
         #if _endian(little)
-        bytes.append(contentsOf: UnsafeRawBufferPointer(values))
+            bytes.append(contentsOf: UnsafeRawBufferPointer(values))
         #else
-        fatalError("TBKit writes little-endian data and supports little-endian hosts only")
+            fatalError("TBKit writes little-endian data and supports little-endian hosts only")
         #endif
     }
 }
