@@ -3,14 +3,17 @@ import PackageDescription
 
 let package = Package(
     name: "TBKit",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "TBKit", targets: ["TBKit"]),
         .library(name: "InitLab", targets: ["InitLab"]),
         .executable(name: "tbkit", targets: ["tbkit"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         // libz: deflate/inflate for PNG, gzip and tar.gz.
