@@ -25,16 +25,22 @@ struct ArchiveCommand: ParsableCommand {
     @Option(name: .long, help: "gzip level, 0 (store) to 9 (smallest).")
     var level: Int32 = 6
 
-    @Flag(name: .long, help: "Replace the output file if it exists.")
-    var force = false
+    @OptionGroup(title: "Replacing")
+    var replace: OverwriteOption
 
     func validate() throws {
         guard (0...9).contains(level) else { throw ValidationError("--level must be between 0 and 9, not \(level).") }
     }
 
     func run() throws {
-        let archiver = LogArchiver(logdir: logdir, level: level, overwrite: force)
-        let summary = try archiver.write(to: output)
+        let archiver = LogArchiver(logdir: logdir, level: level, overwrite: replace.overwrite)
+        let summary: LogArchiver.Summary
+        do {
+            summary = try archiver.write(to: output)
+        } catch LogArchiveError.archiveExists(let path) {
+            throw CommandFailure(
+                "\(LogArchiveError.archiveExists(path: path)); pass --overwrite to replace it")
+        }
         let runs = summary.manifest.runs ?? []
         print(
             "archived \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks "
