@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "TBKit", targets: ["TBKit"]),
         .library(name: "InitLab", targets: ["InitLab"]),
+        .library(name: "TBKitReport", targets: ["TBKitReport"]),
         .executable(name: "tbkit", targets: ["tbkit"]),
     ],
     dependencies: [
@@ -30,6 +31,8 @@ let package = Package(
             dependencies: ["CZlib", "CTBKitSupport"],
             path: "Sources/TBKit"
         ),
+        // The one-file HTML report of a logdir (`tbkit report`, and report.html in archives).
+        .target(name: "TBKitReport", dependencies: ["TBKit"], path: "Sources/TBKitReport"),
         .target(
             name: "InitLab",
             dependencies: ["TBKit", "CZlib"],
@@ -40,12 +43,14 @@ let package = Package(
             name: "tbkit",
             dependencies: [
                 "TBKit",
+                "TBKitReport",
                 "InitLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/tbkit"
         ),
         .testTarget(name: "TBKitTests", dependencies: ["TBKit"], path: "Tests/TBKitTests"),
+        .testTarget(name: "TBKitReportTests", dependencies: ["TBKitReport", "TBKit"], path: "Tests/TBKitReportTests"),
         .testTarget(name: "InitLabTests", dependencies: ["InitLab", "TBKit"], path: "Tests/InitLabTests"),
     ]
 )
