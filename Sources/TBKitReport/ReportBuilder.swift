@@ -98,8 +98,9 @@ public struct ReportBuilder: Sendable {
         var lastAccumulator: ScalarAccumulator?
         while let event = reader.next() {
             events += 1
-            if firstWall == nil { firstWall = event.wallTime }
-            lastWall = event.wallTime
+            // The span covers every event, whatever order the files give their times in.
+            if firstWall.map({ event.wallTime < $0 }) ?? true { firstWall = event.wallTime }
+            if lastWall.map({ event.wallTime > $0 }) ?? true { lastWall = event.wallTime }
             guard case .summary(let summary) = event.what else { continue }
             for value in summary.values {
                 if case .none = value.kind { continue }

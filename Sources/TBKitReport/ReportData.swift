@@ -15,9 +15,9 @@ public struct ReportData: Sendable, Encodable {
         public var firstStep: Int64?
         /// Largest step of any value.
         public var lastStep: Int64?
-        /// Wall time of the first and last event, seconds since the epoch.
+        /// Earliest wall time of any event, seconds since the epoch.
         public var firstWallTime: Double?
-        /// Wall time of the last event.
+        /// Latest wall time of any event.
         public var lastWallTime: Double?
         /// The hparams session's values, by hyperparameter name (empty without a session).
         public var hparams: [String: HParamSetting]

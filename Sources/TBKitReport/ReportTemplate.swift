@@ -25,6 +25,7 @@ enum ReportTemplate {
         .cards { display: flex; flex-wrap: wrap; gap: 12px; }
         .card { background: #fff; border-radius: 4px; box-shadow: 0 1px 2px rgba(0,0,0,.2); padding: 10px; }
         .card canvas { display: block; }
+        .scalar-card { width: 460px; } .histogram-card, .distribution-card { width: 360px; }
         .readout { font: 12px/1.3 ui-monospace, Menlo, monospace; min-height: 16px; white-space: pre; color: #444; }
         .note { color: #757575; font-size: 12px; }
         .legend { font-size: 12px; margin-top: 4px; }
@@ -162,7 +163,7 @@ enum ReportTemplate {
             ctx.fillText(fmt(t), x, frame.y1 + 5);
           }
           ctx.textAlign = "right"; ctx.textBaseline = "middle";
-          for (const t of niceTicks(yr[0], yr[1], 5)) {
+          if (!(opts && opts.noY)) for (const t of niceTicks(yr[0], yr[1], 5)) {
             const y = sy(t); ctx.strokeStyle = "#eee"; ctx.beginPath(); ctx.moveTo(frame.x0 + 1, y); ctx.lineTo(frame.x1, y); ctx.stroke();
             ctx.strokeStyle = "#bbb"; ctx.beginPath(); ctx.moveTo(frame.x0 - 4, y); ctx.lineTo(frame.x0, y); ctx.stroke();
             ctx.fillText(fmt(t), frame.x0 - 6, y);
@@ -382,7 +383,7 @@ enum ReportTemplate {
                 for (const h of rb.histograms) for (const v of h.bins) if (v > peak) peak = v;
                 const ridge = (frame.y1 - frame.y0) * 0.35;
                 const offsetTop = frame.y0 + ridge, offsetSpan = frame.y1 - offsetTop;
-                const [sx] = axes(ctx, { x0: frame.x0, y0: frame.y1, x1: frame.x1, y1: frame.y1 }, [rb.lo, rb.hi], [0, 1]);
+                const [sx] = axes(ctx, { x0: frame.x0, y0: frame.y1, x1: frame.x1, y1: frame.y1 }, [rb.lo, rb.hi], [0, 1], { noY: true });
                 ctx.save(); ctx.fillStyle = "#555"; ctx.font = "10px system-ui, sans-serif"; ctx.textBaseline = "middle"; ctx.textAlign = "left";
                 for (const t of niceTicks(sr[0], sr[1], 4)) {
                   const y = offsetTop + (sr[1] > sr[0] ? (t - sr[0]) / (sr[1] - sr[0]) : 1) * offsetSpan;
@@ -415,16 +416,20 @@ enum ReportTemplate {
                 const xr = extent([steps]);
                 const yr = extent([bands.map((b) => b[0]), bands.map((b) => b[8])]);
                 const [sx, sy] = axes(ctx, frame, xr, yr);
+                // A single step is drawn as a narrow column so it stays visible.
+                const d = (xr[1] - xr[0]) * 0.02;
+                const xs = steps.length === 1 ? [steps[0] - d, steps[0] + d] : steps;
+                const bs = steps.length === 1 ? [bands[0], bands[0]] : bands;
                 ctx.fillStyle = colorOf(s.run);
                 for (let k = 0; k < 4; k++) {
                   ctx.globalAlpha = 0.16 + 0.12 * k;
                   ctx.beginPath();
-                  steps.forEach((x, i) => (i ? ctx.lineTo(sx(x), sy(bands[i][k])) : ctx.moveTo(sx(x), sy(bands[i][k]))));
-                  for (let i = steps.length - 1; i >= 0; i--) ctx.lineTo(sx(steps[i]), sy(bands[i][8 - k]));
+                  xs.forEach((x, i) => (i ? ctx.lineTo(sx(x), sy(bs[i][k])) : ctx.moveTo(sx(x), sy(bs[i][k]))));
+                  for (let i = xs.length - 1; i >= 0; i--) ctx.lineTo(sx(xs[i]), sy(bs[i][8 - k]));
                   ctx.closePath(); ctx.fill();
                 }
                 ctx.globalAlpha = 1; ctx.strokeStyle = colorOf(s.run); ctx.lineWidth = 1.2;
-                polyline(ctx, steps, bands.map((b) => b[4]), sx, sy);
+                polyline(ctx, xs, bs.map((b) => b[4]), sx, sy);
                 const readout = el("div", { class: "readout" });
                 canvas.addEventListener("mousemove", (ev) => {
                   const b = canvas.getBoundingClientRect();
