@@ -324,3 +324,35 @@ def test_html_and_script_in_run_names_tags_and_text_are_shown_as_text(tmp_path, 
         assert page.eval("document.querySelectorAll('script').length") == 2
     finally:
         page.close()
+
+
+# --- in every archive --------------------------------------------------------------------------
+
+def test_every_archive_carries_the_report_at_its_root_and_extract_restores_it(lab, tbkit, playwright, tmp_path):
+    import hashlib
+    import json
+    import tarfile
+    logdir = lab[0]
+    tbkit("archive", logdir, tmp_path / "a.tar.gz")
+    tbkit("archive", logdir, tmp_path / "b.tar.gz")
+    assert (tmp_path / "a.tar.gz").read_bytes() == (tmp_path / "b.tar.gz").read_bytes()  # deterministic
+    with tarfile.open(tmp_path / "a.tar.gz") as tar:
+        names = tar.getnames()
+        manifest = json.load(tar.extractfile("tbkit-manifest.json"))
+        page = tar.extractfile("report.html").read()
+    assert names[0] == "tbkit-manifest.json" and "report.html" in names
+    row = next(f for f in manifest["files"] if f["path"] == "report.html")
+    assert row["size"] == len(page) and row["sha256"] == hashlib.sha256(page).hexdigest()
+    tbkit("extract", tmp_path / "a.tar.gz", tmp_path / "restored")
+    restored = tmp_path / "restored" / "report.html"
+    assert restored.read_bytes() == page
+    opened = Page(playwright, restored)
+    try:
+        assert opened.errors == [] and opened.blocked == []
+        assert opened.eval("window.tbkitReport.data.runs.length") == len(accumulators(logdir))
+        assert opened.eval("document.querySelectorAll('.scalar-card').length") > 0
+    finally:
+        opened.close()
+    tbkit("archive", "--no-report", logdir, tmp_path / "c.tar.gz")
+    with tarfile.open(tmp_path / "c.tar.gz") as tar:
+        assert "report.html" not in tar.getnames()
