@@ -179,15 +179,13 @@ public struct ReportBuilder: Sendable {
         var histogramSeries: [(String, ReportData.HistogramSeries)] = []
         for tag in histograms.keys.sorted() {
             guard let acc = histograms[tag] else { continue }
-            let snapshots = acc.snapshots.result().map { h in
-                ReportData.HistogramSnapshot(step: h.step, buckets: h.buckets.map { [$0.left, $0.right, $0.count] })
-            }
+            let ridgelines = HistogramRebinning.rebin(acc.snapshots.result())
             histogramSeries.append(
                 (
                     tag,
                     ReportData.HistogramSeries(
                         run: run.name, total: acc.distribution.count, distribution: acc.distribution.result(),
-                        snapshots: snapshots)
+                        ridgelines: ridgelines)
                 ))
         }
         let info = ReportData.Run(

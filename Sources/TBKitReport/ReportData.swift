@@ -45,12 +45,16 @@ public struct ReportData: Sendable, Encodable {
         public var series: [ScalarSeries]
     }
 
-    /// One histogram of a run, kept whole for the ridgeline view.
-    public struct HistogramSnapshot: Sendable, Encodable {
-        /// Its step.
-        public var step: Int64
-        /// Buckets as `[left, right, count]`.
-        public var buckets: [[Double]]
+    /// Histograms of one run and tag rebinned for the ridgeline view (`HistogramRebinning`).
+    public struct Ridgelines: Sendable, Encodable {
+        /// Left edge of the first bin.
+        public var lo: Double
+        /// Right edge of the last bin.
+        public var hi: Double
+        /// Step of each histogram.
+        public var steps: [Int64]
+        /// Counts per bin, one row per histogram.
+        public var bins: [[Double]]
     }
 
     /// The distribution bands of one histogram.
@@ -69,8 +73,8 @@ public struct ReportData: Sendable, Encodable {
         public var total: Int
         /// Bands per step (all of them, or an even thinning that keeps the last).
         public var distribution: [DistributionPoint]
-        /// Whole histograms for the ridgelines (an even thinning that keeps the last).
-        public var snapshots: [HistogramSnapshot]
+        /// The ridgelines: an even thinning of the histograms (the last kept), rebinned.
+        public var ridgelines: Ridgelines
     }
 
     /// One histogram tag.

@@ -336,30 +336,7 @@ enum ReportTemplate {
           }
         }
 
-        // Histograms: TensorBoard's offset view, rebinned to 30 equal bins over the run's range.
-        function rebin(snapshots, binCount) {
-          let lo = Infinity, hi = -Infinity;
-          for (const h of snapshots) for (const b of h.buckets) { const l = num(b[0]), r = num(b[1]); if (l < lo) lo = l; if (r > hi) hi = r; }
-          if (lo === Infinity) { lo = 0; hi = 0; }
-          if (lo === hi) { lo -= 0.5; hi += 0.5; }
-          const width = (hi - lo) / binCount;
-          const out = snapshots.map((h) => {
-            const bins = new Array(binCount).fill(0);
-            for (const b of h.buckets) {
-              const l = num(b[0]), r = num(b[1]), c = num(b[2]);
-              if (!(c > 0)) continue;
-              if (r <= l) { bins[Math.min(binCount - 1, Math.max(0, Math.floor((l - lo) / width)))] += c; continue; }
-              const first = Math.max(0, Math.floor((l - lo) / width)), last = Math.min(binCount - 1, Math.floor((r - lo) / width));
-              for (let k = first; k <= last; k++) {
-                const bl = lo + k * width, br = bl + width;
-                const overlap = Math.max(0, Math.min(r, br) - Math.max(l, bl));
-                bins[k] += c * overlap / (r - l);
-              }
-            }
-            return { step: num(h.step), bins: bins };
-          });
-          return { lo: lo, hi: hi, width: width, histograms: out };
-        }
+        // Histograms: TensorBoard's offset view of the bins the report rebinned (30 over the run's range).
         if (data.histograms.length) {
           const hs = el("section", { id: "histograms" }, el("h2", { text: "Histograms (" + data.histograms.length + " tags)" }));
           const ds = el("section", { id: "distributions" }, el("h2", { text: "Distributions (" + data.histograms.length + " tags)" }));
@@ -372,7 +349,9 @@ enum ReportTemplate {
             drawn.distributions[chart.tag] = {};
             for (const s of chart.series) {
               // Ridgelines.
-              const rb = rebin(s.snapshots, 30);
+              const rl = s.ridgelines;
+              const rb = { lo: num(rl.lo), hi: num(rl.hi), width: (num(rl.hi) - num(rl.lo)) / (rl.bins[0] ? rl.bins[0].length : 1),
+                histograms: rl.steps.map((st, i) => ({ step: num(st), bins: rl.bins[i].map(num) })) };
               drawn.histograms[chart.tag][s.run] = { steps: rb.histograms.map((h) => h.step), lo: rb.lo, hi: rb.hi, bins: rb.histograms.map((h) => h.bins) };
               {
                 const W = 360, H = 260, frame = { x0: 16, y0: 8, x1: W - 44, y1: H - 24 };
@@ -401,7 +380,7 @@ enum ReportTemplate {
                   ctx.globalAlpha = 0.35 + 0.65 * (n > 1 ? idx / (n - 1) : 1);
                   ctx.strokeStyle = colorOf(s.run); ctx.lineWidth = 1; ctx.stroke(); ctx.globalAlpha = 1;
                 });
-                const note = s.total > s.snapshots.length ? " (" + s.snapshots.length + " of " + s.total + " steps)" : "";
+                const note = s.total > rl.steps.length ? " (" + rl.steps.length + " of " + s.total + " steps)" : "";
                 hCards.append(el("div", { class: "card histogram-card", "data-tag": chart.tag, "data-run": s.run },
                   el("h3", null, el("span", { class: "swatch", style: "background:" + colorOf(s.run) }), s.run + note), canvas,
                   el("div", { class: "note", text: "x: value; right axis: step (later steps in front)" })));
