@@ -13,6 +13,8 @@ public enum LogArchiveError: Error, CustomStringConvertible {
     case fileChanged(path: String)
     /// A run's event files could not be listed for the manifest's per-run part.
     case runScan(run: String, reason: String)
+    /// A file generated into the archive cannot take its name (`path`), for `reason`.
+    case generatedFileClash(path: String, reason: String)
     /// The logdir already contains a file named like the manifest.
     case manifestNameTaken(path: String)
     /// The archive's first member is not a TBKit manifest.
@@ -51,6 +53,8 @@ public enum LogArchiveError: Error, CustomStringConvertible {
                 "'\(path)' changed while it was being archived (is a training run still writing?); archive again once it has stopped"
         case .runScan(let run, let reason):
             return "cannot scan run '\(run)' for the manifest: \(reason)"
+        case .generatedFileClash(let path, let reason):
+            return "cannot add the generated file '\(path)': \(reason); rename it or leave the generated file out"
         case .manifestNameTaken(let path):
             return "the logdir already has a file '\(path)', which is the archive manifest's name: rename it"
         case .notATBKitArchive(let archive, let first):
