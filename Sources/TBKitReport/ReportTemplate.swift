@@ -171,16 +171,24 @@ enum ReportTemplate {
           ctx.restore();
           return [sx, sy];
         }
+        // A line through the finite points; a point with no finite neighbour is drawn as a dot.
         function polyline(ctx, xs, ys, sx, sy) {
           ctx.beginPath();
           let pen = false;
+          const dots = [];
           for (let i = 0; i < xs.length; i++) {
             const y = ys[i];
             if (!Number.isFinite(y)) { pen = false; continue; }
             const px = sx(xs[i]), py = sy(y);
             if (pen) ctx.lineTo(px, py); else { ctx.moveTo(px, py); pen = true; }
+            if (!Number.isFinite(ys[i - 1]) && !Number.isFinite(ys[i + 1])) dots.push([px, py]);
           }
           ctx.stroke();
+          if (dots.length) {
+            ctx.save(); ctx.fillStyle = ctx.strokeStyle;
+            for (const [px, py] of dots) { ctx.beginPath(); ctx.arc(px, py, 2.5, 0, 7); ctx.fill(); }
+            ctx.restore();
+          }
         }
         function nearest(steps, x) {
           let lo = 0, hi = steps.length - 1;
