@@ -1,3 +1,4 @@
+import TBKitTestSupport
 import Testing
 
 @testable import TBKit
