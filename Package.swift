@@ -67,10 +67,21 @@ let package = Package(
             ],
             path: "Sources/tbkit"
         ),
+        // Helpers the test targets share: one temporary directory type, the fixture files.
+        .target(name: "TBKitTestSupport", dependencies: ["TBKit"], path: "Tests/TBKitTestSupport"),
         .testTarget(
             name: "TBKitTests",
-            dependencies: ["TBKit", "TBKitArchive", .product(name: "Crypto", package: "swift-crypto")],
-            path: "Tests/TBKitTests"
+            dependencies: [
+                "TBKit", "TBKitArchive", "TBKitTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/TBKitTests",
+            exclude: ["Fixtures"]
+        ),
+        // Runs the built `tbkit` binary (a dependency, so it is always built first).
+        .testTarget(
+            name: "TBKitCLITests",
+            dependencies: ["tbkit", "TBKitTestSupport"],
+            path: "Tests/TBKitCLITests"
         ),
         .testTarget(name: "TBKitReportTests", dependencies: ["TBKitReport", "TBKit"], path: "Tests/TBKitReportTests"),
         .testTarget(name: "InitLabTests", dependencies: ["InitLab", "TBKit"], path: "Tests/InitLabTests"),

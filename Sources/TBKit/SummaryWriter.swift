@@ -114,7 +114,7 @@ public final class SummaryWriter: @unchecked Sendable {
         wallTime: Double? = nil
     ) throws -> Histogram {
         try validate(tag)
-        let h = Histogram(values, bins: bins)
+        let h = try Histogram(values, bins: bins)
         try write(tag, h, step: step, format: format, wallTime: wallTime)
         return h
     }
@@ -127,7 +127,7 @@ public final class SummaryWriter: @unchecked Sendable {
         wallTime: Double? = nil
     ) throws -> Histogram {
         try validate(tag)
-        let h = Histogram(values, bins: bins)
+        let h = try Histogram(values, bins: bins)
         try write(tag, h, step: step, format: format, wallTime: wallTime)
         return h
     }

@@ -29,6 +29,8 @@ public enum LogArchiveError: Error, CustomStringConvertible {
     case contentMismatch(member: String, detail: String)
     /// The manifest lists a path the archive does not contain.
     case missingMember(member: String)
+    /// The archive file exists already, and replacing it was not asked for.
+    case archiveExists(path: String)
     /// A member would overwrite an existing file.
     case wouldOverwrite(member: String, path: String)
     /// The gzip or tar layer is damaged; `member` is the first member that could not be read.
@@ -70,7 +72,9 @@ public enum LogArchiveError: Error, CustomStringConvertible {
             return
                 "member '\(member)' is listed in the manifest but missing from the archive (truncated or altered archive)"
         case .wouldOverwrite(let member, let path):
-            return "member '\(member)' would overwrite existing '\(path)'; pass --force to replace existing files"
+            return "member '\(member)' would overwrite existing '\(path)'; nothing was extracted"
+        case .archiveExists(let path):
+            return "'\(path)' already exists; the archive was not written"
         case .damaged(let member, let detail):
             return "archive is damaged at member '\(member)': \(detail)"
         case .damagedAfter(let previous, let detail):

@@ -104,9 +104,7 @@ public struct LogArchiver {
             throw LogArchiveError.io(operation: "open logdir", path: logdir, errno: Errno.notDirectory.rawValue)
         }
         if !overwrite, try Self.linkStatus(archivePath) != nil {
-            throw LogArchiveError.io(
-                operation: "create archive (pass --force to replace it)", path: archivePath,
-                errno: Errno.fileExists.rawValue)
+            throw LogArchiveError.archiveExists(path: archivePath)
         }
         let temporary = archivePath + ".tbkit-partial.\(Platform.processID)"
         let output = try LogArchiveError.during("create", temporary) { () throws(Errno) in

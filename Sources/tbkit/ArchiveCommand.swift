@@ -26,8 +26,8 @@ struct ArchiveCommand: ParsableCommand {
     @Option(name: .long, help: "gzip level, 0 (store) to 9 (smallest).")
     var level: Int32 = 6
 
-    @Flag(name: .long, help: "Replace the output file if it exists.")
-    var force = false
+    @OptionGroup(title: "Replacing")
+    var replace: OverwriteOption
 
     @Flag(name: .long, help: "Leave report.html (the page of `tbkit report`) out of the archive.")
     var noReport = false
@@ -37,9 +37,15 @@ struct ArchiveCommand: ParsableCommand {
     }
 
     func run() throws {
-        var archiver = LogArchiver(logdir: logdir, level: level, overwrite: force)
+        var archiver = LogArchiver(logdir: logdir, level: level, overwrite: replace.overwrite)
         if !noReport { archiver.generatedFiles = [try report()] }
-        let summary = try archiver.write(to: output)
+        let summary: LogArchiver.Summary
+        do {
+            summary = try archiver.write(to: output)
+        } catch LogArchiveError.archiveExists(let path) {
+            throw CommandFailure(
+                "\(LogArchiveError.archiveExists(path: path)); pass --overwrite to replace it")
+        }
         let runs = summary.manifest.runs ?? []
         print(
             "archived \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks "
@@ -50,12 +56,7 @@ struct ArchiveCommand: ParsableCommand {
     /// The report of the logdir as `report.html`. Its title names no path, so the same event
     /// files give the same page wherever the logdir lives (and the archive stays deterministic).
     private func report() throws -> LogArchiver.GeneratedFile {
-        var data: ReportData
-        do {
-            data = try ReportBuilder().build(logdir: logdir)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        var data = try ReportBuilder().build(logdir: logdir)
         data.logdir = "the archived log directory"
         for problem in data.problems { printError("warning: report: [\(problem.run)] \(problem.message)") }
         return LogArchiver.GeneratedFile(name: "report.html", bytes: try ReportPage.render(data))

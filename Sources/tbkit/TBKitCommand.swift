@@ -1,7 +1,6 @@
 import ArgumentParser
 import TBKit
 
-@main
 struct TBKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tbkit",

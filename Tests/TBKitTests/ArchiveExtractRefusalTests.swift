@@ -124,7 +124,7 @@ import Testing
         #expect(message.contains("'smuggled'") && message.contains("manifest"))
     }
 
-    @Test func existingFileIsKeptWithoutForceAndReplacedWithForce() throws {
+    @Test func existingFileIsKeptWithoutOverwriteAndReplacedWithIt() throws {
         let base = try ArchiveTestSupport.scratch()
         defer { try? FileManager.default.removeItem(atPath: base) }
         try ArchiveTestSupport.write([7], to: base + "/logs/run/a")
@@ -133,7 +133,9 @@ import Testing
         #expect {
             try LogExtractor(archive: base + "/a.tar.gz", destination: base + "/dest").extract()
         } throws: { error in
-            (error as? LogArchiveError)?.description.contains("--force") == true
+            // The library names no command-line flag; the CLI adds "--overwrite".
+            guard case .wouldOverwrite(_, let path)? = error as? LogArchiveError else { return false }
+            return path.hasSuffix("/dest/run/a") && !"\(error)".contains("--")
         }
         #expect(FileManager.default.contents(atPath: base + "/dest/run/a") == Data([9, 9]))
         #expect(ArchiveTestSupport.listing(base + "/dest") == ["run", "run/a"])
