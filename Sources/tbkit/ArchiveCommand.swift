@@ -56,12 +56,7 @@ struct ArchiveCommand: ParsableCommand {
     /// The report of the logdir as `report.html`. Its title names no path, so the same event
     /// files give the same page wherever the logdir lives (and the archive stays deterministic).
     private func report() throws -> LogArchiver.GeneratedFile {
-        var data: ReportData
-        do {
-            data = try ReportBuilder().build(logdir: logdir)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        var data = try ReportBuilder().build(logdir: logdir)
         data.logdir = "the archived log directory"
         for problem in data.problems { printError("warning: report: [\(problem.run)] \(problem.message)") }
         return LogArchiver.GeneratedFile(name: "report.html", bytes: try ReportPage.render(data))

@@ -37,12 +37,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let data: ReportData
-        do {
-            data = try ReportBuilder(scalarPoints: maxPoints).build(logdir: logdir)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let data = try ReportBuilder(scalarPoints: maxPoints).build(logdir: logdir)
         let page = try ReportPage.render(data)
         let out = try TextOutput(path: output)
         page.withUnsafeBufferPointer { out.write(bytes: $0) }

@@ -48,11 +48,7 @@ struct WatchCommand: ParsableCommand {
     }
 
     private func poll(_ watcher: LogdirWatcher) throws -> [(run: String, tag: String)] {
-        do {
-            return try watcher.poll()
-        } catch {
-            throw ValidationError(error.description)
-        }
+        try watcher.poll()
     }
 
     private func runPlain(_ watcher: LogdirWatcher) throws {
