@@ -39,3 +39,50 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir))
     }
 }
+
+@Suite struct LoggedStepsTests {
+    @Test func aMissingRunDirectoryHasNoStep() throws {
+        let steps = try LoggedSteps(runDirectory: makeTemporaryDirectory() + "/never-written")
+        #expect(steps.overall == nil)
+        #expect(steps.byTag.isEmpty)
+    }
+
+    @Test func lastStepsArePerTagAndOverallIsTheLargest() throws {
+        let dir = makeTemporaryDirectory()
+        let writer = try SummaryWriter(logdir: dir)
+        for step in 0..<600 { try writer.scalar("loss", Float(step), step: step) }
+        for step in stride(from: 0, to: 600, by: 100) { try writer.histogram("w", [1, 2, 3], step: step) }
+        try writer.close()
+        let steps = try LoggedSteps(runDirectory: dir)
+        #expect(steps.byTag == ["loss": 599, "w": 500])
+        #expect(steps.overall == 599)
+    }
+
+    @Test func aResumeWithPurgeStepDropsEarlierFilesPointsAtOrAfterIt() throws {
+        let dir = makeTemporaryDirectory()
+        let first = try SummaryWriter(logdir: dir)
+        for step in 0..<600 { try first.scalar("loss", 1, step: step) }
+        // A tag logged only before the crash, at steps before and after the resume step.
+        try first.scalar("rare", 1, step: 400)
+        try first.scalar("rare", 1, step: 550)
+        try first.close()
+        let resumed = try SummaryWriter(logdir: dir, purgeStep: 500)
+        for step in 500..<520 { try resumed.scalar("loss", 2, step: step) }
+        try resumed.close()
+        let steps = try LoggedSteps(runDirectory: dir)
+        #expect(steps.byTag == ["loss": 519, "rare": 400])
+        // Just after the START, before anything new: the run stands before step 500.
+        let onlyStart = try SummaryWriter(logdir: makeTemporaryDirectory(), purgeStep: 0)
+        try onlyStart.close()
+        #expect(LoggedSteps(files: [first.path, onlyStart.path]).overall == nil)
+    }
+
+    @Test func aStepWrittenAgainWithoutStartReplacesItsTagsLaterPoints() throws {
+        let dir = makeTemporaryDirectory()
+        let writer = try SummaryWriter(logdir: dir)
+        for step in [0, 1, 2, 3, 4, 5, 3, 4] { try writer.scalar("x", 1, step: step) }
+        try writer.scalar("y", 1, step: 9)
+        try writer.close()
+        #expect(try LoggedSteps(runDirectory: dir).byTag == ["x": 4, "y": 9])
+    }
+}
