@@ -136,8 +136,7 @@ struct TrainCommand: ParsableCommand {
                 let dir = (logdir as NSString).appendingPathComponent(s.name)
                 let existing = FreshRunDirectory.eventFiles(in: dir)
                 if resume {
-                    let plan = try RunPlan.resuming(
-                        s, runDirectory: dir, hasEvents: !existing.isEmpty, options: options, data: data)
+                    let plan = try RunPlan.resuming(s, runDirectory: dir, options: options, data: data)
                     print("\(s.name): \(plan.explanation)")
                     plans[s.name] = plan
                 } else if !overwrite, !existing.isEmpty {
@@ -161,15 +160,15 @@ struct TrainCommand: ParsableCommand {
                 switch plans[s.name] {
                 case .finished:
                     continue
-                case .resume(let path, let checkpoint):
+                case .resume(let path, let checkpoint, _):
                     resumeFrom = (path, checkpoint)
                     writer = try SummaryWriter(logdir: dir, purgeStep: checkpoint.step)
                     policy = CheckpointPolicy(store: store, every: checkpointEvery ?? checkpoint.checkpointEvery)
-                case .fresh(let hasEvents):
+                case .fresh(let loggedUntil):
                     // Every step the earlier events hold is logged again, so all of them are superseded.
                     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                     try store.removeAll()
-                    writer = try SummaryWriter(logdir: dir, purgeStep: hasEvents ? 0 : nil)
+                    writer = try SummaryWriter(logdir: dir, purgeStep: loggedUntil == nil ? nil : 0)
                 case nil:
                     try FreshRunDirectory.prepare(dir, overwrite: overwrite)
                     try store.removeAll()
@@ -249,36 +248,45 @@ struct TrainCommand: ParsableCommand {
 
 /// What `tbkit train --resume` does with one run, decided before anything trains.
 enum RunPlan {
-    /// Continue from this checkpoint.
-    case resume(path: String, checkpoint: TrainingCheckpoint)
+    /// Continue from this checkpoint; the run's events reach `loggedUntil` (nil: none).
+    case resume(path: String, checkpoint: TrainingCheckpoint, loggedUntil: Int?)
     /// The last checkpoint says the run finished: nothing to do.
     case finished(step: Int)
-    /// No checkpoint: train from step 0 (superseding any events already there).
-    case fresh(hasEvents: Bool)
+    /// No checkpoint: train from step 0, superseding the events already there (up to `loggedUntil`).
+    case fresh(loggedUntil: Int?)
 
     /// The plan for `scenario` in `runDirectory`: a damaged newest checkpoint, or one made with
     /// other settings, is an error here, before any run trains.
     static func resuming(
-        _ scenario: Scenario, runDirectory: String, hasEvents: Bool, options: TrainingOptions, data: MNIST.Splits
+        _ scenario: Scenario, runDirectory: String, options: TrainingOptions, data: MNIST.Splits
     ) throws -> RunPlan {
+        let logged = try LoggedSteps(runDirectory: runDirectory).overall
         guard let (path, checkpoint) = try CheckpointStore(runDirectory: runDirectory).latest() else {
-            return .fresh(hasEvents: hasEvents)
+            return .fresh(loggedUntil: logged)
         }
         try Trainer.check(checkpoint, path: path, scenario: scenario, options: options, data: data)
-        return checkpoint.finished ? .finished(step: checkpoint.step) : .resume(path: path, checkpoint: checkpoint)
+        return checkpoint.finished
+            ? .finished(step: checkpoint.step) : .resume(path: path, checkpoint: checkpoint, loggedUntil: logged)
     }
 
     /// One line for the user.
     var explanation: String {
         switch self {
-        case .resume(let path, let checkpoint):
-            return "resuming at step \(checkpoint.step) from \(path)"
+        case .resume(let path, let checkpoint, let loggedUntil):
+            let step = checkpoint.step
+            let events: String
+            switch loggedUntil {
+            case nil: events = "; the run holds no events yet"
+            case let last? where last >= step: events = "; its points at steps \(step)...\(last) are superseded"
+            case let last?: events = "; its events end at step \(last)"
+            }
+            return "resuming at step \(step) from \(path)\(events)"
         case .finished(let step):
             return "already finished (step \(step)); nothing to do"
-        case .fresh(let hasEvents):
-            return hasEvents
-                ? "no checkpoint; starting fresh (the events already there are superseded from step 0)"
-                : "no checkpoint; starting fresh"
+        case .fresh(let loggedUntil):
+            return loggedUntil.map {
+                "no checkpoint; starting fresh (the events already there, up to step \($0), are superseded)"
+            } ?? "no checkpoint; starting fresh"
         }
     }
 }

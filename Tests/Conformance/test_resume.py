@@ -81,7 +81,9 @@ def runs(tmp_path_factory, tbkit):
     assert logged > checkpoint, (logged, checkpoint)
 
     result = tbkit(*ARGS, "--logdir", resumed, "--resume")
-    assert f"{RUN}: resuming at step {checkpoint} from " in result.stdout, result.stdout
+    said = re.search(rf"{RUN}: resuming at step {checkpoint} from \S+; its points at steps {checkpoint}\.\.\.(\d+) "
+                     r"are superseded", result.stdout)
+    assert said and int(said.group(1)) >= logged, result.stdout
     return {"root": root, "straight": straight / RUN, "resumed": run_dir, "checkpoint": checkpoint,
             "logged_before_kill": logged, "stdout": result.stdout}
 
