@@ -14,6 +14,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case malformed(path: String, field: String, offset: Int, reason: String)
     /// The checkpoint's network, optimizer or data order does not fit the scenario's.
     case shapeMismatch(path: String, reason: String)
+    /// The checkpoint marks its run finished at `step`: there is no training left to continue.
+    case alreadyFinished(path: String, step: Int)
     /// The checkpoint was made by a run with other settings (name, checkpoint's value, this run's value).
     case settingsDiffer(path: String, differences: [SettingDifference])
     /// Creating, writing, renaming, listing or removing a checkpoint file failed.
@@ -50,6 +52,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             return "\(path): field \(field) at byte offset \(offset): \(reason)"
         case .shapeMismatch(let path, let reason):
             return "\(path) does not fit this run: \(reason)"
+        case .alreadyFinished(let path, let step):
+            return "\(path) marks its run finished at step \(step): there is nothing left to train"
         case .settingsDiffer(let path, let differences):
             let list = differences.map {
                 "\($0.name): checkpoint \($0.checkpoint.map { "'\($0)'" } ?? "(none)"), now \($0.current.map { "'\($0)'" } ?? "(none)")"

@@ -175,9 +175,7 @@ public enum Trainer {
         if let resume {
             try check(resume.checkpoint, path: resume.path, scenario: scenario, options: options, data: data)
             guard !resume.checkpoint.finished else {
-                throw CheckpointError.shapeMismatch(
-                    path: resume.path,
-                    reason: "the run finished at step \(resume.checkpoint.step); there is nothing to continue")
+                throw CheckpointError.alreadyFinished(path: resume.path, step: resume.checkpoint.step)
             }
         }
         /// Flushes the log and saves the state after `step` updates.
