@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "TBKit", targets: ["TBKit"]),
+        .library(name: "TBKitArchive", targets: ["TBKitArchive"]),
         .library(name: "InitLab", targets: ["InitLab"]),
         .executable(name: "tbkit", targets: ["tbkit"]),
     ],
@@ -16,7 +17,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
-        // libz: deflate/inflate for PNG, gzip and tar.gz.
+        // libz: deflate/inflate (PNG's IDAT, MNIST's .gz, the archives' .tar.gz), wrapped once in
+        // TBKit's Compression folder.
         .systemLibrary(
             name: "CZlib",
             path: "Sources/CZlib",
@@ -25,14 +27,29 @@ let package = Package(
         ),
         // Small C shims for CPU instructions Swift cannot name directly (hardware CRC32C).
         .target(name: "CTBKitSupport", path: "Sources/CTBKitSupport"),
+        // Writing and reading event files: all a training program needs.
         .target(
             name: "TBKit",
-            dependencies: ["CZlib", "CTBKitSupport"],
+            dependencies: [
+                "CZlib", "CTBKitSupport",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Sources/TBKit"
+        ),
+        // Log directories as deterministic .tar.gz archives with a SHA-256 manifest, and their
+        // verified extraction.
+        .target(
+            name: "TBKitArchive",
+            dependencies: [
+                "TBKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Sources/TBKitArchive"
         ),
         .target(
             name: "InitLab",
-            dependencies: ["TBKit", "CZlib"],
+            dependencies: ["TBKit"],
             path: "Sources/InitLab",
             resources: [.copy("Resources/mnist-5k")]
         ),
@@ -40,12 +57,17 @@ let package = Package(
             name: "tbkit",
             dependencies: [
                 "TBKit",
+                "TBKitArchive",
                 "InitLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/tbkit"
         ),
-        .testTarget(name: "TBKitTests", dependencies: ["TBKit"], path: "Tests/TBKitTests"),
+        .testTarget(
+            name: "TBKitTests",
+            dependencies: ["TBKit", "TBKitArchive", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/TBKitTests"
+        ),
         .testTarget(name: "InitLabTests", dependencies: ["InitLab", "TBKit"], path: "Tests/InitLabTests"),
     ]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TBKit
+import TBKitArchive
 
 /// `tbkit extract <archive> <dest>`: restores a `tbkit archive`, verifying every file.
 struct ExtractCommand: ParsableCommand {
