@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "TBKit", targets: ["TBKit"]),
         .library(name: "TBKitArchive", targets: ["TBKitArchive"]),
         .library(name: "InitLab", targets: ["InitLab"]),
+        .library(name: "TBKitReport", targets: ["TBKitReport"]),
         .executable(name: "tbkit", targets: ["tbkit"]),
     ],
     dependencies: [
@@ -47,6 +48,8 @@ let package = Package(
             ],
             path: "Sources/TBKitArchive"
         ),
+        // The one-file HTML report of a logdir (`tbkit report`, and report.html in archives).
+        .target(name: "TBKitReport", dependencies: ["TBKit"], path: "Sources/TBKitReport"),
         .target(
             name: "InitLab",
             dependencies: ["TBKit"],
@@ -58,16 +61,29 @@ let package = Package(
             dependencies: [
                 "TBKit",
                 "TBKitArchive",
+                "TBKitReport",
                 "InitLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/tbkit"
         ),
+        // Helpers the test targets share: one temporary directory type, the fixture files.
+        .target(name: "TBKitTestSupport", dependencies: ["TBKit"], path: "Tests/TBKitTestSupport"),
         .testTarget(
             name: "TBKitTests",
-            dependencies: ["TBKit", "TBKitArchive", .product(name: "Crypto", package: "swift-crypto")],
-            path: "Tests/TBKitTests"
+            dependencies: [
+                "TBKit", "TBKitArchive", "TBKitTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/TBKitTests",
+            exclude: ["Fixtures"]
         ),
+        // Runs the built `tbkit` binary (a dependency, so it is always built first).
+        .testTarget(
+            name: "TBKitCLITests",
+            dependencies: ["tbkit", "TBKitTestSupport"],
+            path: "Tests/TBKitCLITests"
+        ),
+        .testTarget(name: "TBKitReportTests", dependencies: ["TBKitReport", "TBKit"], path: "Tests/TBKitReportTests"),
         .testTarget(name: "InitLabTests", dependencies: ["InitLab", "TBKit"], path: "Tests/InitLabTests"),
     ]
 )

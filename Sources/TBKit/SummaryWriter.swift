@@ -75,7 +75,7 @@ public final class SummaryWriter: @unchecked Sendable {
         if let purgeStep {
             let start = Event(
                 wallTime: currentWallTime(), step: Int64(purgeStep),
-                what: .sessionLog(status: 1, checkpointPath: "", message: ""))
+                what: .sessionLog(status: .start, checkpointPath: "", message: ""))
             file.append(start)
             file.append(start)
             try file.flush()
@@ -133,7 +133,7 @@ public final class SummaryWriter: @unchecked Sendable {
         wallTime: Double? = nil
     ) throws -> Histogram {
         try validate(tag)
-        let h = Histogram(values, bins: bins)
+        let h = try Histogram(values, bins: bins)
         try write(tag, h, step: step, format: format, wallTime: wallTime)
         return h
     }
@@ -146,7 +146,7 @@ public final class SummaryWriter: @unchecked Sendable {
         wallTime: Double? = nil
     ) throws -> Histogram {
         try validate(tag)
-        let h = Histogram(values, bins: bins)
+        let h = try Histogram(values, bins: bins)
         try write(tag, h, step: step, format: format, wallTime: wallTime)
         return h
     }

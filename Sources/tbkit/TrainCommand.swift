@@ -55,8 +55,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed of the weight and batch streams: the same seed gives the same run.")
     var seed: UInt64 = 0
 
-    @Flag(help: "Delete a run's old event files instead of refusing to write beside them.")
-    var overwrite = false
+    @OptionGroup(title: "Replacing (a run's old event files are deleted instead of refusing to write beside them)")
+    var replace: OverwriteOption
 
     @Flag(
         help:
@@ -86,7 +86,7 @@ struct TrainCommand: ParsableCommand {
         if let checkpointEvery, checkpointEvery <= 0 {
             throw ValidationError("--checkpoint-every must be positive (got \(checkpointEvery))")
         }
-        if resume, overwrite {
+        if resume, replace.overwrite {
             throw ValidationError(
                 "--resume continues the runs that are there and --overwrite replaces them; choose one")
         }
@@ -124,7 +124,16 @@ struct TrainCommand: ParsableCommand {
             return
         }
         let runs = try selectedScenarios()
-        let data = try dataDir.map { try MNIST.load(directory: $0) } ?? MNIST.embedded()
+        let data: MNIST.Splits
+        if let dataDir {
+            do {
+                data = try MNIST.load(directory: dataDir)
+            } catch {
+                throw CommandFailure("\(error) (the directory given by --data-dir)")
+            }
+        } else {
+            data = try MNIST.embedded()
+        }
         let options = TrainingOptions(
             iterations: iterations, batchSize: batchSize, logEvery: logEvery, seed: seed,
             testAccuracyAtLogSteps: testAccEveryLog,
@@ -136,11 +145,17 @@ struct TrainCommand: ParsableCommand {
                 let dir = (logdir as NSString).appendingPathComponent(s.name)
                 let existing = FreshRunDirectory.eventFiles(in: dir)
                 if resume {
-                    let plan = try RunPlan.resuming(s, runDirectory: dir, options: options, data: data)
+                    let plan: RunPlan
+                    do {
+                        plan = try RunPlan.resuming(s, runDirectory: dir, options: options, data: data)
+                    } catch let error as CheckpointError {
+                        throw CommandFailure("\(error) (to start the run afresh instead: --overwrite without --resume)")
+                    }
                     print("\(s.name): \(plan.explanation)")
                     plans[s.name] = plan
-                } else if !overwrite, !existing.isEmpty {
-                    throw FreshRunDirectoryError.holdsEvents(path: dir, files: existing)
+                } else if !replace.overwrite, !existing.isEmpty {
+                    let error = FreshRunDirectoryError.holdsEvents(path: dir, files: existing)
+                    throw CommandFailure("\(error); pass --overwrite to delete them first, or choose another --logdir")
                 }
             }
             try FileManager.default.createDirectory(atPath: logdir, withIntermediateDirectories: true)
@@ -170,7 +185,7 @@ struct TrainCommand: ParsableCommand {
                     try store.removeAll()
                     writer = try SummaryWriter(logdir: dir, purgeStep: loggedUntil == nil ? nil : 0)
                 case nil:
-                    try FreshRunDirectory.prepare(dir, overwrite: overwrite)
+                    try FreshRunDirectory.prepare(dir, overwrite: replace.overwrite)
                     try store.removeAll()
                     writer = try SummaryWriter(logdir: dir)
                 }
