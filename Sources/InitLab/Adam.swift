@@ -15,13 +15,28 @@ public struct Adam: Sendable {
     public var epsilon: Float = 1e-8
     /// Number of updates applied so far (t).
     public private(set) var step = 0
-    private var m: [Float]
-    private var v: [Float]
+    /// First moments (one per parameter).
+    private(set) var m: [Float]
+    /// Second moments (one per parameter).
+    private(set) var v: [Float]
 
     /// Zero moments for a parameter tensor of `count` elements.
     public init(count: Int) {
         m = [Float](repeating: 0, count: count)
         v = [Float](repeating: 0, count: count)
+    }
+
+    /// An optimizer that continues from saved moments after `step` updates (for checkpoints);
+    /// `m` and `v` must have the same length.
+    init(step: Int, m: [Float], v: [Float], learningRate: Float, beta1: Float, beta2: Float, epsilon: Float) {
+        precondition(m.count == v.count, "Adam: moment lengths differ")
+        self.step = step
+        self.m = m
+        self.v = v
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
     }
 
     /// Applies one update to `parameters` from `gradient` (same length as at init).

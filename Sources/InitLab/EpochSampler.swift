@@ -4,9 +4,12 @@
 public struct EpochSampler: Sendable {
     /// Number of examples in the data set.
     public let count: Int
-    private var order: [Int]
-    private var position = 0
-    private var rng: SeededGenerator
+    /// The current epoch's permutation of 0..<count.
+    private(set) var order: [Int]
+    /// How many indices of `order` have been handed out.
+    private(set) var position = 0
+    /// The stream the next epochs are shuffled from.
+    private(set) var rng: SeededGenerator
     private var batch: [Int] = []
 
     /// A sampler over 0..<count whose epochs are drawn from `rng`.
@@ -16,6 +19,16 @@ public struct EpochSampler: Sendable {
         self.rng = rng
         self.order = Array(0..<count)
         order.shuffle(using: &self.rng)
+    }
+
+    /// A sampler that continues a saved one: `order` must be a permutation of 0..<order.count and
+    /// `position` within 0...order.count (checked by the caller).
+    init(order: [Int], position: Int, rng: SeededGenerator) {
+        precondition(!order.isEmpty && (0...order.count).contains(position), "EpochSampler: bad saved state")
+        self.count = order.count
+        self.order = order
+        self.position = position
+        self.rng = rng
     }
 
     /// The next `size` indices (the returned slice is valid until the next call).

@@ -8,7 +8,8 @@ public struct Network: Sendable {
     public var layers: [Dense]
     private var gradients: [Matrix]
     private var scratch = Matrix(rows: 0, columns: 0)
-    private var optimizers: [(weights: Adam, bias: Adam)]
+    /// One optimizer per layer for its weights and one for its biases.
+    private(set) var optimizers: [(weights: Adam, bias: Adam)]
 
     /// A network over the given layers (checked for matching widths).
     public init(layers: [Dense]) {
@@ -43,6 +44,22 @@ public struct Network: Sendable {
                 weights: outputInitializer.makeWeights(fanIn: fanIn, fanOut: outputs, using: &rng),
                 activation: .identity))
         self.init(layers: layers)
+    }
+
+    /// Replaces every layer's weights, biases and optimizers with saved ones (for checkpoints).
+    /// The caller has checked that each shape matches the layer it replaces.
+    mutating func restore(weights: [Matrix], biases: [[Float]], optimizers: [(weights: Adam, bias: Adam)]) {
+        precondition(
+            weights.count == layers.count && biases.count == layers.count && optimizers.count == layers.count,
+            "Network.restore: layer count differs")
+        for i in layers.indices {
+            precondition(
+                weights[i].rows == layers[i].fanIn && weights[i].columns == layers[i].fanOut
+                    && biases[i].count == layers[i].fanOut, "Network.restore: layer \(i + 1) shape differs")
+            layers[i].weights = weights[i]
+            layers[i].bias = biases[i]
+        }
+        self.optimizers = optimizers
     }
 
     /// The logits of the last forward pass.

@@ -86,11 +86,11 @@ public struct RunConfiguration: Sendable, Equatable {
         ]
     }
 
-    /// A two-column Markdown table (setting | value) for the text dashboard.
-    public var markdown: String {
+    /// The settings as (name, value) pairs, in the order the `config` table shows them.
+    public var rows: [(String, String)] {
         let variances = hiddenVariances.enumerated().map { "\(Self.figure($1)) (layer \($0 + 1))" }.joined(
             separator: ", ")
-        let rows: [(String, String)] = [
+        return [
             ("run", run),
             ("what runs", kind),
             ("hidden initializer", "\(initializer): `\(initializerDetail)`"),
@@ -104,6 +104,10 @@ public struct RunConfiguration: Sendable, Equatable {
             ("seed", "\(seed)"),
             ("data set", dataSet),
         ]
+    }
+
+    /// A two-column Markdown table (setting | value) for the text dashboard.
+    public var markdown: String {
         var out = "| setting | value |\n| --- | --- |\n"
         for (key, value) in rows { out += "| \(key) | \(value.replacingOccurrences(of: "|", with: "\\|")) |\n" }
         return out

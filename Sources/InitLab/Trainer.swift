@@ -76,6 +76,27 @@ public struct RunResult: Sendable {
     /// Of `seconds`, the part spent on the end-of-run extras of a full run (final filters image,
     /// softmax and 10 PR curves on the test set, projector files of the last hidden layer).
     public var endOfRunSeconds: Double = 0
+    /// Of `seconds`, the part spent writing checkpoints (flushing the log included).
+    public var checkpointSeconds: Double = 0
+    /// The checkpoint step the run continued from (nil: it started at step 0).
+    public var resumedFrom: Int?
+    /// False when the run stopped early on request (`stopBefore`) and has no end-of-run figures.
+    public var completed = true
+}
+
+/// How a run saves its state: every `every` steps into `store` (and once more when it finishes,
+/// marked finished).
+public struct CheckpointPolicy: Sendable {
+    /// Where the checkpoints go.
+    public var store: CheckpointStore
+    /// Steps between checkpoints (positive).
+    public var every: Int
+
+    /// Checkpoints every `every` steps into `store`.
+    public init(store: CheckpointStore, every: Int) {
+        self.store = store
+        self.every = every
+    }
 }
 
 /// Runs scenarios: builds the network from the scenario and the seed, walks the batches, and sends
@@ -102,11 +123,41 @@ public enum Trainer {
             outputInitializer: scenario.outputInitializer, rng: &rng)
     }
 
+    /// Checks that the checkpoint at `path` belongs to `scenario` run with `options` on `data`
+    /// (same settings, see `TrainingCheckpoint.settings`); throws `CheckpointError.settingsDiffer`.
+    public static func check(
+        _ checkpoint: TrainingCheckpoint, path: String, scenario: Scenario, options: TrainingOptions,
+        data: MNIST.Splits
+    ) throws {
+        let differences = checkpoint.differences(
+            from: TrainingCheckpoint.settings(for: scenario, options: options, data: data))
+        guard differences.isEmpty else { throw CheckpointError.settingsDiffer(path: path, differences: differences) }
+        guard checkpoint.step <= (scenario.trains ? options.iterations : 0) else {
+            throw CheckpointError.shapeMismatch(
+                path: path, reason: "its step \(checkpoint.step) lies past the run's \(options.iterations) iterations")
+        }
+        guard scenario.trains || checkpoint.finished else {
+            throw CheckpointError.shapeMismatch(
+                path: path, reason: "\(scenario.name) does not train, so an unfinished checkpoint cannot continue it")
+        }
+    }
+
     /// Runs `scenario` on `data`. With `log` nil nothing is measured beyond the result's figures
     /// (for timing the cost of logging). `progress` is called after every step.
+    ///
+    /// With `checkpoints`, the run flushes `log` and saves its whole state every `every` steps
+    /// and once more, marked finished, after its last event. With `resume` (a checkpoint of the
+    /// same settings, see `check`), a full-training run continues from that checkpoint's step
+    /// instead of starting: nothing of steps before it is logged again (the step-0 session,
+    /// config, layout and images included), and the run ends exactly as an uninterrupted one
+    /// would. A finished checkpoint is not continued: resuming it is the caller's no-op.
+    /// `stopBefore` ends the run early, before that step and after any checkpoint due there, as a
+    /// process killed at that point would (for tests of resuming).
     public static func run(
         _ scenario: Scenario, data: MNIST.Splits, options: TrainingOptions = TrainingOptions(),
-        log: TrainingLog?, progress: ((TrainingProgress) -> Void)? = nil
+        log: TrainingLog?, progress: ((TrainingProgress) -> Void)? = nil,
+        checkpoints: CheckpointPolicy? = nil, resume: (path: String, checkpoint: TrainingCheckpoint)? = nil,
+        stopBefore: Int? = nil
     ) throws -> RunResult {
         let clock = ContinuousClock()
         let start = clock.now
@@ -118,7 +169,31 @@ public enum Trainer {
         var result = RunResult(
             name: scenario.name, kind: scenario.kind, steps: 0, inputVariance: 0, matMulVariances: [],
             saturation: [], outputVariances: [], initialLoss: 0, finalLoss: 0, testAccuracy: nil, seconds: 0)
-        if let log {
+        let settings =
+            checkpoints != nil || resume != nil
+            ? TrainingCheckpoint.settings(for: scenario, options: options, data: data) : []
+        if let resume {
+            try check(resume.checkpoint, path: resume.path, scenario: scenario, options: options, data: data)
+            guard !resume.checkpoint.finished else {
+                throw CheckpointError.alreadyFinished(path: resume.path, step: resume.checkpoint.step)
+            }
+        }
+        /// Flushes the log and saves the state after `step` updates.
+        func save(step: Int, finished: Bool, recent: [Double]) throws {
+            guard let checkpoints else { return }
+            let saveStart = clock.now
+            try log?.flush()
+            let figures = TrainingCheckpoint.Figures(
+                initialLoss: result.initialLoss, inputVariance: result.inputVariance,
+                matMulVariances: result.matMulVariances, saturation: result.saturation,
+                outputVariances: result.outputVariances, recentLosses: recent)
+            try checkpoints.store.save(
+                TrainingCheckpoint(
+                    step: step, finished: finished, checkpointEvery: checkpoints.every, settings: settings,
+                    network: network, sampler: sampler, figures: figures))
+            result.checkpointSeconds += seconds(clock.now - saveStart)
+        }
+        if let log, resume == nil {
             let logStart = clock.now
             let config = RunConfiguration(
                 scenario: scenario, options: options, inputs: data.train.images.columns,
@@ -154,6 +229,7 @@ public enum Trainer {
             result.loggingSeconds += seconds(clock.now - logStart)
             result.initialLoss = loss
             result.finalLoss = loss
+            try save(step: 0, finished: true, recent: [])
             progress?(
                 TrainingProgress(
                     run: scenario.name, step: 1, total: 1, loss: loss, accuracy: Double(correct) / Double(count)))
@@ -161,7 +237,20 @@ public enum Trainer {
         case .fullTrain:
             let window = max(1, min(options.logEvery, options.iterations))
             var recent = [Double](repeating: 0, count: window)
-            for step in 0..<options.iterations {
+            var first = 0
+            if let resume {
+                let saved = resume.checkpoint
+                try saved.restore(into: &network, sampler: &sampler, window: window, path: resume.path)
+                recent = saved.figures.recentLosses
+                result.initialLoss = saved.figures.initialLoss
+                result.inputVariance = saved.figures.inputVariance
+                result.matMulVariances = saved.figures.matMulVariances
+                result.saturation = saved.figures.saturation
+                result.outputVariances = saved.figures.outputVariances
+                result.resumedFrom = saved.step
+                first = saved.step
+            }
+            for step in first..<options.iterations {
                 data.train.gather(sampler.next(options.batchSize), images: &images, labels: &labels)
                 network.forward(images)
                 let (loss, correct) = network.backward(input: images, labels: labels)
@@ -187,6 +276,16 @@ public enum Trainer {
                     TrainingProgress(
                         run: scenario.name, step: step + 1, total: options.iterations,
                         loss: loss, accuracy: accuracy))
+                let done = step + 1
+                if let checkpoints, done % checkpoints.every == 0, done < options.iterations {
+                    try save(step: done, finished: false, recent: recent)
+                }
+                if let stopBefore, done >= stopBefore, done < options.iterations {
+                    result.steps = done
+                    result.completed = false
+                    result.seconds = seconds(clock.now - start)
+                    return result
+                }
             }
             let seen = min(window, options.iterations)
             result.finalLoss = seen > 0 ? recent.prefix(seen).reduce(0, +) / Double(seen) : 0
@@ -202,6 +301,7 @@ public enum Trainer {
             } else {
                 result.testAccuracy = network.accuracy(images: data.test.images, labels: data.test.labels)
             }
+            try save(step: options.iterations, finished: true, recent: recent)
         }
         result.seconds = seconds(clock.now - start)
         return result

@@ -24,6 +24,9 @@ public protocol TrainingLog: AnyObject {
     func logSessionEnd(_ status: HParams.Status) throws
     /// Records an embedding for the projector: `rows` × `dims` values, row-major, one label a row.
     func logEmbedding(_ name: String, vectors: [Float], rows: Int, dims: Int, labels: [String]) throws
+    /// Makes everything logged so far durable against the process dying (before a checkpoint:
+    /// a run resumed from it logs nothing of the steps before it again).
+    func flush() throws
 }
 
 extension SummaryWriter: TrainingLog {

@@ -52,15 +52,34 @@ public final class SummaryWriter: @unchecked Sendable {
     /// `events.out.tfevents.<secs>.<host>.<pid>.<n><filenameSuffix>`, whose first record is the
     /// `file_version` event. `flushInterval` (seconds, default 2) bounds how long a record waits
     /// in memory.
+    ///
+    /// `purgeStep` resumes a run from a checkpoint: points logged earlier into this run at steps
+    /// `>= purgeStep` are superseded by what this writer logs from there on. The writer records a
+    /// SessionLog START at that step (twice: TensorBoard's Python loader takes the first START of a
+    /// run as the initial one and purges only on a later one; a second START at the same step
+    /// purges the same points again, so two are right whether or not the earlier part of the run
+    /// had a START). TensorBoard's Rust loader ignores SessionLogs and instead drops a tag's
+    /// points at or after each new point's step, so both loaders show one point per step for every
+    /// tag that is logged again from `purgeStep` on. `LoggedSteps(runDirectory:)` tells a trainer
+    /// where a run stands. A negative `purgeStep` throws `.invalidPurgeStep`.
     public init(
         logdir: String, flushInterval: Double = 2.0, filenameSuffix: String = "",
-        scalarFormat: ScalarFormat = .simpleValue
+        scalarFormat: ScalarFormat = .simpleValue, purgeStep: Int? = nil
     ) throws {
+        if let purgeStep, purgeStep < 0 { throw SummaryWriterError.invalidPurgeStep(purgeStep) }
         self.logdir = logdir
         self.flushInterval = flushInterval
         self.scalarFormat = scalarFormat
         self.file = try EventFileWriter(directory: logdir, suffix: filenameSuffix)
         self.path = file.path
+        if let purgeStep {
+            let start = Event(
+                wallTime: currentWallTime(), step: Int64(purgeStep),
+                what: .sessionLog(status: .start, checkpointPath: "", message: ""))
+            file.append(start)
+            file.append(start)
+            try file.flush()
+        }
         startTimer()
         OpenWriters.shared.add(self)
     }

@@ -10,6 +10,8 @@ final class ProgressBar {
     private var runStart: ContinuousClock.Instant
     private var lastDraw: ContinuousClock.Instant
     private var currentRun = ""
+    /// Steps already done when the current run's first update came (a resumed run starts late).
+    private var firstStep = 0
 
     init(plainEvery: Int) {
         self.isTerminal = isatty(1) == 1
@@ -24,6 +26,7 @@ final class ProgressBar {
         if p.run != currentRun {
             currentRun = p.run
             runStart = now
+            firstStep = p.step - 1
         }
         let elapsed = seconds(now - runStart)
         if isTerminal {
@@ -32,7 +35,8 @@ final class ProgressBar {
             let width = 24
             let filled = p.total > 0 ? width * p.step / p.total : width
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            let eta = p.step > 0 ? elapsed * Double(p.total - p.step) / Double(p.step) : 0
+            let done = p.step - firstStep
+            let eta = done > 0 ? elapsed * Double(p.total - p.step) / Double(done) : 0
             let line =
                 "\(TableText.left(p.run, 26)) [\(bar)] \(TableText.left("\(p.step)/\(p.total)", 9)) loss \(TableText.number(p.loss, 4)) acc \(TableText.number(p.accuracy, 3)) ETA \(TableText.number(eta, 1))s"
             print("\r" + line + "\u{1B}[K", terminator: p.step == p.total ? "\n" : "")

@@ -16,6 +16,13 @@ struct TrainCommand: ParsableCommand {
             projector files). The logdir root receives the hparams experiment (TensorBoard's run \
             "."), rewritten on every train: it describes every scenario InitLab knows, so it also \
             covers runs trained earlier into the same logdir.
+
+            With --checkpoint-every N a full run saves its whole training state (weights, Adam's \
+            moments, data order, step) into <logdir>/<run>/checkpoints/ every N steps and when it \
+            finishes, keeping the newest three. --resume continues each run from its last \
+            checkpoint: TensorBoard supersedes what was logged after it, and the run ends as an \
+            uninterrupted one with the same seed would. A run without a checkpoint starts fresh; a \
+            finished run is left alone.
             """
     )
 
@@ -60,10 +67,33 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Train without writing anything (for timing the cost of logging).")
     var noLog = false
 
+    @Option(
+        help:
+            "Save each run's training state every N steps (and at its end) into <run>/checkpoints/, keeping the newest three."
+    )
+    var checkpointEvery: Int?
+
+    @Flag(
+        help:
+            "Continue each run from its last checkpoint (same settings required; a run without one starts fresh, a finished one is skipped)."
+    )
+    var resume = false
+
     func validate() throws {
         guard iterations > 0 else { throw ValidationError("--iterations must be positive (got \(iterations))") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive (got \(batchSize))") }
         guard logEvery > 0 else { throw ValidationError("--log-every must be positive (got \(logEvery))") }
+        if let checkpointEvery, checkpointEvery <= 0 {
+            throw ValidationError("--checkpoint-every must be positive (got \(checkpointEvery))")
+        }
+        if resume, replace.overwrite {
+            throw ValidationError(
+                "--resume continues the runs that are there and --overwrite replaces them; choose one")
+        }
+        if noLog, resume || checkpointEvery != nil {
+            throw ValidationError(
+                "--resume and --checkpoint-every work on run directories, which --no-log does not write")
+        }
         _ = try selectedScenarios()
     }
 
@@ -104,12 +134,26 @@ struct TrainCommand: ParsableCommand {
         } else {
             data = try MNIST.embedded()
         }
+        let options = TrainingOptions(
+            iterations: iterations, batchSize: batchSize, logEvery: logEvery, seed: seed,
+            testAccuracyAtLogSteps: testAccEveryLog,
+            dataSet: dataDir.map { "MNIST from \($0)" } ?? "mnist-5k (embedded)")
+        var plans: [String: RunPlan] = [:]
         if !noLog {
             // Check every run directory before training anything: refuse early, never half-way.
             for s in runs {
                 let dir = (logdir as NSString).appendingPathComponent(s.name)
                 let existing = FreshRunDirectory.eventFiles(in: dir)
-                if !replace.overwrite, !existing.isEmpty {
+                if resume {
+                    let plan: RunPlan
+                    do {
+                        plan = try RunPlan.resuming(s, runDirectory: dir, options: options, data: data)
+                    } catch let error as CheckpointError {
+                        throw CommandFailure("\(error) (to start the run afresh instead: --overwrite without --resume)")
+                    }
+                    print("\(s.name): \(plan.explanation)")
+                    plans[s.name] = plan
+                } else if !replace.overwrite, !existing.isEmpty {
                     let error = FreshRunDirectoryError.holdsEvents(path: dir, files: existing)
                     throw CommandFailure("\(error); pass --overwrite to delete them first, or choose another --logdir")
                 }
@@ -117,22 +161,41 @@ struct TrainCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: logdir, withIntermediateDirectories: true)
             try StudyDashboards.writeExperiment(logdir: logdir)
         }
-        let options = TrainingOptions(
-            iterations: iterations, batchSize: batchSize, logEvery: logEvery, seed: seed,
-            testAccuracyAtLogSteps: testAccEveryLog,
-            dataSet: dataDir.map { "MNIST from \($0)" } ?? "mnist-5k (embedded)")
         let progress = ProgressBar(plainEvery: logEvery * 5)
         let clock = ContinuousClock()
         let start = clock.now
         var results: [RunResult] = []
         for s in runs {
             var writer: SummaryWriter?
+            var policy: CheckpointPolicy?
+            var resumeFrom: (path: String, checkpoint: TrainingCheckpoint)?
             if !noLog {
                 let dir = (logdir as NSString).appendingPathComponent(s.name)
-                try FreshRunDirectory.prepare(dir, overwrite: replace.overwrite)
-                writer = try SummaryWriter(logdir: dir)
+                let store = CheckpointStore(runDirectory: dir)
+                switch plans[s.name] {
+                case .finished:
+                    continue
+                case .resume(let path, let checkpoint, _):
+                    resumeFrom = (path, checkpoint)
+                    writer = try SummaryWriter(logdir: dir, purgeStep: checkpoint.step)
+                    policy = CheckpointPolicy(store: store, every: checkpointEvery ?? checkpoint.checkpointEvery)
+                case .fresh(let loggedUntil):
+                    // Every step the earlier events hold is logged again, so all of them are superseded.
+                    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                    try store.removeAll()
+                    writer = try SummaryWriter(logdir: dir, purgeStep: loggedUntil == nil ? nil : 0)
+                case nil:
+                    try FreshRunDirectory.prepare(dir, overwrite: replace.overwrite)
+                    try store.removeAll()
+                    writer = try SummaryWriter(logdir: dir)
+                }
+                if policy == nil, let checkpointEvery {
+                    policy = CheckpointPolicy(store: store, every: checkpointEvery)
+                }
             }
-            let result = try Trainer.run(s, data: data, options: options, log: writer, progress: progress.update)
+            let result = try Trainer.run(
+                s, data: data, options: options, log: writer, progress: progress.update, checkpoints: policy,
+                resume: resumeFrom)
             try writer?.close()
             results.append(result)
         }
@@ -142,6 +205,7 @@ struct TrainCommand: ParsableCommand {
         let logging = results.map(\.loggingSeconds).reduce(0, +)
         let training = results.map(\.seconds).reduce(0, +)
         let extras = results.map(\.endOfRunSeconds).reduce(0, +)
+        let checkpointing = results.map(\.checkpointSeconds).reduce(0, +)
         print(
             "\(results.count) run(s) in \(TableText.number(seconds, 2)) s"
                 + (noLog ? " (logging off)" : "; logs in \(logdir)/ (tensorboard --logdir \(logdir))"))
@@ -152,6 +216,11 @@ struct TrainCommand: ParsableCommand {
             if extras > 0 {
                 print(
                     "end-of-run extras (final filters, 10 PR curves, projector files): \(TableText.number(extras, 3)) s (\(TableText.number(100 * extras / training, 1))%)"
+                )
+            }
+            if checkpointEvery != nil || resume {
+                print(
+                    "checkpoints (log flush, state written and synced): \(TableText.number(checkpointing, 3)) s (\(TableText.number(100 * checkpointing / training, 1))%)"
                 )
             }
         }
@@ -186,7 +255,53 @@ struct TrainCommand: ParsableCommand {
             line += TableText.right(r.steps > 0 ? TableText.number(r.finalLoss, 3) : "-", 10)
             line += TableText.right(r.testAccuracy.map { TableText.number($0, 4) } ?? "-", 10)
             line += TableText.right(TableText.number(r.seconds, 2), 7)
+            if let from = r.resumedFrom { line += "  (resumed at step \(from))" }
             print(line)
+        }
+    }
+}
+
+/// What `tbkit train --resume` does with one run, decided before anything trains.
+enum RunPlan {
+    /// Continue from this checkpoint; the run's events reach `loggedUntil` (nil: none).
+    case resume(path: String, checkpoint: TrainingCheckpoint, loggedUntil: Int?)
+    /// The last checkpoint says the run finished: nothing to do.
+    case finished(step: Int)
+    /// No checkpoint: train from step 0, superseding the events already there (up to `loggedUntil`).
+    case fresh(loggedUntil: Int?)
+
+    /// The plan for `scenario` in `runDirectory`: a damaged newest checkpoint, or one made with
+    /// other settings, is an error here, before any run trains.
+    static func resuming(
+        _ scenario: Scenario, runDirectory: String, options: TrainingOptions, data: MNIST.Splits
+    ) throws -> RunPlan {
+        let logged = try LoggedSteps(runDirectory: runDirectory).overall
+        guard let (path, checkpoint) = try CheckpointStore(runDirectory: runDirectory).latest() else {
+            return .fresh(loggedUntil: logged)
+        }
+        try Trainer.check(checkpoint, path: path, scenario: scenario, options: options, data: data)
+        return checkpoint.finished
+            ? .finished(step: checkpoint.step) : .resume(path: path, checkpoint: checkpoint, loggedUntil: logged)
+    }
+
+    /// One line for the user.
+    var explanation: String {
+        switch self {
+        case .resume(let path, let checkpoint, let loggedUntil):
+            let step = checkpoint.step
+            let events: String
+            switch loggedUntil {
+            case nil: events = "; the run holds no events yet"
+            case let last? where last >= step: events = "; its points at steps \(step)...\(last) are superseded"
+            case let last?: events = "; its events end at step \(last)"
+            }
+            return "resuming at step \(step) from \(path)\(events)"
+        case .finished(let step):
+            return "already finished (step \(step)); nothing to do"
+        case .fresh(let loggedUntil):
+            return loggedUntil.map {
+                "no checkpoint; starting fresh (the events already there, up to step \($0), are superseded)"
+            } ?? "no checkpoint; starting fresh"
         }
     }
 }

@@ -88,6 +88,13 @@ final class RecordingLog: TrainingLog {
         embeddings.append(EmbeddingPoint(name: name, vectors: vectors, rows: rows, dims: dims, labels: labels))
     }
 
+    /// How many times `flush` was called.
+    var flushes = 0
+
+    func flush() throws {
+        flushes += 1
+    }
+
     /// The value of `tag` at `step`, if logged.
     func scalar(_ tag: String, step: Int = 0) -> Double? {
         scalars.first { $0.tag == tag && $0.step == step }?.value

@@ -1,0 +1,125 @@
+import Foundation
+
+/// A run's checkpoints on disk: `<run>/checkpoints/step-<10-digit step>.tbkckpt`, each written
+/// whole to a temporary file, synced and renamed into place (so a reader sees the old file or the
+/// new one, never half of one), the oldest removed so that at most `keep` remain.
+///
+/// The folder holds no event file, so TensorBoard does not take it for a run.
+public struct CheckpointStore: Sendable {
+    /// The folder's name inside the run directory.
+    public static let folderName = "checkpoints"
+    /// The checkpoint files' extension.
+    public static let fileExtension = "tbkckpt"
+
+    /// Where the checkpoints live.
+    public let directory: String
+    /// How many checkpoints are kept (the newest).
+    public let keep: Int
+
+    /// The store of the run in `runDirectory`, keeping the newest `keep` (at least one).
+    public init(runDirectory: String, keep: Int = 3) {
+        self.directory = (runDirectory as NSString).appendingPathComponent(Self.folderName)
+        self.keep = max(1, keep)
+    }
+
+    /// The file name of the checkpoint at `step`.
+    public static func fileName(step: Int) -> String {
+        let digits = String(step)
+        return "step-" + String(repeating: "0", count: max(0, 10 - digits.count)) + digits + "." + fileExtension
+    }
+
+    /// The checkpoint files, oldest first (names sort by step); empty if there is no folder.
+    public func files() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasPrefix("step-") && $0.hasSuffix("." + Self.fileExtension) }.sorted()
+            .map { (directory as NSString).appendingPathComponent($0) }
+    }
+
+    /// Writes `checkpoint` atomically and removes all but the newest `keep`; returns its path.
+    @discardableResult
+    public func save(_ checkpoint: TrainingCheckpoint) throws -> String {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw CheckpointError.io(path: directory, operation: "create", reason: error.localizedDescription)
+        }
+        let name = Self.fileName(step: checkpoint.step)
+        let final = (directory as NSString).appendingPathComponent(name)
+        let temporary = (directory as NSString).appendingPathComponent(
+            ".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        let bytes = checkpoint.encoded()
+        do {
+            try Self.writeSynced(bytes, to: temporary)
+            guard rename(temporary, final) == 0 else {
+                throw CheckpointError.io(path: final, operation: "rename \(temporary) to", reason: Self.errnoText())
+            }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        Self.syncDirectory(directory)
+        let all = files()
+        for old in all.dropLast(keep) where old != final {
+            guard unlink(old) == 0 || errno == ENOENT else {
+                throw CheckpointError.io(path: old, operation: "remove", reason: Self.errnoText())
+            }
+        }
+        return final
+    }
+
+    /// The newest checkpoint and its path, or nil when there is none. A damaged newest file is an
+    /// error (never silently skipped: the user decides whether to fall back to an older one).
+    public func latest() throws -> (path: String, checkpoint: TrainingCheckpoint)? {
+        guard let path = files().last else { return nil }
+        return (path, try Self.load(path))
+    }
+
+    /// Reads and decodes one checkpoint file.
+    public static func load(_ path: String) throws -> TrainingCheckpoint {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CheckpointError.io(path: path, operation: "read", reason: "the file cannot be opened")
+        }
+        return try TrainingCheckpoint(decoding: [UInt8](data), path: path)
+    }
+
+    /// Removes every checkpoint (a run started afresh must not resume from an older training).
+    public func removeAll() throws {
+        for path in files() {
+            guard unlink(path) == 0 || errno == ENOENT else {
+                throw CheckpointError.io(path: path, operation: "remove", reason: Self.errnoText())
+            }
+        }
+    }
+
+    private static func errnoText() -> String { String(cString: strerror(errno)) }
+
+    /// Creates `path` exclusively, writes every byte, fsyncs and closes it.
+    private static func writeSynced(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { throw CheckpointError.io(path: path, operation: "create", reason: errnoText()) }
+        var failure: CheckpointError?
+        bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = .io(path: path, operation: "write", reason: errnoText())
+                    return
+                }
+                done += n
+            }
+        }
+        if failure == nil, fsync(fd) != 0 { failure = .io(path: path, operation: "sync", reason: errnoText()) }
+        if close(fd) != 0, failure == nil { failure = .io(path: path, operation: "close", reason: errnoText()) }
+        if let failure { throw failure }
+    }
+
+    /// Makes the rename durable where the platform allows syncing a directory (best effort).
+    private static func syncDirectory(_ path: String) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return }
+        _ = fsync(fd)
+        _ = close(fd)
+    }
+}
