@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "TBKit", targets: ["TBKit"]),
         .library(name: "InitLab", targets: ["InitLab"]),
+        .library(name: "TBKitS3", targets: ["TBKitS3"]),
         .executable(name: "tbkit", targets: ["tbkit"]),
     ],
     dependencies: [
@@ -30,6 +31,13 @@ let package = Package(
             dependencies: ["CZlib", "CTBKitSupport"],
             path: "Sources/TBKit"
         ),
+        // S3-compatible object storage for logdirs and archives (SigV4, URLSession). Kept apart so
+        // TBKit itself links no network code; it plugs in through TBKit's remote logdir registry.
+        .target(
+            name: "TBKitS3",
+            dependencies: ["TBKit", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/TBKitS3"
+        ),
         .target(
             name: "InitLab",
             dependencies: ["TBKit", "CZlib"],
@@ -46,6 +54,7 @@ let package = Package(
             path: "Sources/tbkit"
         ),
         .testTarget(name: "TBKitTests", dependencies: ["TBKit"], path: "Tests/TBKitTests"),
+        .testTarget(name: "TBKitS3Tests", dependencies: ["TBKitS3", "TBKit"], path: "Tests/TBKitS3Tests"),
         .testTarget(name: "InitLabTests", dependencies: ["InitLab", "TBKit"], path: "Tests/InitLabTests"),
     ]
 )
