@@ -13,6 +13,10 @@ public enum SummaryWriterError: Error, CustomStringConvertible, Equatable {
     /// Writing to the event file failed; everything before `offset` is intact and the records
     /// not written stay buffered for the next `flush()`.
     case writeFailed(path: String, offset: Int, reason: String, diskFull: Bool)
+    /// A purge step below zero (steps start at 0).
+    case invalidPurgeStep(Int)
+    /// Rotation limits that cannot be used (zero, negative, none given).
+    case invalidRotation(reason: String)
 
     public var description: String {
         switch self {
@@ -33,6 +37,10 @@ public enum SummaryWriterError: Error, CustomStringConvertible, Equatable {
                 ? "; the disk is full: free space and call flush() again, nothing before this offset is lost"
                 : "; records before this offset are intact"
             return "writing \(path) failed at byte \(offset): \(reason)\(hint)"
+        case .invalidRotation(let reason):
+            return "invalid file rotation: \(reason)"
+        case .invalidPurgeStep(let step):
+            return "invalid purge step \(step): it must be 0 or more (the step of the checkpoint the run resumes from)"
         }
     }
 }
