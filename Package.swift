@@ -48,6 +48,7 @@ let package = Package(
             name: "tbkit",
             dependencies: [
                 "TBKit",
+                "TBKitS3",
                 "InitLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

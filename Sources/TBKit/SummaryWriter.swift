@@ -32,8 +32,13 @@ public enum HistogramFormat: Sendable {
 /// Every method is safe to call from many threads: each record is framed whole while the
 /// writer's state is locked (a `Mutex`), so records never interleave.
 public final class SummaryWriter: Sendable {
-    /// The run directory this writer logs into.
+    /// The run directory this writer logs into (a local path, or a remote URL such as `s3://...`).
     public let logdir: String
+    /// The local directory the event files are created in: `logdir` itself, or the spool of a
+    /// remote logdir (see `RemoteLogdirs`).
+    public let localDirectory: String
+    /// The remote store sealed files go to, for a URL logdir.
+    private let remote: (any RemoteLogdirStore)?
     /// Seconds between background flushes.
     public let flushInterval: Double
     /// How scalars are stored.
@@ -91,6 +96,13 @@ public final class SummaryWriter: Sendable {
     /// tag that is logged again from `purgeStep` on. `LoggedSteps(runDirectory:)` tells a trainer
     /// where a run stands.
     ///
+    /// A `logdir` that is a URL (`s3://bucket/prefix/run`) goes to the storage module registered
+    /// for its scheme (`RemoteLogdirs`; `.unsupportedLogdirScheme` when none is): files are
+    /// written into its local spool, rotated by its limits unless `rotation` is given, sealed on
+    /// `flush()` once they pass its minimum size, and each sealed file is uploaded once, off the
+    /// caller's thread. `close()` waits a bounded time for the uploads and throws
+    /// `.remoteUploadIncomplete` naming any file still only local.
+    ///
     /// Throws `.invalidPurgeStep` for a negative purge step and `.invalidRotation` for a limit of
     /// zero or less, before anything is created.
     public init(
@@ -100,15 +112,33 @@ public final class SummaryWriter: Sendable {
     ) throws {
         if let purgeStep, purgeStep < 0 { throw SummaryWriterError.invalidPurgeStep(purgeStep) }
         if let problem = rotation?.problem { throw SummaryWriterError.invalidRotation(reason: problem) }
+        var remote: (any RemoteLogdirStore)?
+        if let scheme = RemoteLogdirs.scheme(of: logdir) {
+            guard let handler = RemoteLogdirs.handler(for: scheme) else {
+                throw SummaryWriterError.unsupportedLogdirScheme(scheme: scheme, logdir: logdir)
+            }
+            remote = try handler.open(url: logdir)
+        }
+        let rotation = rotation ?? remote?.rotation
+        if let problem = rotation?.problem { throw SummaryWriterError.invalidRotation(reason: problem) }
         self.logdir = logdir
+        self.remote = remote
+        self.localDirectory = remote?.spoolDirectory ?? logdir
         self.flushInterval = flushInterval
         self.scalarFormat = scalarFormat
         self.rotation = rotation
         self.filenameSuffix = filenameSuffix
-        self.onFileSealed = onFileSealed
+        if let store = remote {
+            self.onFileSealed = { path in
+                store.fileSealed(path: path)
+                onFileSealed?(path)
+            }
+        } else {
+            self.onFileSealed = onFileSealed
+        }
         self.rotatesByTime = rotation?.maxSeconds != nil
         self.sealBytes = rotation?.maxBytes ?? Int.max
-        let file = try EventFileWriter(directory: logdir, suffix: filenameSuffix)
+        let file = try EventFileWriter(directory: localDirectory, suffix: filenameSuffix)
         if let purgeStep {
             let start = Event(
                 wallTime: currentWallTime(), step: Int64(purgeStep),
@@ -294,15 +324,21 @@ public final class SummaryWriter: Sendable {
 
     // MARK: Flushing, rotating and closing
 
-    /// Writes every buffered record to the file now.
+    /// Writes every buffered record to the file now. For a remote logdir, a file that has
+    /// reached the store's minimum size is also sealed and handed on for upload.
     public func flush() throws {
-        try state.withLock { s throws in
+        let minimum = remote?.minimumFlushBytes
+        let sealed = try state.withLock { s throws -> String? in
             if let error = s.pendingError {
                 s.pendingError = nil
                 throw error
             }
-            try s.file?.flush()
+            guard let file = s.file else { return nil }
+            try file.flush()
+            if let minimum, file.size >= minimum { return try seal(file, &s) }
+            return nil
         }
+        if let sealed { onFileSealed?(sealed) }
     }
 
     /// Seals the current file now (flushed, closed, reported to `onFileSealed`) and starts the
@@ -317,7 +353,8 @@ public final class SummaryWriter: Sendable {
 
     /// Flushes and closes the file, then reports it to `onFileSealed`. Later calls to log
     /// anything throw `.closed`; closing again does nothing. When the last flush fails, the
-    /// error is thrown and the writer stays open, so `close()` can be called again.
+    /// error is thrown and the writer stays open, so `close()` can be called again. For a
+    /// remote logdir, then waits (bounded) for the uploads: see `init`.
     public func close() throws {
         let sealed = try state.withLock { s throws -> String? in
             guard !s.isClosed else { return nil }
@@ -334,6 +371,7 @@ public final class SummaryWriter: Sendable {
         }
         OpenWriters.shared.remove(self)
         if let sealed { onFileSealed?(sealed) }
+        if sealed != nil { try remote?.finish() }
     }
 
     /// Bytes of this writer's files known to be written out, over every file it has made.
@@ -350,7 +388,7 @@ public final class SummaryWriter: Sendable {
             throw error
         }
         if let file = s.file { return file }
-        let file = try EventFileWriter(directory: logdir, suffix: filenameSuffix)
+        let file = try EventFileWriter(directory: localDirectory, suffix: filenameSuffix)
         s.file = file
         s.path = file.path
         s.paths.append(file.path)

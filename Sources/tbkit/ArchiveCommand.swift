@@ -1,5 +1,6 @@
 import ArgumentParser
 import TBKit
+import TBKitS3
 
 /// `tbkit archive <logdir> <out.tar.gz>`: a deterministic, verifiable archive of a log directory.
 struct ArchiveCommand: ParsableCommand {
@@ -18,7 +19,7 @@ struct ArchiveCommand: ParsableCommand {
     @Argument(help: "The log directory to archive.")
     var logdir: String
 
-    @Argument(help: "The archive to write (conventionally ending in .tar.gz).")
+    @Argument(help: "The archive to write (conventionally ending in .tar.gz), a path or s3://bucket/key.")
     var output: String
 
     @Option(name: .long, help: "gzip level, 0 (store) to 9 (smallest).")
@@ -33,7 +34,23 @@ struct ArchiveCommand: ParsableCommand {
 
     func run() throws {
         let archiver = LogArchiver(logdir: logdir, level: level, overwrite: force)
-        let summary = try archiver.write(to: output)
+        let summary: LogArchiver.Summary
+        if ObjectStorage.isRemote(output) {
+            // Written to a scratch file, then streamed up in 8 MiB multipart parts.
+            let location = try S3Location(url: output)
+            let client = try ObjectStorage.client()
+            if !force, try client.headObject(bucket: location.bucket, key: location.key) != nil {
+                throw S3Error.invalidConfiguration(
+                    detail: "\(output) exists; pass --force to replace it")
+            }
+            let scratch = try ObjectStorage.Scratch()
+            defer { scratch.cleanUp() }
+            let file = scratch.path + "/archive.tar.gz"
+            summary = try archiver.write(to: file)
+            try S3Transfer.upload(file, client: client, to: location)
+        } else {
+            summary = try archiver.write(to: output)
+        }
         let runs = summary.manifest.runs ?? []
         print(
             "archived \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks "

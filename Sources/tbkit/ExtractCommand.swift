@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import TBKit
+import TBKitS3
 
 /// `tbkit extract <archive> <dest>`: restores a `tbkit archive`, verifying every file.
 struct ExtractCommand: ParsableCommand {
@@ -15,7 +17,7 @@ struct ExtractCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The archive to read (.tar.gz written by `tbkit archive`).")
+    @Argument(help: "The archive to read (.tar.gz written by `tbkit archive`), a path or s3://bucket/key.")
     var archive: String
 
     @Argument(help: "The directory to restore into (created if missing).")
@@ -25,7 +27,18 @@ struct ExtractCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        let summary = try LogExtractor(archive: archive, destination: destination, overwrite: force).extract()
+        var source = archive
+        var scratch: ObjectStorage.Scratch?
+        defer { scratch?.cleanUp() }
+        if ObjectStorage.isRemote(archive) {
+            // Streamed down by ranged GETs into a scratch file; every check of extract applies.
+            let location = try S3Location(url: archive)
+            let space = try ObjectStorage.Scratch()
+            scratch = space
+            source = space.path + "/" + ((location.key as NSString).lastPathComponent)
+            try S3Transfer.download(location, client: try ObjectStorage.client(), to: source)
+        }
+        let summary = try LogExtractor(archive: source, destination: destination, overwrite: force).extract()
         print(
             "restored \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks, "
                 + "\(summary.hardlinks) hard links (\(summary.contentBytes) bytes, all checksums verified) into \(destination)"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TBKit
+import TBKitS3
 
 @main
 struct TBKitCommand: ParsableCommand {
@@ -12,4 +13,15 @@ struct TBKitCommand: ParsableCommand {
             ArchiveCommand.self, ExtractCommand.self,
         ]
     )
+
+    /// Makes `s3://` logdirs available to `SummaryWriter` before any subcommand runs.
+    static func main() {
+        S3Storage.register()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

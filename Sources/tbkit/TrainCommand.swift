@@ -97,14 +97,21 @@ struct TrainCommand: ParsableCommand {
         let data = try dataDir.map { try MNIST.load(directory: $0) } ?? MNIST.embedded()
         if !noLog {
             // Check every run directory before training anything: refuse early, never half-way.
+            let remote = ObjectStorage.isRemote(logdir)
             for s in runs {
-                let dir = (logdir as NSString).appendingPathComponent(s.name)
-                let existing = FreshRunDirectory.eventFiles(in: dir)
+                let dir = ObjectStorage.join(logdir, s.name)
+                let existing =
+                    remote
+                    ? try ObjectStorage.remoteEventFiles(dir).map(\.key) : FreshRunDirectory.eventFiles(in: dir)
                 if !overwrite, !existing.isEmpty {
                     throw FreshRunDirectoryError.holdsEvents(path: dir, files: existing)
                 }
             }
-            try FileManager.default.createDirectory(atPath: logdir, withIntermediateDirectories: true)
+            if remote {
+                try ObjectStorage.removeRemoteFiles(in: logdir, suffix: HParams.experimentFileSuffix)
+            } else {
+                try FileManager.default.createDirectory(atPath: logdir, withIntermediateDirectories: true)
+            }
             try StudyDashboards.writeExperiment(logdir: logdir)
         }
         let options = TrainingOptions(
@@ -118,8 +125,12 @@ struct TrainCommand: ParsableCommand {
         for s in runs {
             var writer: SummaryWriter?
             if !noLog {
-                let dir = (logdir as NSString).appendingPathComponent(s.name)
-                try FreshRunDirectory.prepare(dir, overwrite: overwrite)
+                let dir = ObjectStorage.join(logdir, s.name)
+                if ObjectStorage.isRemote(dir) {
+                    if overwrite { try ObjectStorage.removeRemote(dir) }
+                } else {
+                    try FreshRunDirectory.prepare(dir, overwrite: overwrite)
+                }
                 writer = try SummaryWriter(logdir: dir)
             }
             let result = try Trainer.run(s, data: data, options: options, log: writer, progress: progress.update)
