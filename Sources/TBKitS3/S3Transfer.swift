@@ -41,7 +41,16 @@ public enum S3Transfer {
         return offset
     }
 
-    /// Uploads the file at `path` as the object at `location`; returns the bytes sent.
+    /// Files above this size go up as multipart uploads: `TBKIT_S3_MULTIPART_BYTES` when set
+    /// (at least 5 MiB), else 64 MiB.
+    public static var multipartThreshold: UInt64 {
+        let text = ProcessInfo.processInfo.environment["TBKIT_S3_MULTIPART_BYTES"] ?? ""
+        guard let v = UInt64(text) else { return S3MultipartWriter.singlePutLimit }
+        return max(v, UInt64(S3MultipartWriter.minimumPartSize))
+    }
+
+    /// Uploads the file at `path` as the object at `location`; returns the bytes sent. Files
+    /// above `multipartThreshold` go in parts of `partSize` bytes.
     @discardableResult
     public static func upload(_ path: String, client: S3Client, to location: S3Location, partSize: Int = 8 << 20)
         throws -> UInt64
@@ -51,7 +60,7 @@ public enum S3Transfer {
         }
         defer { try? handle.close() }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? 0
-        if size <= S3MultipartWriter.singlePutLimit {
+        if size <= multipartThreshold {
             let body = (try? handle.readToEnd()) ?? Data()
             try client.putObject(bucket: location.bucket, key: location.key, body: body)
             return UInt64(body.count)
