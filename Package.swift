@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "TBKit", targets: ["TBKit"]),
+        .library(name: "TBKitArchive", targets: ["TBKitArchive"]),
         .library(name: "InitLab", targets: ["InitLab"]),
         .library(name: "TBKitS3", targets: ["TBKitS3"]),
         .executable(name: "tbkit", targets: ["tbkit"]),
@@ -17,7 +18,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
-        // libz: deflate/inflate for PNG, gzip and tar.gz.
+        // libz: deflate/inflate (PNG's IDAT, MNIST's .gz, the archives' .tar.gz), wrapped once in
+        // TBKit's Compression folder.
         .systemLibrary(
             name: "CZlib",
             path: "Sources/CZlib",
@@ -26,10 +28,25 @@ let package = Package(
         ),
         // Small C shims for CPU instructions Swift cannot name directly (hardware CRC32C).
         .target(name: "CTBKitSupport", path: "Sources/CTBKitSupport"),
+        // Writing and reading event files: all a training program needs.
         .target(
             name: "TBKit",
-            dependencies: ["CZlib", "CTBKitSupport"],
+            dependencies: [
+                "CZlib", "CTBKitSupport",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Sources/TBKit"
+        ),
+        // Log directories as deterministic .tar.gz archives with a SHA-256 manifest, and their
+        // verified extraction.
+        .target(
+            name: "TBKitArchive",
+            dependencies: [
+                "TBKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Sources/TBKitArchive"
         ),
         // S3-compatible object storage for logdirs and archives (SigV4, URLSession). Kept apart so
         // TBKit itself links no network code; it plugs in through TBKit's remote logdir registry.
@@ -40,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "InitLab",
-            dependencies: ["TBKit", "CZlib"],
+            dependencies: ["TBKit"],
             path: "Sources/InitLab",
             resources: [.copy("Resources/mnist-5k")]
         ),
@@ -48,13 +65,18 @@ let package = Package(
             name: "tbkit",
             dependencies: [
                 "TBKit",
+                "TBKitArchive",
                 "TBKitS3",
                 "InitLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/tbkit"
         ),
-        .testTarget(name: "TBKitTests", dependencies: ["TBKit"], path: "Tests/TBKitTests"),
+        .testTarget(
+            name: "TBKitTests",
+            dependencies: ["TBKit", "TBKitArchive", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/TBKitTests"
+        ),
         .testTarget(name: "TBKitS3Tests", dependencies: ["TBKitS3", "TBKit"], path: "Tests/TBKitS3Tests"),
         .testTarget(name: "InitLabTests", dependencies: ["InitLab", "TBKit"], path: "Tests/InitLabTests"),
     ]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TBKit
+import TBKitArchive
 import TBKitS3
 
 /// `tbkit archive <logdir> <out.tar.gz>`: a deterministic, verifiable archive of a log directory.

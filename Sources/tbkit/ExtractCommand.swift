@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TBKit
+import TBKitArchive
 import TBKitS3
 
 /// `tbkit extract <archive> <dest>`: restores a `tbkit archive`, verifying every file.

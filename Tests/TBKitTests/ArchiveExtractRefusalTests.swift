@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TBKit
+@testable import TBKitArchive
 
 /// The refusals that keep a hostile archive from writing outside the destination. The full
 /// hostile set (built by Python's tarfile) is in Tests/Conformance/test_hostile_archives.py.

@@ -132,17 +132,6 @@ import Testing
         #expect(got == sizes)
     }
 
-    @Test func readerOverAnOpenDescriptorReadsTheSameRecords() throws {
-        let dir = TemporaryDirectory()
-        let path = dir.write("fd.tfevents", Self.specRecord + Self.specRecord)
-        let fd = open(path, O_RDONLY)
-        #expect(fd >= 0)
-        let reader = RecordReader(fileDescriptor: fd, path: path, closeOnDeinit: true)
-        #expect(try reader.next().summary == "record@0:24")
-        #expect(try reader.next().summary == "record@40:24")
-        #expect(try reader.next().summary == "end")
-    }
-
     @Test func missingFileIsAnIOError() {
         #expect(throws: RecordReaderError.self) { try RecordReader(path: "/nonexistent/x.tfevents") }
     }

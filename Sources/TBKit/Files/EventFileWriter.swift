@@ -109,7 +109,7 @@ public final class EventFileWriter {
     }
 
     /// Frames the protobuf message that `body` writes as one record.
-    public func appendRecord(_ body: (inout ProtoWriter) -> Void) {
+    package func appendRecord(_ body: (inout ProtoWriter) -> Void) {
         buffer.appendRecord(body)
     }
 

@@ -15,7 +15,7 @@ extension Event {
     }
 
     /// Decodes the fields left in `reader` (a whole message).
-    public init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
+    package init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var wallTime = 0.0
         var step: Int64 = 0
         var what = What.none

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The result of checking every record of one event file: both CRCs, that each payload decodes
 /// as an Event, and that the first record is the `file_version` record.
 public struct FileVerification: Sendable, Equatable, Encodable {
@@ -49,8 +41,7 @@ public struct FileVerification: Sendable, Equatable, Encodable {
         var result = FileVerification(
             path: path, bytes: 0, soundRecords: 0, damagedRecords: 0, issues: [],
             truncatedTail: false, completeRecordsBeforeTail: 0)
-        var st = stat()
-        if stat(path, &st) == 0 { result.bytes = Int64(st.st_size) }
+        if let status = try? Platform.status(path) { result.bytes = status.size }
         let reader: RecordReader
         do {
             reader = try RecordReader(path: path)

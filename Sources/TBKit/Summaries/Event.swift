@@ -41,7 +41,7 @@ public struct Event: Sendable, Equatable {
     }
 
     /// Appends the protobuf encoding of this event to `w`.
-    public func encode(into w: inout ProtoWriter) {
+    package func encode(into w: inout ProtoWriter) {
         w.writeDoubleFieldIfNonZero(1, wallTime)
         w.writeVarintFieldIfNonZero(2, step)
         switch what {

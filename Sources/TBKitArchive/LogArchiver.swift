@@ -1,8 +1,8 @@
+import Crypto
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Synchronization
+import SystemPackage
+import TBKit
 
 /// Writes a log directory to a deterministic `.tar.gz` with a manifest as its first member.
 ///
@@ -74,23 +74,41 @@ public struct LogArchiver {
     @discardableResult
     public func write(to archivePath: String) throws -> Summary {
         // The logdir itself may be a symlink (followed); nothing inside it is followed.
-        var root = stat()
-        guard stat(logdir, &root) == 0 else {
-            throw LogArchiveError.io(operation: "open logdir", path: logdir, errno: errno)
-        }
-        guard root.isDirectory else { throw LogArchiveError.io(operation: "open logdir", path: logdir, errno: ENOTDIR) }
-        if !overwrite, try PosixFile.linkStatus(archivePath) != nil {
+        guard
+            let root = try LogArchiveError.during(
+                "open logdir", logdir, { () throws(Errno) in try Platform.status(logdir) })
+        else {
             throw LogArchiveError.io(
-                operation: "create archive (pass --force to replace it)", path: archivePath, errno: EEXIST)
+                operation: "open logdir", path: logdir, errno: Errno.noSuchFileOrDirectory.rawValue)
         }
-        let temporary = archivePath + ".tbkit-partial.\(getpid())"
-        let output = try PosixFile.createExclusive(temporary, mode: 0o644)
+        guard root.isDirectory else {
+            throw LogArchiveError.io(operation: "open logdir", path: logdir, errno: Errno.notDirectory.rawValue)
+        }
+        if !overwrite, try Self.linkStatus(archivePath) != nil {
+            throw LogArchiveError.io(
+                operation: "create archive (pass --force to replace it)", path: archivePath,
+                errno: Errno.fileExists.rawValue)
+        }
+        let temporary = archivePath + ".tbkit-partial.\(Platform.processID)"
+        let output = try LogArchiveError.during("create", temporary) { () throws(Errno) in
+            try FileDescriptor.typed {
+                try FileDescriptor.open(
+                    FilePath(temporary), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec, .noFollow],
+                    permissions: FilePermissions(rawValue: 0o644))
+            }
+        }
+        var outputOpen = true
         var committed = false
-        defer { if !committed { unlink(temporary) } }
-        let outputInfo = try output.status()
+        defer {
+            if outputOpen { try? output.close() }
+            if !committed { Platform.removeFile(temporary) }
+        }
+        let outputInfo = try LogArchiveError.during("fstat", temporary) { () throws(Errno) in
+            try Platform.status(of: output)
+        }
 
         var items = [Item]()
-        try walk(relative: "", into: &items, skip: (outputInfo.st_dev, outputInfo.st_ino))
+        try walk(relative: "", into: &items, skip: (outputInfo.device, outputInfo.inode))
         items.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         if items.contains(where: { $0.path == ArchiveManifest.memberName }) {
             throw LogArchiveError.manifestNameTaken(path: join(logdir, ArchiveManifest.memberName))
@@ -118,11 +136,10 @@ public struct LogArchiver {
             }
             var hasher = SHA256()
             // A file growing meanwhile is hashed over its first `size` bytes, as it will be copied.
-            let (_, after) = try copy(item, buffer: &buffer) { hasher.update($0) }
+            let (_, after) = try copy(item, buffer: &buffer) { hasher.update(bufferPointer: $0) }
             identities[item.path] = after
             rows.append(
-                .init(
-                    path: item.path, kind: "file", size: item.size, sha256: SHA256.hex(hasher.finalize()), target: nil))
+                .init(path: item.path, kind: "file", size: item.size, sha256: hasher.finalize().hex, target: nil))
         }
         let directories = items.filter { $0.kind == .directory }.map(\.path)
         betweenPasses?()
@@ -131,8 +148,7 @@ public struct LogArchiver {
         let manifestBytes = try manifest.encoded()
 
         // Pass 2: stream the tar through gzip into the file.
-        let gzip = try GZipCompressor(level: level)
-        let pipeline = CompressionPipeline(compressor: gzip, output: output)
+        let pipeline = CompressionPipeline(level: level, output: output, path: temporary)
         var pipelineOpen = true
         defer { if pipelineOpen { pipeline.cancel() } }
         var tar = TarWriter { chunk in try pipeline.write(chunk) }
@@ -157,11 +173,11 @@ public struct LogArchiver {
                     item, buffer: &buffer,
                     opened: { hashing = $0 != identities[item.path] },
                     chunk: { chunk in
-                        if hashing { hasher.update(chunk) }
+                        if hashing { hasher.update(bufferPointer: chunk) }
                         try tar.writeData(chunk)
                     })
                 let unchanged = !hashing && before == after
-                guard unchanged || (hashing && SHA256.hex(hasher.finalize()) == expected[item.path]) else {
+                guard unchanged || (hashing && hasher.finalize().hex == expected[item.path]) else {
                     throw LogArchiveError.fileChanged(path: join(logdir, item.path))
                 }
             }
@@ -169,16 +185,17 @@ public struct LogArchiver {
         }
         try tar.finish()
         pipelineOpen = false
-        try pipeline.finish()
-        try output.close()
-        guard rename(temporary, archivePath) == 0 else {
-            throw LogArchiveError.io(operation: "rename into place", path: archivePath, errno: errno)
+        let archiveBytes = try pipeline.finish()
+        outputOpen = false
+        try LogArchiveError.during("close", temporary) { () throws(Errno) in try output.closeReportingErrors() }
+        try LogArchiveError.during("rename into place", archivePath) { () throws(Errno) in
+            try Platform.rename(temporary, to: archivePath)
         }
         committed = true
         return Summary(
             files: rows.filter { $0.kind == "file" }.count, directories: directories.count,
             symlinks: rows.filter { $0.kind == "symlink" }.count,
-            contentBytes: rows.reduce(0) { $0 + $1.size }, archiveBytes: gzip.compressedCount,
+            contentBytes: rows.reduce(0) { $0 + $1.size }, archiveBytes: archiveBytes,
             manifest: manifest)
     }
 
@@ -200,16 +217,16 @@ public struct LogArchiver {
     /// cannot set), a replacement changes the inode.
     struct FileIdentity: Equatable {
         var device: UInt64, inode: UInt64, size: Int64
-        var mtime: Int, mtimeNanos: Int, ctime: Int, ctimeNanos: Int
+        var mtime: Int64, mtimeNanos: Int, ctime: Int64, ctimeNanos: Int
 
-        init(_ info: stat) {
-            device = UInt64(info.st_dev)
-            inode = UInt64(info.st_ino)
-            size = Int64(info.st_size)
-            mtime = Int(info.st_mtim.tv_sec)
-            mtimeNanos = Int(info.st_mtim.tv_nsec)
-            ctime = Int(info.st_ctim.tv_sec)
-            ctimeNanos = Int(info.st_ctim.tv_nsec)
+        init(_ info: FileStatus) {
+            device = info.device
+            inode = info.inode
+            size = info.size
+            mtime = info.modifiedSeconds
+            mtimeNanos = info.modifiedNanoseconds
+            ctime = info.changedSeconds
+            ctimeNanos = info.changedNanoseconds
         }
     }
 
@@ -220,99 +237,104 @@ public struct LogArchiver {
         chunk body: (UnsafeRawBufferPointer) throws -> Void
     ) throws -> (FileIdentity, FileIdentity) {
         let path = join(logdir, item.path)
-        let file = try PosixFile.openForReading(path, followSymlink: false)
-        let before = FileIdentity(try file.status())
+        let file = try LogArchiveError.during("open", path) { () throws(Errno) in
+            try FileDescriptor.typed {
+                try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec, .noFollow])
+            }
+        }
+        var open = true
+        defer { if open { try? file.close() } }
+        let before = FileIdentity(
+            try LogArchiveError.during("fstat", path) { () throws(Errno) in try Platform.status(of: file) })
         opened(before)
         var left = item.size
         while left > 0 {
             let want = Int(min(left, UInt64(buffer.count)))
-            let got = try buffer.withUnsafeMutableBytes {
-                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want]))
+            let got = try buffer.withUnsafeMutableBytes { raw in
+                try LogArchiveError.during("read", path) { () throws(Errno) in
+                    try file.readFully(into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<want]))
+                }
             }
             if got < want { throw LogArchiveError.fileChanged(path: path) }
             try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
             left -= UInt64(got)
         }
-        let after = FileIdentity(try file.status())
-        try file.close()
+        let after = FileIdentity(
+            try LogArchiveError.during("fstat", path) { () throws(Errno) in try Platform.status(of: file) })
+        open = false
+        try LogArchiveError.during("close", path) { () throws(Errno) in try file.closeReportingErrors() }
         return (before, after)
     }
 
-    private func walk(relative: String, into items: inout [Item], skip: (dev_t, ino_t)) throws {
+    /// `lstat` of `path`, or nil when nothing is there.
+    static func linkStatus(_ path: String) throws(LogArchiveError) -> FileStatus? {
+        try LogArchiveError.during("lstat", path) { () throws(Errno) in try Platform.linkStatus(path) }
+    }
+
+    private func walk(relative: String, into items: inout [Item], skip: (UInt64, UInt64)) throws {
         let directory = join(logdir, relative)
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        } catch {
-            throw LogArchiveError.io(operation: "list directory", path: directory, errno: EACCES)
+        let names = try LogArchiveError.during("list directory", directory) { () throws(Errno) in
+            try Platform.directoryEntries(directory)
         }
         for name in names {
             let rel = relative.isEmpty ? name : relative + "/" + name
             let path = join(logdir, rel)
-            guard let info = try PosixFile.linkStatus(path) else { continue }  // vanished meanwhile
-            if info.st_dev == skip.0 && info.st_ino == skip.1 { continue }  // the archive itself
-            let mtime = Int64(info.st_mtim.tv_sec)
+            guard let info = try Self.linkStatus(path) else { continue }  // vanished meanwhile
+            if info.device == skip.0 && info.inode == skip.1 { continue }  // the archive itself
+            let mtime = info.modifiedSeconds
             if info.isDirectory {
                 items.append(Item(path: rel, kind: .directory, size: 0, mode: 0o755, mtime: mtime, target: ""))
                 try walk(relative: rel, into: &items, skip: skip)
             } else if info.isRegular {
-                let mode: UInt32 = info.st_mode & S_IXUSR != 0 ? 0o755 : 0o644
+                let mode: UInt32 = info.isOwnerExecutable ? 0o755 : 0o644
                 items.append(
-                    Item(path: rel, kind: .regular, size: UInt64(info.st_size), mode: mode, mtime: mtime, target: ""))
+                    Item(path: rel, kind: .regular, size: UInt64(info.size), mode: mode, mtime: mtime, target: ""))
             } else if info.isSymlink {
-                var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-                let count = readlink(path, &buffer, buffer.count - 1)
-                guard count >= 0 else { throw LogArchiveError.io(operation: "readlink", path: path, errno: errno) }
-                let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                let target = try LogArchiveError.during("readlink", path) { () throws(Errno) in
+                    try Platform.linkTarget(path)
+                }
                 guard ArchivePath.resolve(linkTarget: target, linkPath: rel) != nil else {
                     throw LogArchiveError.symlinkLeavesLogdir(path: path, target: target)
                 }
                 items.append(Item(path: rel, kind: .symlink, size: 0, mode: 0o777, mtime: mtime, target: target))
             } else {
-                let kind: String
-                switch info.fileType {
-                case S_IFIFO: kind = "FIFO"
-                case S_IFSOCK: kind = "socket"
-                case S_IFCHR: kind = "character device"
-                case S_IFBLK: kind = "block device"
-                default: kind = "special file"
-                }
-                throw LogArchiveError.unsupportedFile(path: path, kind: kind)
+                throw LogArchiveError.unsupportedFile(path: path, kind: info.kind.name)
             }
         }
     }
 }
 
-/// Scans runs on its own thread; `wait()` returns the rows (sorted by run name) or rethrows.
-private final class RunScan: @unchecked Sendable {
+/// Scans runs on its own thread; `wait()` returns the rows (sorted by run name) or rethrows. The
+/// thread hands back only its Sendable result, behind a mutex.
+private final class RunScan: Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private var result: Result<[ArchiveManifest.Run], Error> = .success([])
-    private var waited = false
+    private let result = Mutex<Result<[ArchiveManifest.Run], any Error>?>(nil)
 
     init(runs: [(name: String, path: String)], scanner: @escaping LogArchiver.RunScanner) {
         let thread = Thread { [self] in
+            let outcome: Result<[ArchiveManifest.Run], any Error>
             do {
                 var rows = [ArchiveManifest.Run]()
                 for (name, path) in runs {
                     let tags = try scanner(path).sorted { $0.tag.utf8.lexicographicallyPrecedes($1.tag.utf8) }
                     rows.append(.init(name: name, tags: tags))
                 }
-                result = .success(rows)
+                outcome = .success(rows)
             } catch {
-                result = .failure(error)
+                outcome = .failure(error)
             }
+            result.withLock { $0 = outcome }
             done.signal()
         }
         thread.name = "tbkit-archive-run-scan"
         thread.start()
     }
 
-    /// Blocks until the scan has finished (once; later calls return the same result).
+    /// Blocks until the scan has finished (later calls return the same result at once).
     func wait() throws -> [ArchiveManifest.Run] {
-        if !waited {
-            done.wait()
-            waited = true
-        }
-        return try result.get()
+        done.wait()
+        done.signal()  // leave the semaphore open for the next call
+        guard let outcome = result.withLock({ $0 }) else { return [] }
+        return try outcome.get()
     }
 }

@@ -4,21 +4,21 @@
 /// Invariant: every member's data is exactly `entry.size` bytes, then zero padding to a 512-byte
 /// boundary; `finish()` adds the two zero blocks that end an archive. Output goes to `sink`, which
 /// must consume each buffer before returning.
-public struct TarWriter {
+package struct TarWriter {
     private let sink: (UnsafeRawBufferPointer) throws -> Void
     private var open: (path: String, size: UInt64, written: UInt64)?
     private var finished = false
 
     /// Bytes of tar stream produced so far.
-    public private(set) var offset: UInt64 = 0
+    package private(set) var offset: UInt64 = 0
 
     /// A writer that sends every byte of the tar stream to `sink`.
-    public init(sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
+    package init(sink: @escaping (UnsafeRawBufferPointer) throws -> Void) {
         self.sink = sink
     }
 
     /// Writes a whole member whose data is in memory.
-    public mutating func append(_ entry: TarEntry, data: [UInt8] = []) throws {
+    package mutating func append(_ entry: TarEntry, data: [UInt8] = []) throws {
         var entry = entry
         if entry.kind == .regular { entry.size = UInt64(data.count) }
         try beginEntry(entry)
@@ -28,7 +28,7 @@ public struct TarWriter {
 
     /// Writes the header(s) of `entry`; for a regular file, `entry.size` bytes must follow via
     /// `writeData`, then `endEntry()`.
-    public mutating func beginEntry(_ entry: TarEntry) throws {
+    package mutating func beginEntry(_ entry: TarEntry) throws {
         precondition(open == nil && !finished, "beginEntry while another member is open or after finish")
         let size = entry.kind == .regular ? entry.size : 0
         var pax: [(key: String, value: String)] = []
@@ -79,7 +79,7 @@ public struct TarWriter {
     }
 
     /// Appends data to the open member; throws if it would exceed the size given in its header.
-    public mutating func writeData(_ bytes: UnsafeRawBufferPointer) throws {
+    package mutating func writeData(_ bytes: UnsafeRawBufferPointer) throws {
         guard var member = open else {
             preconditionFailure("writeData without beginEntry")
         }
@@ -96,7 +96,7 @@ public struct TarWriter {
     }
 
     /// Closes the open member, padding it to a block boundary; throws if data is missing.
-    public mutating func endEntry() throws {
+    package mutating func endEntry() throws {
         guard let member = open else { preconditionFailure("endEntry without beginEntry") }
         guard member.written == member.size else {
             throw TarError.unrepresentable(
@@ -108,7 +108,7 @@ public struct TarWriter {
     }
 
     /// Writes the end-of-archive marker (two zero blocks).
-    public mutating func finish() throws {
+    package mutating func finish() throws {
         precondition(open == nil, "finish with a member still open")
         guard !finished else { return }
         try emit([UInt8](repeating: 0, count: 2 * TarHeader.blockSize))

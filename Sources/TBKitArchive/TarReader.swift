@@ -4,7 +4,7 @@
 /// `fill` must fill the whole buffer and return its size, or return less only at the end of the
 /// stream. Call `next()` for each member; its data can be read with `readData(_:)` (or is skipped
 /// by the next `next()`).
-public struct TarReader {
+package struct TarReader {
     private let fill: (UnsafeMutableRawBufferPointer) throws -> Int
     private var dataLeft: UInt64 = 0
     private var paddingLeft: UInt64 = 0
@@ -12,22 +12,22 @@ public struct TarReader {
     private var scratch = [UInt8](repeating: 0, count: 1 << 17)
 
     /// Offset in the uncompressed tar stream of the next byte to be read.
-    public private(set) var offset: UInt64 = 0
+    package private(set) var offset: UInt64 = 0
     /// The member returned by the last `next()`, for messages.
-    public private(set) var current: TarEntry?
+    package private(set) var current: TarEntry?
     /// True once the end-of-archive marker has been read.
-    public private(set) var reachedEnd = false
+    package private(set) var reachedEnd = false
 
     /// Largest pax or GNU long-name payload accepted (a name is never this long).
-    public static let maxExtensionSize: UInt64 = 1 << 20
+    package static let maxExtensionSize: UInt64 = 1 << 20
 
     /// A reader pulling tar bytes from `fill`.
-    public init(fill: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
+    package init(fill: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
         self.fill = fill
     }
 
     /// The next member, or nil at the end-of-archive marker.
-    public mutating func next() throws -> TarEntry? {
+    package mutating func next() throws -> TarEntry? {
         try skipRest()
         var pax: [String: String] = [:]
         var longName: String?
@@ -111,7 +111,7 @@ public struct TarReader {
     }
 
     /// Streams the current member's remaining data to `sink` in chunks of up to 128 KiB.
-    public mutating func readData(_ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    package mutating func readData(_ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         while dataLeft > 0 {
             let want = Int(min(dataLeft, UInt64(scratch.count)))
             let got = try scratch.withUnsafeMutableBytes {
@@ -136,7 +136,7 @@ public struct TarReader {
     /// Reads everything after the end-of-archive marker (zero padding) so a compressed source
     /// gets to check its trailer; returns how many bytes were read.
     @discardableResult
-    public mutating func drainToEnd() throws -> UInt64 {
+    package mutating func drainToEnd() throws -> UInt64 {
         var total: UInt64 = 0
         while true {
             let got = try scratch.withUnsafeMutableBytes { try fill($0) }

@@ -1,6 +1,6 @@
 /// Why a tar stream could not be read or written. Each case names the member and where it sits
 /// in the uncompressed tar stream, so a damaged archive points at its first bad member.
-public enum TarError: Error, CustomStringConvertible, Equatable {
+package enum TarError: Error, CustomStringConvertible, Equatable {
     /// A header block whose checksum does not match its bytes.
     case badHeaderChecksum(offset: UInt64, nameField: String, previousMember: String?)
     /// A header field that is not a number where one must be.
@@ -12,7 +12,7 @@ public enum TarError: Error, CustomStringConvertible, Equatable {
     /// A value that cannot be represented even with pax headers.
     case unrepresentable(member: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .badHeaderChecksum(let offset, let nameField, let previous):
             let after = previous.map { " (the member after '\($0)')" } ?? " (the first member)"

@@ -1,3 +1,5 @@
+import TBKit
+
 /// The per-run part of an archive manifest: each run's tags with their step range and count,
 /// read with `EventFileReader` (damaged records are skipped, as TensorBoard skips them).
 public enum ArchiveRunScanner {

@@ -3,14 +3,14 @@
 /// `path` is the member's name exactly as stored (not yet checked for safety: see
 /// `LogExtractor`); `size` is the length of the data that follows the header (0 for everything
 /// but regular files).
-public struct TarEntry: Sendable, Equatable {
+package struct TarEntry: Sendable, Equatable {
     /// What a member is. Anything else found in an archive is reported as `.other(typeflag)`.
-    public enum Kind: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         case regular, directory, symlink, hardlink, characterDevice, blockDevice, fifo
         case other(UInt8)
 
         /// The ustar type flag for this kind.
-        public var typeflag: UInt8 {
+        package var typeflag: UInt8 {
             switch self {
             case .regular: return UInt8(ascii: "0")
             case .hardlink: return UInt8(ascii: "1")
@@ -24,7 +24,7 @@ public struct TarEntry: Sendable, Equatable {
         }
 
         /// The kind for a ustar type flag ('\0' and '7' are regular files, as POSIX says).
-        public init(typeflag: UInt8) {
+        package init(typeflag: UInt8) {
             switch typeflag {
             case 0, UInt8(ascii: "0"), UInt8(ascii: "7"): self = .regular
             case UInt8(ascii: "1"): self = .hardlink
@@ -38,7 +38,7 @@ public struct TarEntry: Sendable, Equatable {
         }
 
         /// A word for messages ("regular file", "symlink", ...).
-        public var name: String {
+        package var name: String {
             switch self {
             case .regular: return "regular file"
             case .directory: return "directory"
@@ -53,24 +53,24 @@ public struct TarEntry: Sendable, Equatable {
     }
 
     /// The member's path inside the archive ("run1/events.out.tfevents...", "run1" for a directory).
-    public var path: String
+    package var path: String
     /// The member's kind.
-    public var kind: Kind
+    package var kind: Kind
     /// Bytes of data after the header; nonzero only for regular files.
-    public var size: UInt64
+    package var size: UInt64
     /// Permission bits (the low 12 bits of st_mode).
-    public var mode: UInt32
+    package var mode: UInt32
     /// Modification time, whole seconds since the epoch.
-    public var mtime: Int64
+    package var mtime: Int64
     /// Where a symlink points or which member a hard link names; empty otherwise.
-    public var linkTarget: String
+    package var linkTarget: String
     /// Owner and group ids as stored (TBKit writes 0 and ignores them on extraction).
-    public var uid: UInt32 = 0
+    package var uid: UInt32 = 0
     /// See `uid`.
-    public var gid: UInt32 = 0
+    package var gid: UInt32 = 0
 
     /// A member description; sizes of non-regular members are forced to zero by the writer.
-    public init(
+    package init(
         path: String, kind: Kind, size: UInt64 = 0, mode: UInt32 = 0o644, mtime: Int64 = 0,
         linkTarget: String = ""
     ) {

@@ -1,8 +1,6 @@
-import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Crypto
+import SystemPackage
+import TBKit
 
 /// Restores a TBKit log archive into a destination directory, proving every file against the
 /// manifest, and refusing anything that could write outside the destination.
@@ -58,8 +56,14 @@ public struct LogExtractor {
     }
 
     private func run(_ job: inout Job) throws -> Summary {
-        let file = try PosixFile.openForReading(archive)
-        let gzip = try GZipReader { try file.read(into: $0) }
+        let archive = self.archive
+        let file = try LogArchiveError.during("open", archive) { () throws(Errno) in
+            try FileDescriptor.typed { try FileDescriptor.open(FilePath(archive), .readOnly, options: .closeOnExec) }
+        }
+        defer { try? file.close() }
+        let gzip = try InflateReader(format: .gzip) { buffer in
+            try LogArchiveError.during("read", archive) { () throws(Errno) in try file.readFully(into: buffer) }
+        }
         var tar = TarReader { try gzip.read(into: $0) }
         var summary = Summary()
         var lastGood: String?
@@ -75,7 +79,7 @@ public struct LogExtractor {
                 }
                 if let member { throw LogArchiveError.damaged(member: member, detail: error.description) }
                 throw LogArchiveError.damagedAfter(previous: lastGood, detail: error.description)
-            } catch let error as GZip.Error {
+            } catch let error as ZlibError {
                 if let member { throw LogArchiveError.damaged(member: member, detail: error.description) }
                 throw LogArchiveError.damagedAfter(previous: lastGood, detail: error.description)
             }
@@ -197,26 +201,36 @@ public struct LogExtractor {
                 summary.directories += 1
             case .regular:
                 try job.makeDirectories(Array(parts.dropLast()))
-                let temporary = try job.temporaryFile(for: relative)
+                let (temporary, temporaryPath) = try job.temporaryFile(for: relative)
+                var open = true
+                defer { if open { try? temporary.close() } }
                 var hasher = SHA256()
                 var written: UInt64 = 0
                 try layer(
                     member,
                     {
                         try tar.readData { chunk in
-                            hasher.update(chunk)
-                            try temporary.write(chunk)
+                            hasher.update(bufferPointer: chunk)
+                            try LogArchiveError.during("write", temporaryPath) { () throws(Errno) in
+                                try temporary.writeFully(chunk)
+                            }
                             written += UInt64(chunk.count)
                         }
                     })
-                let digest = SHA256.hex(hasher.finalize())
+                let digest = hasher.finalize().hex
                 guard written == entry.size, digest == row?.sha256 else {
                     throw LogArchiveError.contentMismatch(
                         member: member,
                         detail: "SHA-256 \(digest) does not match the manifest's \(row?.sha256 ?? "-")")
                 }
-                try temporary.setModeAndTime(mode: entry.mode & 0o777, mtime: entry.mtime)
-                try temporary.close()
+                try LogArchiveError.during("set mode and mtime", temporaryPath) { () throws(Errno) in
+                    try Platform.setPermissionsAndTime(
+                        of: temporary, permissions: entry.mode & 0o777, modifiedSeconds: entry.mtime)
+                }
+                open = false
+                try LogArchiveError.during("close", temporaryPath) { () throws(Errno) in
+                    try temporary.closeReportingErrors()
+                }
                 regularMembers[relative] = digest
                 summary.files += 1
                 summary.contentBytes += written
@@ -296,17 +310,16 @@ private struct Job {
         var prefix = destination.hasPrefix("/") ? "" : "."
         for part in destination.split(separator: "/") {
             prefix += "/" + part
-            var info = stat()
-            if stat(prefix, &info) == 0 {
+            let path = prefix
+            if let info = try LogArchiveError.during("stat", path, { () throws(Errno) in try Platform.status(path) }) {
                 guard info.isDirectory else {
-                    throw LogArchiveError.io(operation: "use as destination directory", path: prefix, errno: ENOTDIR)
+                    throw LogArchiveError.io(
+                        operation: "use as destination directory", path: path, errno: Errno.notDirectory.rawValue)
                 }
                 continue
             }
-            guard mkdir(prefix, 0o755) == 0 else {
-                throw LogArchiveError.io(operation: "mkdir", path: prefix, errno: errno)
-            }
-            createdDirectories.append(prefix)
+            try LogArchiveError.during("mkdir", path) { () throws(Errno) in try Platform.makeDirectory(path) }
+            createdDirectories.append(path)
         }
     }
 
@@ -317,13 +330,13 @@ private struct Job {
             prefix = prefix.isEmpty ? part : prefix + "/" + part
             if archiveSymlinks.contains(prefix) { return prefix }
             if knownDirectories.contains(prefix) { continue }
-            if let info = try PosixFile.linkStatus(full(prefix)), info.isSymlink { return prefix }
+            if let info = try LogArchiver.linkStatus(full(prefix)), info.isSymlink { return prefix }
         }
         return nil
     }
 
     func checkExisting(member: String, relative: String, isDirectory: Bool) throws {
-        guard let info = try PosixFile.linkStatus(full(relative)) else { return }
+        guard let info = try LogArchiver.linkStatus(full(relative)) else { return }
         if isDirectory && info.isDirectory { return }
         if info.isDirectory {
             throw LogArchiveError.unsafeMember(member: member, reason: "'\(full(relative))' exists and is a directory")
@@ -337,71 +350,77 @@ private struct Job {
             prefix = prefix.isEmpty ? part : prefix + "/" + part
             if knownDirectories.contains(prefix) { continue }
             let path = full(prefix)
-            if let info = try PosixFile.linkStatus(path) {
+            if let info = try LogArchiver.linkStatus(path) {
                 guard info.isDirectory else {
                     throw LogArchiveError.io(
-                        operation: "mkdir (a non-directory is in the way)", path: path, errno: EEXIST)
+                        operation: "mkdir (a non-directory is in the way)", path: path,
+                        errno: Errno.fileExists.rawValue)
                 }
             } else {
-                guard mkdir(path, 0o755) == 0 else {
-                    throw LogArchiveError.io(operation: "mkdir", path: path, errno: errno)
-                }
+                try LogArchiveError.during("mkdir", path) { () throws(Errno) in try Platform.makeDirectory(path) }
                 createdDirectories.append(path)
             }
             knownDirectories.insert(prefix)
         }
     }
 
-    mutating func temporaryFile(for relative: String) throws -> PosixFile {
+    /// A new hidden file beside `relative`'s final place, and its path.
+    mutating func temporaryFile(for relative: String) throws -> (FileDescriptor, String) {
         let final = full(relative)
         let slash = final.lastIndex(of: "/")
         let directory = slash.map { String(final[..<$0]) } ?? "."
         let leaf = slash.map { String(final[final.index(after: $0)...]) } ?? final
         counter += 1
-        let temporary = directory + "/.\(leaf.prefix(80)).tbkit-partial.\(getpid()).\(counter)"
-        let file = try PosixFile.createExclusive(temporary)
+        let temporary = directory + "/.\(leaf.prefix(80)).tbkit-partial.\(Platform.processID).\(counter)"
+        let file = try LogArchiveError.during("create", temporary) { () throws(Errno) in
+            try FileDescriptor.typed {
+                try FileDescriptor.open(
+                    FilePath(temporary), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec, .noFollow],
+                    permissions: FilePermissions(rawValue: 0o600))
+            }
+        }
         temporaries.append((temporary, final))
-        return file
+        return (file, temporary)
     }
 
     /// Moves everything into place. Files replaced under --force are replaced atomically.
     mutating func commit() throws {
         for (temporary, final) in temporaries {
-            let existed = try PosixFile.linkStatus(final) != nil
-            guard rename(temporary, final) == 0 else {
-                throw LogArchiveError.io(operation: "rename into place", path: final, errno: errno)
+            let existed = try LogArchiver.linkStatus(final) != nil
+            try LogArchiveError.during("rename into place", final) { () throws(Errno) in
+                try Platform.rename(temporary, to: final)
             }
             if !existed { renamed.append(final) }
         }
         temporaries.removeAll()
         for (path, target) in symlinks {
             let final = full(path)
-            if try PosixFile.linkStatus(final) != nil { unlink(final) }
-            guard symlink(target, final) == 0 else {
-                throw LogArchiveError.io(operation: "symlink", path: final, errno: errno)
+            if try LogArchiver.linkStatus(final) != nil { Platform.removeFile(final) }
+            try LogArchiveError.during("symlink", final) { () throws(Errno) in
+                try Platform.makeSymlink(at: final, to: target)
             }
             renamed.append(final)
         }
         for (path, target) in hardlinks {
             let final = full(path)
-            if try PosixFile.linkStatus(final) != nil { unlink(final) }
-            guard link(full(target), final) == 0 else {
-                throw LogArchiveError.io(operation: "link", path: final, errno: errno)
+            if try LogArchiver.linkStatus(final) != nil { Platform.removeFile(final) }
+            let existing = full(target)
+            try LogArchiveError.during("link", final) { () throws(Errno) in
+                try Platform.makeHardLink(at: final, to: existing)
             }
             renamed.append(final)
         }
         // Directory times last (creating entries changes them), deepest first.
         for (path, mtime) in directoryTimes.reversed() {
-            var times = [timespec(tv_sec: Int(mtime), tv_nsec: 0), timespec(tv_sec: Int(mtime), tv_nsec: 0)]
-            _ = utimensat(AT_FDCWD, full(path), &times, AT_SYMLINK_NOFOLLOW)
+            Platform.setModificationTime(full(path), seconds: mtime)
         }
     }
 
     /// Removes temporaries, files this extraction created and directories it made.
     mutating func rollBack() {
-        for (temporary, _) in temporaries { unlink(temporary) }
-        for path in renamed.reversed() { unlink(path) }
-        for path in createdDirectories.reversed() { rmdir(path) }
+        for (temporary, _) in temporaries { Platform.removeFile(temporary) }
+        for path in renamed.reversed() { Platform.removeFile(path) }
+        for path in createdDirectories.reversed() { Platform.removeDirectory(path) }
         temporaries.removeAll()
         renamed.removeAll()
         createdDirectories.removeAll()

@@ -2,9 +2,9 @@
 ///
 /// Works on '/'-separated components only, never touching the disk, so a verdict cannot be
 /// changed by what is already there (callers check symlinks on disk separately).
-public enum ArchivePath {
+package enum ArchivePath {
     /// The member path as normalized components ("./a//b/" -> ["a", "b"]), or a reason to refuse.
-    public static func components(of path: String) -> Result<[String], Refusal> {
+    package static func components(of path: String) -> Result<[String], Refusal> {
         if path.hasPrefix("/") { return .failure(.absolute) }
         var parts = [String]()
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -18,7 +18,7 @@ public enum ArchivePath {
 
     /// Where a symlink at `linkPath` (relative to the root) pointing to `linkTarget` lands, as
     /// root-relative components; nil when the target is absolute or climbs above the root.
-    public static func resolve(linkTarget: String, linkPath: String) -> [String]? {
+    package static func resolve(linkTarget: String, linkPath: String) -> [String]? {
         if linkTarget.isEmpty || linkTarget.hasPrefix("/") { return nil }
         var parts = linkPath.split(separator: "/").map(String.init).filter { $0 != "." }
         guard !parts.isEmpty else { return nil }
@@ -36,10 +36,10 @@ public enum ArchivePath {
     }
 
     /// Why a member path is refused.
-    public enum Refusal: Error, CustomStringConvertible {
+    package enum Refusal: Error, CustomStringConvertible {
         case absolute, parentComponent, empty
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .absolute: return "absolute path (members must be relative to the destination)"
             case .parentComponent: return "path has a '..' component (it could escape the destination)"

@@ -3,42 +3,42 @@
 /// Numeric fields are zero-padded octal ending in NUL; the checksum is the unsigned byte sum of
 /// the block with the checksum field read as eight spaces. Decoding also accepts GNU base-256
 /// numbers and signed checksums, as GNU tar does, so archives from other tools read back.
-public struct TarHeader: Sendable, Equatable {
+package struct TarHeader: Sendable, Equatable {
     /// Size of a tar block.
-    public static let blockSize = 512
+    package static let blockSize = 512
 
     /// Name field (up to 100 bytes) and ustar prefix (up to 155 bytes); path = prefix + "/" + name.
-    public var name: [UInt8]
+    package var name: [UInt8]
     /// See `name`.
-    public var prefix: [UInt8] = []
+    package var prefix: [UInt8] = []
     /// Permission bits.
-    public var mode: UInt32
+    package var mode: UInt32
     /// Owner/group ids.
-    public var uid: UInt64 = 0
+    package var uid: UInt64 = 0
     /// See `uid`.
-    public var gid: UInt64 = 0
+    package var gid: UInt64 = 0
     /// Data length.
-    public var size: UInt64
+    package var size: UInt64
     /// Seconds since the epoch.
-    public var mtime: Int64
+    package var mtime: Int64
     /// Type flag byte ('0' regular, '5' directory, 'x' pax, ...).
-    public var typeflag: UInt8
+    package var typeflag: UInt8
     /// Link target field (up to 100 bytes).
-    public var linkname: [UInt8] = []
+    package var linkname: [UInt8] = []
     /// Owner/group names (TBKit leaves them empty).
-    public var uname: [UInt8] = []
+    package var uname: [UInt8] = []
     /// See `uname`.
-    public var gname: [UInt8] = []
+    package var gname: [UInt8] = []
     /// Device numbers (only meaningful for device members, which TBKit never writes).
-    public var devmajor: UInt64 = 0
+    package var devmajor: UInt64 = 0
     /// See `devmajor`.
-    public var devminor: UInt64 = 0
+    package var devminor: UInt64 = 0
 
     /// Largest value of an 11-digit octal size field; bigger sizes need a pax `size` record.
-    public static let maxOctalSize: UInt64 = 0o77777777777
+    package static let maxOctalSize: UInt64 = 0o77777777777
 
     /// A header with the given fields; byte fields longer than the ustar slot are cut by `encode`.
-    public init(name: [UInt8], mode: UInt32, size: UInt64, mtime: Int64, typeflag: UInt8) {
+    package init(name: [UInt8], mode: UInt32, size: UInt64, mtime: Int64, typeflag: UInt8) {
         self.name = name
         self.mode = mode
         self.size = size
@@ -47,10 +47,10 @@ public struct TarHeader: Sendable, Equatable {
     }
 
     /// The full path stored in this header (prefix joined to name).
-    public var path: [UInt8] { prefix.isEmpty ? name : prefix + [UInt8(ascii: "/")] + name }
+    package var path: [UInt8] { prefix.isEmpty ? name : prefix + [UInt8(ascii: "/")] + name }
 
     /// The 512 header bytes. Values must already fit (callers move the rest to pax records).
-    public func encode() -> [UInt8] {
+    package func encode() -> [UInt8] {
         var block = [UInt8](repeating: 0, count: TarHeader.blockSize)
         func put(_ bytes: [UInt8], at offset: Int, width: Int) {
             for (i, byte) in bytes.prefix(width).enumerated() { block[offset + i] = byte }
@@ -94,14 +94,9 @@ public struct TarHeader: Sendable, Equatable {
         return block
     }
 
-    /// True when every byte of `block` is zero (one of the two end-of-archive blocks).
-    public static func isZeroBlock(_ block: UnsafeRawBufferPointer) -> Bool {
-        block.allSatisfy { $0 == 0 }
-    }
-
     /// Decodes a header block found at tar offset `offset`, verifying its checksum first.
     /// `previousMember` only improves the error message.
-    public static func decode(
+    package static func decode(
         _ block: UnsafeRawBufferPointer, offset: UInt64,
         previousMember: String?
     ) throws -> TarHeader {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import SystemPackage
 
 /// Why archiving or extracting a log directory failed. Every case names the file or archive
 /// member at fault and says what to do about it.
@@ -80,7 +76,17 @@ public enum LogArchiveError: Error, CustomStringConvertible {
     }
 
     private static func errnoText(_ code: Int32) -> String {
-        guard let text = strerror(code) else { return "errno \(code)" }
-        return String(cString: text) + " (errno \(code))"
+        "\(Errno(rawValue: code)) (errno \(code))"
+    }
+
+    /// Runs a system call on `path`, turning its `Errno` into `.io(operation:path:errno:)`.
+    static func during<T>(_ operation: String, _ path: String, _ body: () throws(Errno) -> T) throws(LogArchiveError)
+        -> T
+    {
+        do {
+            return try body()
+        } catch {
+            throw .io(operation: operation, path: path, errno: error.rawValue)
+        }
     }
 }

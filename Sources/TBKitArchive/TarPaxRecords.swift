@@ -3,9 +3,9 @@
 ///
 /// TBKit writes `path`, `linkpath`, `size` and `mtime` records, sorted by key so the bytes are
 /// deterministic; it reads any records and uses those four.
-public enum TarPaxRecords {
+package enum TarPaxRecords {
     /// Encodes `records` (sorted by key) into the data of an 'x' member.
-    public static func encode(_ records: [(key: String, value: String)]) -> [UInt8] {
+    package static func encode(_ records: [(key: String, value: String)]) -> [UInt8] {
         var out = [UInt8]()
         for (key, value) in records.sorted(by: { $0.key < $1.key }) {
             let body = Array(" \(key)=\(value)\n".utf8)
@@ -18,7 +18,7 @@ public enum TarPaxRecords {
     }
 
     /// Decodes the data of an 'x' or 'g' member; nil when a record is malformed.
-    public static func decode(_ data: [UInt8]) -> [String: String]? {
+    package static func decode(_ data: [UInt8]) -> [String: String]? {
         var result = [String: String]()
         var i = 0
         while i < data.count {

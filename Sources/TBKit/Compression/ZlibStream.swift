@@ -1,7 +1,7 @@
 import CZlib
 
 /// The two wrappings of deflate data that TBKit reads and writes.
-enum DeflateFormat {
+package enum DeflateFormat: Sendable {
     /// RFC 1952: a gzip header and a CRC-32 trailer (`.gz`, `.tar.gz`).
     case gzip
     /// RFC 1950: a 2-byte header and an Adler-32 trailer (PNG's IDAT).
@@ -11,27 +11,24 @@ enum DeflateFormat {
     var windowBits: Int32 { self == .gzip ? 16 + 15 : 15 }
 }
 
-/// Streaming gzip compression (RFC 1952) through zlib: memory stays flat whatever the input size.
+/// Streaming deflate through zlib, in a gzip or a zlib wrapper: memory stays flat whatever the
+/// input size.
 ///
-/// The header zlib writes has no file name and a zero timestamp, so the same input always gives
+/// A gzip header from zlib has no file name and a zero timestamp, so the same input always gives
 /// the same bytes at the same level. Feed chunks with `compress(_:into:)`, then call
 /// `finish(into:)` exactly once; every produced chunk is handed to the sink closure, which must
 /// consume it before returning (the memory is reused).
-public final class GZipCompressor {
+package final class DeflateStream {
     private let stream: UnsafeMutablePointer<z_stream>
     private var output: [UInt8]
     private var finished = false
 
     /// Total bytes handed to the sink so far.
-    public private(set) var compressedCount: UInt64 = 0
+    package private(set) var compressedCount: UInt64 = 0
 
-    /// Starts a gzip member at `level` (0 = store ... 9 = smallest; 6 is zlib's default).
-    public convenience init(level: Int32 = 6, chunkSize: Int = 1 << 17) throws {
-        try self.init(level: level, chunkSize: chunkSize, format: .gzip)
-    }
-
-    /// Starts a gzip member, or a bare zlib (RFC 1950) stream as PNG's IDAT holds.
-    init(level: Int32, chunkSize: Int, format: DeflateFormat) throws {
+    /// Starts a gzip member or a bare zlib (RFC 1950) stream, as PNG's IDAT holds, at `level`
+    /// (0 = store ... 9 = smallest; 6 is zlib's default).
+    package init(level: Int32 = 6, chunkSize: Int = 1 << 17, format: DeflateFormat) throws(ZlibError) {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         output = [UInt8](repeating: 0, count: max(chunkSize, 1024))
@@ -41,7 +38,7 @@ public final class GZipCompressor {
         guard status == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
-            throw GZip.Error(description: "deflateInit2 failed (code \(status)); the level must be 0...9")
+            throw ZlibError(description: "deflateInit2 failed (code \(status)); the level must be 0...9")
         }
     }
 
@@ -52,11 +49,11 @@ public final class GZipCompressor {
     }
 
     /// Compresses `input`, passing any output zlib has ready to `sink`.
-    public func compress(
+    package func compress(
         _ input: UnsafeRawBufferPointer,
         into sink: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        guard !finished else { throw GZip.Error(description: "gzip stream used after finish()") }
+        guard !finished else { throw ZlibError(description: "deflate stream used after finish()") }
         guard let base = input.baseAddress, input.count > 0 else { return }
         var offset = 0
         while offset < input.count {
@@ -70,8 +67,9 @@ public final class GZipCompressor {
         }
     }
 
-    /// Ends the gzip member (trailer with CRC-32 and size) and hands out the last bytes.
-    public func finish(into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// Ends the stream (the gzip trailer with CRC-32 and size, or zlib's Adler-32) and hands out
+    /// the last bytes.
+    package func finish(into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard !finished else { return }
         stream.pointee.next_in = nil
         stream.pointee.avail_in = 0
@@ -98,21 +96,22 @@ public final class GZipCompressor {
                 // More output pending only when the buffer came back full.
                 if flush == Z_NO_FLUSH && stream.pointee.avail_in == 0 && stream.pointee.avail_out > 0 { return }
                 if status == Z_BUF_ERROR && produced == 0 {
-                    throw GZip.Error(description: "deflate made no progress (code \(status))")
+                    throw ZlibError(description: "deflate made no progress (code \(status))")
                 }
             default:
-                throw GZip.Error(description: "deflate failed (code \(status))")
+                throw ZlibError(description: "deflate failed (code \(status))")
             }
         }
     }
 }
 
-/// Streaming gzip decompression through zlib, checking each member's CRC-32 and length.
+/// Streaming inflate through zlib, checking each gzip member's CRC-32 and length (or a zlib
+/// stream's Adler-32).
 ///
 /// Feed compressed chunks with `decompress(_:into:)`; after the last chunk call `finish()`, which
 /// throws if the data ended inside a member (truncation). Concatenated members are accepted, as
 /// gzip(1) does. Errors say how many compressed bytes had been consumed when zlib gave up.
-public final class GZipDecompressor {
+package final class InflateStream {
     private let stream: UnsafeMutablePointer<z_stream>
     private var output: [UInt8]
     /// True between the end of one member and the first byte of the next (or the end of input).
@@ -120,17 +119,13 @@ public final class GZipDecompressor {
     private var sawInput = false
 
     /// Compressed bytes consumed so far (an offset into the `.gz` file).
-    public private(set) var compressedOffset: UInt64 = 0
+    package private(set) var compressedOffset: UInt64 = 0
     /// Decompressed bytes produced so far.
-    public private(set) var decompressedCount: UInt64 = 0
+    package private(set) var decompressedCount: UInt64 = 0
 
-    /// Prepares to read a gzip stream; `chunkSize` bounds each piece handed to the sink.
-    public convenience init(chunkSize: Int = 1 << 17) throws {
-        try self.init(chunkSize: chunkSize, format: .gzip)
-    }
-
-    /// Prepares to read gzip members, or zlib (RFC 1950) streams.
-    init(chunkSize: Int, format: DeflateFormat) throws {
+    /// Prepares to read gzip members, or zlib (RFC 1950) streams; `chunkSize` bounds each piece
+    /// handed to the sink.
+    package init(chunkSize: Int = 1 << 17, format: DeflateFormat) throws(ZlibError) {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         output = [UInt8](repeating: 0, count: max(chunkSize, 1024))
@@ -138,7 +133,7 @@ public final class GZipDecompressor {
         guard status == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
-            throw GZip.Error(description: "inflateInit2 failed (code \(status))")
+            throw ZlibError(description: "inflateInit2 failed (code \(status))")
         }
     }
 
@@ -149,7 +144,7 @@ public final class GZipDecompressor {
     }
 
     /// Decompresses `input`, passing the output to `sink` chunk by chunk.
-    public func decompress(
+    package func decompress(
         _ input: UnsafeRawBufferPointer,
         into sink: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
@@ -166,12 +161,12 @@ public final class GZipDecompressor {
     }
 
     /// Declares the end of input: throws if the stream stopped inside a member or held nothing.
-    public func finish() throws {
+    package func finish() throws(ZlibError) {
         guard sawInput else {
-            throw GZip.Error(description: "gzip data is empty (no gzip member at all)")
+            throw ZlibError(description: "gzip data is empty (no gzip member at all)")
         }
         guard atMemberBoundary else {
-            throw GZip.Error(
+            throw ZlibError(
                 description:
                     "gzip data is truncated: it ends inside a compressed member after \(compressedOffset) bytes")
         }
@@ -181,7 +176,7 @@ public final class GZipDecompressor {
         while stream.pointee.avail_in > 0 {
             sawInput = true
             if atMemberBoundary {
-                guard inflateReset(stream) == Z_OK else { throw GZip.Error(description: "inflateReset failed") }
+                guard inflateReset(stream) == Z_OK else { throw ZlibError(description: "inflateReset failed") }
                 atMemberBoundary = false
             }
             let before = stream.pointee.avail_in
@@ -202,12 +197,12 @@ public final class GZipDecompressor {
             case Z_OK:
                 continue
             case Z_BUF_ERROR where produced == 0 && before == stream.pointee.avail_in:
-                throw GZip.Error(description: "inflate made no progress at compressed byte \(compressedOffset)")
+                throw ZlibError(description: "inflate made no progress at compressed byte \(compressedOffset)")
             case Z_BUF_ERROR:
                 continue
             default:
                 let message = stream.pointee.msg.map { String(cString: $0) } ?? "code \(status)"
-                throw GZip.Error(description: "gzip data is damaged at compressed byte \(compressedOffset): \(message)")
+                throw ZlibError(description: "gzip data is damaged at compressed byte \(compressedOffset): \(message)")
             }
         }
         // Input consumed; zlib may still hold output when the last call filled the buffer.
@@ -229,7 +224,7 @@ public final class GZipDecompressor {
             if status == Z_BUF_ERROR || produced == 0 { break }
             if status != Z_OK {
                 let message = stream.pointee.msg.map { String(cString: $0) } ?? "code \(status)"
-                throw GZip.Error(description: "gzip data is damaged at compressed byte \(compressedOffset): \(message)")
+                throw ZlibError(description: "gzip data is damaged at compressed byte \(compressedOffset): \(message)")
             }
         }
     }
@@ -241,7 +236,7 @@ public final class GZipDecompressor {
 /// `source` fills the buffer it is given as far as it can and returns the count (0 = end of
 /// file). `read` returns fewer bytes than asked only at the clean end of the last member; input
 /// that ends inside a member is an error, never a silent short read.
-public final class GZipReader {
+package final class InflateReader {
     private let stream: UnsafeMutablePointer<z_stream>
     private let input: UnsafeMutableRawBufferPointer
     private let source: (UnsafeMutableRawBufferPointer) throws -> Int
@@ -250,22 +245,25 @@ public final class GZipReader {
     private var sawInput = false
 
     /// Compressed bytes consumed so far (an offset into the `.gz` file).
-    public private(set) var compressedOffset: UInt64 = 0
+    package private(set) var compressedOffset: UInt64 = 0
     /// Decompressed bytes handed out so far.
-    public private(set) var decompressedCount: UInt64 = 0
+    package private(set) var decompressedCount: UInt64 = 0
 
-    /// A reader pulling up to `chunkSize` compressed bytes at a time from `source`.
-    public init(chunkSize: Int = 1 << 16, source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) throws {
+    /// A reader of `format` data pulling up to `chunkSize` compressed bytes at a time from `source`.
+    package init(
+        chunkSize: Int = 1 << 16, format: DeflateFormat,
+        source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int
+    ) throws(ZlibError) {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         input = .allocate(byteCount: max(chunkSize, 512), alignment: 16)
         self.source = source
-        let status = inflateInit2_(stream, 16 + 15, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        let status = inflateInit2_(stream, format.windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
             input.deallocate()
-            throw GZip.Error(description: "inflateInit2 failed (code \(status))")
+            throw ZlibError(description: "inflateInit2 failed (code \(status))")
         }
     }
 
@@ -277,7 +275,7 @@ public final class GZipReader {
     }
 
     /// Fills `output` with decompressed bytes; returns less than `output.count` only at the end.
-    public func read(into output: UnsafeMutableRawBufferPointer) throws -> Int {
+    package func read(into output: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let outBase = output.baseAddress else { return 0 }
         var produced = 0
         while produced < output.count {
@@ -294,7 +292,7 @@ public final class GZipReader {
             }
             if atMemberBoundary {
                 // Another member follows (gzip allows concatenation).
-                guard inflateReset(stream) == Z_OK else { throw GZip.Error(description: "inflateReset failed") }
+                guard inflateReset(stream) == Z_OK else { throw ZlibError(description: "inflateReset failed") }
                 atMemberBoundary = false
             }
             let inBefore = stream.pointee.avail_in
@@ -313,19 +311,19 @@ public final class GZipReader {
             case Z_BUF_ERROR where made > 0 || inBefore != stream.pointee.avail_in:
                 continue
             case Z_BUF_ERROR:
-                throw GZip.Error(
+                throw ZlibError(
                     description: "gzip data is damaged at compressed byte \(compressedOffset): inflate made no progress"
                 )
             default:
                 let message = stream.pointee.msg.map { String(cString: $0) } ?? "code \(status)"
-                throw GZip.Error(description: "gzip data is damaged at compressed byte \(compressedOffset): \(message)")
+                throw ZlibError(description: "gzip data is damaged at compressed byte \(compressedOffset): \(message)")
             }
         }
         decompressedCount += UInt64(produced)
         if produced < output.count {
-            guard sawInput else { throw GZip.Error(description: "gzip data is empty (no gzip member at all)") }
+            guard sawInput else { throw ZlibError(description: "gzip data is empty (no gzip member at all)") }
             guard atMemberBoundary else {
-                throw GZip.Error(
+                throw ZlibError(
                     description:
                         "gzip data is truncated: the file ends inside a compressed member after \(compressedOffset) bytes"
                 )
