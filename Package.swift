@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "TBKit", targets: ["TBKit"]),
         .library(name: "TBKitArchive", targets: ["TBKitArchive"]),
         .library(name: "InitLab", targets: ["InitLab"]),
+        .library(name: "TBKitReport", targets: ["TBKitReport"]),
         .library(name: "TBKitS3", targets: ["TBKitS3"]),
         .executable(name: "tbkit", targets: ["tbkit"]),
     ],
@@ -48,6 +49,8 @@ let package = Package(
             ],
             path: "Sources/TBKitArchive"
         ),
+        // The one-file HTML report of a logdir (`tbkit report`, and report.html in archives).
+        .target(name: "TBKitReport", dependencies: ["TBKit"], path: "Sources/TBKitReport"),
         // S3-compatible object storage for logdirs and archives (SigV4, URLSession). Kept apart so
         // TBKit itself links no network code; it plugs in through TBKit's remote logdir registry.
         .target(
@@ -66,17 +69,30 @@ let package = Package(
             dependencies: [
                 "TBKit",
                 "TBKitArchive",
+                "TBKitReport",
                 "TBKitS3",
                 "InitLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/tbkit"
         ),
+        // Helpers the test targets share: one temporary directory type, the fixture files.
+        .target(name: "TBKitTestSupport", dependencies: ["TBKit"], path: "Tests/TBKitTestSupport"),
         .testTarget(
             name: "TBKitTests",
-            dependencies: ["TBKit", "TBKitArchive", .product(name: "Crypto", package: "swift-crypto")],
-            path: "Tests/TBKitTests"
+            dependencies: [
+                "TBKit", "TBKitArchive", "TBKitTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/TBKitTests",
+            exclude: ["Fixtures"]
         ),
+        // Runs the built `tbkit` binary (a dependency, so it is always built first).
+        .testTarget(
+            name: "TBKitCLITests",
+            dependencies: ["tbkit", "TBKitTestSupport"],
+            path: "Tests/TBKitCLITests"
+        ),
+        .testTarget(name: "TBKitReportTests", dependencies: ["TBKitReport", "TBKit"], path: "Tests/TBKitReportTests"),
         .testTarget(name: "TBKitS3Tests", dependencies: ["TBKitS3", "TBKit"], path: "Tests/TBKitS3Tests"),
         .testTarget(name: "InitLabTests", dependencies: ["InitLab", "TBKit"], path: "Tests/InitLabTests"),
     ]

@@ -1,4 +1,5 @@
 import TBKit
+import TBKitArchive
 
 // libFuzzer target: arbitrary bytes as a tar stream (or a .tar.gz), read member by member.
 //

@@ -142,7 +142,7 @@ public final class SummaryWriter: Sendable {
         if let purgeStep {
             let start = Event(
                 wallTime: currentWallTime(), step: Int64(purgeStep),
-                what: .sessionLog(status: 1, checkpointPath: "", message: ""))
+                what: .sessionLog(status: .start, checkpointPath: "", message: ""))
             file.append(start)
             file.append(start)
             try file.flush()
@@ -220,7 +220,7 @@ public final class SummaryWriter: Sendable {
         wallTime: Double? = nil
     ) throws -> Histogram {
         try validate(tag)
-        let h = Histogram(values, bins: bins)
+        let h = try Histogram(values, bins: bins)
         try write(tag, h, step: step, format: format, wallTime: wallTime)
         return h
     }
@@ -233,7 +233,7 @@ public final class SummaryWriter: Sendable {
         wallTime: Double? = nil
     ) throws -> Histogram {
         try validate(tag)
-        let h = Histogram(values, bins: bins)
+        let h = try Histogram(values, bins: bins)
         try write(tag, h, step: step, format: format, wallTime: wallTime)
         return h
     }

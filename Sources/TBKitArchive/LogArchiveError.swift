@@ -13,6 +13,8 @@ public enum LogArchiveError: Error, CustomStringConvertible {
     case fileChanged(path: String)
     /// A run's event files could not be listed for the manifest's per-run part.
     case runScan(run: String, reason: String)
+    /// A file generated into the archive cannot take its name (`path`), for `reason`.
+    case generatedFileClash(path: String, reason: String)
     /// The logdir already contains a file named like the manifest.
     case manifestNameTaken(path: String)
     /// The archive's first member is not a TBKit manifest.
@@ -27,6 +29,8 @@ public enum LogArchiveError: Error, CustomStringConvertible {
     case contentMismatch(member: String, detail: String)
     /// The manifest lists a path the archive does not contain.
     case missingMember(member: String)
+    /// The archive file exists already, and replacing it was not asked for.
+    case archiveExists(path: String)
     /// A member would overwrite an existing file.
     case wouldOverwrite(member: String, path: String)
     /// The gzip or tar layer is damaged; `member` is the first member that could not be read.
@@ -49,6 +53,8 @@ public enum LogArchiveError: Error, CustomStringConvertible {
                 "'\(path)' changed while it was being archived (is a training run still writing?); archive again once it has stopped"
         case .runScan(let run, let reason):
             return "cannot scan run '\(run)' for the manifest: \(reason)"
+        case .generatedFileClash(let path, let reason):
+            return "cannot add the generated file '\(path)': \(reason); rename it or leave the generated file out"
         case .manifestNameTaken(let path):
             return "the logdir already has a file '\(path)', which is the archive manifest's name: rename it"
         case .notATBKitArchive(let archive, let first):
@@ -66,7 +72,9 @@ public enum LogArchiveError: Error, CustomStringConvertible {
             return
                 "member '\(member)' is listed in the manifest but missing from the archive (truncated or altered archive)"
         case .wouldOverwrite(let member, let path):
-            return "member '\(member)' would overwrite existing '\(path)'; pass --force to replace existing files"
+            return "member '\(member)' would overwrite existing '\(path)'; nothing was extracted"
+        case .archiveExists(let path):
+            return "'\(path)' already exists; the archive was not written"
         case .damaged(let member, let detail):
             return "archive is damaged at member '\(member)': \(detail)"
         case .damagedAfter(let previous, let detail):

@@ -45,6 +45,24 @@ public struct LogArchiver {
     public var overwrite: Bool
     /// Fills the manifest's per-run part; nil writes no `runs`.
     public var runScanner: RunScanner?
+    /// Files made in memory (a report of the logdir, say) that go in at the archive root like any
+    /// other file: hashed in the manifest, sorted with the rest, with the newest mtime of the
+    /// logdir. A regular file of the same name in the logdir is replaced by the generated one.
+    public var generatedFiles: [GeneratedFile] = []
+
+    /// A file added to the archive from memory.
+    public struct GeneratedFile: Sendable {
+        /// Its name at the archive root (no `/`).
+        public var name: String
+        /// Its content.
+        public var bytes: [UInt8]
+
+        /// A file called `name` holding `bytes`.
+        public init(name: String, bytes: [UInt8]) {
+            self.name = name
+            self.bytes = bytes
+        }
+    }
 
     /// Runs after the hashing pass, before the copying pass (a seam for tests of files that
     /// change in between).
@@ -68,6 +86,7 @@ public struct LogArchiver {
         var mode: UInt32
         var mtime: Int64
         var target: String
+        var generated: [UInt8]? = nil
     }
 
     /// Archives the logdir into `archivePath` (written to a temporary name, renamed at the end).
@@ -85,9 +104,7 @@ public struct LogArchiver {
             throw LogArchiveError.io(operation: "open logdir", path: logdir, errno: Errno.notDirectory.rawValue)
         }
         if !overwrite, try Self.linkStatus(archivePath) != nil {
-            throw LogArchiveError.io(
-                operation: "create archive (pass --force to replace it)", path: archivePath,
-                errno: Errno.fileExists.rawValue)
+            throw LogArchiveError.archiveExists(path: archivePath)
         }
         let temporary = archivePath + ".tbkit-partial.\(Platform.processID)"
         let output = try LogArchiveError.during("create", temporary) { () throws(Errno) in
@@ -113,6 +130,7 @@ public struct LogArchiver {
         if items.contains(where: { $0.path == ArchiveManifest.memberName }) {
             throw LogArchiveError.manifestNameTaken(path: join(logdir, ArchiveManifest.memberName))
         }
+        try addGenerated(to: &items)
 
         // The per-run scan reads the event files on a second thread while pass 1 hashes.
         let runNames = Set(
@@ -131,15 +149,19 @@ public struct LogArchiver {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         for item in items where item.kind != .directory {
             if item.kind == .symlink {
-                rows.append(.init(path: item.path, kind: "symlink", size: 0, sha256: nil, target: item.target))
+                rows.append(.init(path: item.path, kind: .symlink, size: 0, sha256: nil, target: item.target))
                 continue
             }
             var hasher = SHA256()
-            // A file growing meanwhile is hashed over its first `size` bytes, as it will be copied.
-            let (_, after) = try copy(item, buffer: &buffer) { hasher.update(bufferPointer: $0) }
-            identities[item.path] = after
+            if let bytes = item.generated {
+                bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            } else {
+                // A file growing meanwhile is hashed over its first `size` bytes, as it will be copied.
+                let (_, after) = try copy(item, buffer: &buffer) { hasher.update(bufferPointer: $0) }
+                identities[item.path] = after
+            }
             rows.append(
-                .init(path: item.path, kind: "file", size: item.size, sha256: hasher.finalize().hex, target: nil))
+                .init(path: item.path, kind: .file, size: item.size, sha256: hasher.finalize().hex, target: nil))
         }
         let directories = items.filter { $0.kind == .directory }.map(\.path)
         betweenPasses?()
@@ -162,6 +184,10 @@ public struct LogArchiver {
             let entry = TarEntry(
                 path: item.path, kind: item.kind, size: item.kind == .regular ? item.size : 0,
                 mode: item.mode, mtime: item.mtime, linkTarget: item.target)
+            if let bytes = item.generated {
+                try tar.append(entry, data: bytes)
+                continue
+            }
             try tar.beginEntry(entry)
             if item.kind == .regular {
                 // A file untouched since pass 1 (same identity before and after this read) is
@@ -193,10 +219,34 @@ public struct LogArchiver {
         }
         committed = true
         return Summary(
-            files: rows.filter { $0.kind == "file" }.count, directories: directories.count,
-            symlinks: rows.filter { $0.kind == "symlink" }.count,
+            files: rows.filter { $0.kind == .file }.count, directories: directories.count,
+            symlinks: rows.filter { $0.kind == .symlink }.count,
             contentBytes: rows.reduce(0) { $0 + $1.size }, archiveBytes: archiveBytes,
             manifest: manifest)
+    }
+
+    /// Puts the generated files among the sorted items, replacing regular files of the same name;
+    /// each takes the newest mtime of the logdir so the archive stays deterministic.
+    private func addGenerated(to items: inout [Item]) throws {
+        guard !generatedFiles.isEmpty else { return }
+        let newest = items.map(\.mtime).max() ?? 0
+        for file in generatedFiles {
+            let name = file.name
+            if name.isEmpty || name == "." || name == ".." || name.contains("/") || name == ArchiveManifest.memberName {
+                throw LogArchiveError.generatedFileClash(
+                    path: name, reason: "a generated file needs a plain name at the archive root")
+            }
+            if let existing = items.first(where: { $0.path == name }), existing.kind != .regular {
+                throw LogArchiveError.generatedFileClash(
+                    path: join(logdir, name), reason: "the logdir has a directory or symlink of that name")
+            }
+            items.removeAll { $0.path == name }
+            items.append(
+                Item(
+                    path: name, kind: .regular, size: UInt64(file.bytes.count), mode: 0o644, mtime: newest, target: "",
+                    generated: file.bytes))
+        }
+        items.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
     /// True for a file TensorBoard would load (the same test `RunDirectory` applies).

@@ -14,7 +14,7 @@ struct ExtractCommand: ParsableCommand {
 
             Example:
               tbkit extract runs-2026-11-23.tar.gz restored-logs
-              tbkit extract --force runs-2026-11-23.tar.gz logs
+              tbkit extract --overwrite runs-2026-11-23.tar.gz logs
             """
     )
 
@@ -24,8 +24,8 @@ struct ExtractCommand: ParsableCommand {
     @Argument(help: "The directory to restore into (created if missing).")
     var destination: String
 
-    @Flag(name: .long, help: "Replace existing files in the destination.")
-    var force = false
+    @OptionGroup(title: "Replacing")
+    var replace: OverwriteOption
 
     func run() throws {
         var source = archive
@@ -39,7 +39,16 @@ struct ExtractCommand: ParsableCommand {
             source = space.path + "/" + ((location.key as NSString).lastPathComponent)
             try S3Transfer.download(location, client: try ObjectStorage.client(), to: source)
         }
-        let summary = try LogExtractor(archive: source, destination: destination, overwrite: force).extract()
+        let extractor = LogExtractor(archive: source, destination: destination, overwrite: replace.overwrite)
+        let summary: LogExtractor.Summary
+        do {
+            summary = try extractor.extract()
+        } catch let error as LogArchiveError {
+            if case .wouldOverwrite = error {
+                throw CommandFailure("\(error); pass --overwrite to replace existing files")
+            }
+            throw error
+        }
         print(
             "restored \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks, "
                 + "\(summary.hardlinks) hard links (\(summary.contentBytes) bytes, all checksums verified) into \(destination)"

@@ -2,7 +2,6 @@ import ArgumentParser
 import TBKit
 import TBKitS3
 
-@main
 struct TBKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tbkit",
@@ -10,7 +9,7 @@ struct TBKitCommand: ParsableCommand {
         subcommands: [
             TrainCommand.self, InspectCommand.self, ExportCommand.self, CompareCommand.self, VerifyCommand.self,
             BenchCommand.self, BenchMatmulCommand.self, WriteSampleCommand.self, DemoPluginsCommand.self,
-            ArchiveCommand.self, ExtractCommand.self,
+            ArchiveCommand.self, ExtractCommand.self, ReportCommand.self, WatchCommand.self,
         ]
     )
 

@@ -48,8 +48,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed of the weight and batch streams: the same seed gives the same run.")
     var seed: UInt64 = 0
 
-    @Flag(help: "Delete a run's old event files instead of refusing to write beside them.")
-    var overwrite = false
+    @OptionGroup(title: "Replacing (a run's old event files are deleted instead of refusing to write beside them)")
+    var replace: OverwriteOption
 
     @Flag(
         help:
@@ -94,7 +94,16 @@ struct TrainCommand: ParsableCommand {
             return
         }
         let runs = try selectedScenarios()
-        let data = try dataDir.map { try MNIST.load(directory: $0) } ?? MNIST.embedded()
+        let data: MNIST.Splits
+        if let dataDir {
+            do {
+                data = try MNIST.load(directory: dataDir)
+            } catch {
+                throw CommandFailure("\(error) (the directory given by --data-dir)")
+            }
+        } else {
+            data = try MNIST.embedded()
+        }
         if !noLog {
             // Check every run directory before training anything: refuse early, never half-way.
             let remote = ObjectStorage.isRemote(logdir)
@@ -103,8 +112,9 @@ struct TrainCommand: ParsableCommand {
                 let existing =
                     remote
                     ? try ObjectStorage.remoteEventFiles(dir).map(\.key) : FreshRunDirectory.eventFiles(in: dir)
-                if !overwrite, !existing.isEmpty {
-                    throw FreshRunDirectoryError.holdsEvents(path: dir, files: existing)
+                if !replace.overwrite, !existing.isEmpty {
+                    let error = FreshRunDirectoryError.holdsEvents(path: dir, files: existing)
+                    throw CommandFailure("\(error); pass --overwrite to delete them first, or choose another --logdir")
                 }
             }
             if remote {
@@ -127,9 +137,9 @@ struct TrainCommand: ParsableCommand {
             if !noLog {
                 let dir = ObjectStorage.join(logdir, s.name)
                 if ObjectStorage.isRemote(dir) {
-                    if overwrite { try ObjectStorage.removeRemote(dir) }
+                    if replace.overwrite { try ObjectStorage.removeRemote(dir) }
                 } else {
-                    try FreshRunDirectory.prepare(dir, overwrite: overwrite)
+                    try FreshRunDirectory.prepare(dir, overwrite: replace.overwrite)
                 }
                 writer = try SummaryWriter(logdir: dir)
             }
