@@ -1,6 +1,5 @@
 import ArgumentParser
 import TBKit
-import TBKitS3
 
 struct TBKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,15 +11,4 @@ struct TBKitCommand: ParsableCommand {
             ArchiveCommand.self, ExtractCommand.self, ReportCommand.self, WatchCommand.self,
         ]
     )
-
-    /// Makes `s3://` logdirs available to `SummaryWriter` before any subcommand runs.
-    static func main() {
-        S3Storage.register()
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            exit(withError: error)
-        }
-    }
 }
