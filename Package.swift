@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "TBKitArchive", targets: ["TBKitArchive"]),
         .library(name: "InitLab", targets: ["InitLab"]),
         .library(name: "TBKitReport", targets: ["TBKitReport"]),
+        .library(name: "TBKitS3", targets: ["TBKitS3"]),
         .executable(name: "tbkit", targets: ["tbkit"]),
     ],
     dependencies: [
@@ -50,6 +51,13 @@ let package = Package(
         ),
         // The one-file HTML report of a logdir (`tbkit report`, and report.html in archives).
         .target(name: "TBKitReport", dependencies: ["TBKit"], path: "Sources/TBKitReport"),
+        // S3-compatible object storage for logdirs and archives (SigV4, URLSession). Kept apart so
+        // TBKit itself links no network code; it plugs in through TBKit's remote logdir registry.
+        .target(
+            name: "TBKitS3",
+            dependencies: ["TBKit", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/TBKitS3"
+        ),
         .target(
             name: "InitLab",
             dependencies: ["TBKit"],
@@ -62,6 +70,7 @@ let package = Package(
                 "TBKit",
                 "TBKitArchive",
                 "TBKitReport",
+                "TBKitS3",
                 "InitLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -84,6 +93,7 @@ let package = Package(
             path: "Tests/TBKitCLITests"
         ),
         .testTarget(name: "TBKitReportTests", dependencies: ["TBKitReport", "TBKit"], path: "Tests/TBKitReportTests"),
+        .testTarget(name: "TBKitS3Tests", dependencies: ["TBKitS3", "TBKit"], path: "Tests/TBKitS3Tests"),
         .testTarget(name: "InitLabTests", dependencies: ["InitLab", "TBKit"], path: "Tests/InitLabTests"),
     ]
 )

@@ -73,7 +73,7 @@ extension SummaryWriter: TrainingLog {
     /// Writes the embedding's TSV files and config into this writer's run directory.
     public func logEmbedding(_ name: String, vectors: [Float], rows: Int, dims: Int, labels: [String]) throws {
         try Projector.writeEmbedding(
-            runDirectory: logdir, name: name, vectors: vectors, rows: rows, dims: dims,
+            runDirectory: localDirectory, name: name, vectors: vectors, rows: rows, dims: dims,
             labels: labels)
     }
 }

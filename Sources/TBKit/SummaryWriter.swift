@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// How `SummaryWriter.scalar` stores a value.
 public enum ScalarFormat: Sendable {
@@ -18,7 +19,7 @@ public enum HistogramFormat: Sendable {
     case tensor
 }
 
-/// The front door: writes one event file under `logdir` that TensorBoard reads as one run.
+/// The front door: writes event files under `logdir` that TensorBoard reads as one run.
 ///
 /// ```swift
 /// let writer = try SummaryWriter(logdir: "logs/run1")
@@ -28,30 +29,62 @@ public enum HistogramFormat: Sendable {
 /// ```
 /// Records are buffered and written at least every `flushInterval` seconds (by a background
 /// timer), when the buffer passes 1 MiB, on `flush()`, on `close()` and at normal process exit.
-/// Every method is safe to call from many threads: each record is framed whole under a lock.
-public final class SummaryWriter: @unchecked Sendable {
-    /// The run directory this writer logs into.
+/// Every method is safe to call from many threads: each record is framed whole while the
+/// writer's state is locked (a `Mutex`), so records never interleave.
+public final class SummaryWriter: Sendable {
+    /// The run directory this writer logs into (a local path, or a remote URL such as `s3://...`).
     public let logdir: String
-    /// The event file's path.
-    public let path: String
+    /// The local directory the event files are created in: `logdir` itself, or the spool of a
+    /// remote logdir (see `RemoteLogdirs`).
+    public let localDirectory: String
+    /// The remote store sealed files go to, for a URL logdir.
+    private let remote: (any RemoteLogdirStore)?
     /// Seconds between background flushes.
     public let flushInterval: Double
     /// How scalars are stored.
     public let scalarFormat: ScalarFormat
+    /// When the writer starts a new file (nil: one file for the writer's life).
+    public let rotation: FileRotation?
 
-    private let lock = NSLock()
-    private let file: EventFileWriter
-    /// Tags whose plugin metadata this file already carries.
-    private var described = Set<String>()
-    private var isClosed = false
-    /// A failure of the background flush, thrown by the next call.
-    private var pendingError: SummaryWriterError?
-    private var timer: DispatchSourceTimer?
+    private let filenameSuffix: String
+    private let onFileSealed: (@Sendable (String) -> Void)?
+    /// True when files are sealed by age, so the clock is read even for caller-given wall times.
+    private let rotatesByTime: Bool
+    /// The size at which a file is sealed (Int.max: never by size).
+    private let sealBytes: Int
+    private let state: Mutex<State>
+
+    /// What the lock guards.
+    private struct State {
+        /// The open file; nil once closed, or after opening the next file failed (retried by
+        /// the next call).
+        var file: EventFileWriter?
+        /// The file records go to (the last one, once closed).
+        var path: String
+        /// Every file this writer has created, in order.
+        var paths: [String]
+        /// Bytes of the files already sealed.
+        var sealedBytes = 0
+        /// Tags whose plugin metadata the current file already carries.
+        var described = Set<String>()
+        var isClosed = false
+        /// A failure of the background flush or of opening the next file, thrown by the next call.
+        var pendingError: SummaryWriterError?
+        /// Wall time at which the current file is sealed (infinity: never by age).
+        var sealTime = Double.infinity
+        var timer: DispatchSourceTimer?
+    }
 
     /// Creates `logdir` (and parents) and a new event file in it, named
-    /// `events.out.tfevents.<secs>.<host>.<pid>.<n><filenameSuffix>`, whose first record is the
-    /// `file_version` event. `flushInterval` (seconds, default 2) bounds how long a record waits
-    /// in memory.
+    /// `events.out.tfevents.<secs>.<host>.<pid>.<n>.<random><filenameSuffix>`, whose first
+    /// record is the `file_version` event. `flushInterval` (seconds, default 2) bounds how long a
+    /// record waits in memory.
+    ///
+    /// `rotation` seals the file and starts the next one at a size or age limit (see
+    /// `FileRotation`). `onFileSealed` is called with the path of each file once it is closed
+    /// whole and will not change again (by rotation, `rotate()` or `close()`), outside the
+    /// writer's lock and on the thread that sealed it: the place to hand a finished file to
+    /// object storage. It must not call back into this writer's `rotate()` or `close()`.
     ///
     /// `purgeStep` resumes a run from a checkpoint: points logged earlier into this run at steps
     /// `>= purgeStep` are superseded by what this writer logs from there on. The writer records a
@@ -61,17 +94,51 @@ public final class SummaryWriter: @unchecked Sendable {
     /// had a START). TensorBoard's Rust loader ignores SessionLogs and instead drops a tag's
     /// points at or after each new point's step, so both loaders show one point per step for every
     /// tag that is logged again from `purgeStep` on. `LoggedSteps(runDirectory:)` tells a trainer
-    /// where a run stands. A negative `purgeStep` throws `.invalidPurgeStep`.
+    /// where a run stands.
+    ///
+    /// A `logdir` that is a URL (`s3://bucket/prefix/run`) goes to the storage module registered
+    /// for its scheme (`RemoteLogdirs`; `.unsupportedLogdirScheme` when none is): files are
+    /// written into its local spool, rotated by its limits unless `rotation` is given, sealed on
+    /// `flush()` once they pass its minimum size, and each sealed file is uploaded once, off the
+    /// caller's thread. `close()` waits a bounded time for the uploads and throws
+    /// `.remoteUploadIncomplete` naming any file still only local.
+    ///
+    /// Throws `.invalidPurgeStep` for a negative purge step and `.invalidRotation` for a limit of
+    /// zero or less, before anything is created.
     public init(
         logdir: String, flushInterval: Double = 2.0, filenameSuffix: String = "",
-        scalarFormat: ScalarFormat = .simpleValue, purgeStep: Int? = nil
+        scalarFormat: ScalarFormat = .simpleValue, rotation: FileRotation? = nil, purgeStep: Int? = nil,
+        onFileSealed: (@Sendable (String) -> Void)? = nil
     ) throws {
         if let purgeStep, purgeStep < 0 { throw SummaryWriterError.invalidPurgeStep(purgeStep) }
+        if let problem = rotation?.problem { throw SummaryWriterError.invalidRotation(reason: problem) }
+        var remote: (any RemoteLogdirStore)?
+        if let scheme = RemoteLogdirs.scheme(of: logdir) {
+            guard let handler = RemoteLogdirs.handler(for: scheme) else {
+                throw SummaryWriterError.unsupportedLogdirScheme(scheme: scheme, logdir: logdir)
+            }
+            remote = try handler.open(url: logdir)
+        }
+        let rotation = rotation ?? remote?.rotation
+        if let problem = rotation?.problem { throw SummaryWriterError.invalidRotation(reason: problem) }
         self.logdir = logdir
+        self.remote = remote
+        self.localDirectory = remote?.spoolDirectory ?? logdir
         self.flushInterval = flushInterval
         self.scalarFormat = scalarFormat
-        self.file = try EventFileWriter(directory: logdir, suffix: filenameSuffix)
-        self.path = file.path
+        self.rotation = rotation
+        self.filenameSuffix = filenameSuffix
+        if let store = remote {
+            self.onFileSealed = { path in
+                store.fileSealed(path: path)
+                onFileSealed?(path)
+            }
+        } else {
+            self.onFileSealed = onFileSealed
+        }
+        self.rotatesByTime = rotation?.maxSeconds != nil
+        self.sealBytes = rotation?.maxBytes ?? Int.max
+        let file = try EventFileWriter(directory: localDirectory, suffix: filenameSuffix)
         if let purgeStep {
             let start = Event(
                 wallTime: currentWallTime(), step: Int64(purgeStep),
@@ -80,15 +147,30 @@ public final class SummaryWriter: @unchecked Sendable {
             file.append(start)
             try file.flush()
         }
+        var initial = State(file: file, path: file.path, paths: [file.path])
+        if let maxSeconds = rotation?.maxSeconds { initial.sealTime = file.createdAt + maxSeconds }
+        self.state = Mutex(initial)
         startTimer()
         OpenWriters.shared.add(self)
     }
 
     deinit {
-        timer?.cancel()
+        let sealed = state.withLock { s -> String? in
+            s.timer?.cancel()
+            s.timer = nil
+            guard let file = s.file, !s.isClosed else { return nil }
+            s.isClosed = true
+            return (try? file.close()) != nil ? file.path : nil
+        }
         OpenWriters.shared.remove(self)
-        try? file.close()
+        if let sealed { onFileSealed?(sealed) }
     }
+
+    /// The event file records go to now (the last one, once closed).
+    public var path: String { state.withLock { $0.path } }
+
+    /// Every event file this writer has created, in the order written.
+    public var paths: [String] { state.withLock { $0.paths } }
 
     // MARK: Scalars
 
@@ -108,17 +190,22 @@ public final class SummaryWriter: @unchecked Sendable {
 
     /// The hot path of `scalar`: the record is stored straight into the file buffer.
     private func writeSimpleValue(_ tag: String, _ x: Float, step: Int, wallTime: Double?) throws {
-        var bytes = tag
-        try bytes.withUTF8 { utf8 in
-            try validate(utf8: utf8, tag: tag)
-            let time = wallTime ?? currentWallTime()
-            try validate(wallTime: time, tag: tag)
-            lock.lock()
-            defer { lock.unlock() }
-            try checkOpen()
-            file.appendScalarEvent(wallTime: time, step: Int64(step), tag: UnsafeRawBufferPointer(utf8), value: x)
-            if file.wantsWrite { try flushLocked() }
+        try validate(tag)
+        let time = wallTime ?? currentWallTime()
+        try validate(wallTime: time, tag: tag)
+        let now = wallTime == nil ? time : (rotatesByTime ? currentWallTime() : 0)
+        let sealed = try state.withLock { s throws -> String? in
+            let file = try openFile(&s)
+            // The tag's bytes are taken under the lock: a pointer from outside would tie the
+            // caller's memory to the locked state.
+            var bytes = tag
+            bytes.withUTF8 { utf8 in
+                file.appendScalarEvent(
+                    wallTime: time, step: Int64(step), tag: UnsafeRawBufferPointer(utf8), value: x)
+            }
+            return try afterAppend(file, &s, now: now)
         }
+        if let sealed { onFileSealed?(sealed) }
     }
 
     // MARK: Histograms
@@ -199,7 +286,7 @@ public final class SummaryWriter: @unchecked Sendable {
     // MARK: Any summary
 
     /// Writes one `Summary.Value` in its own event. `metadata` goes on the first value of each
-    /// tag in this file only, as TensorBoard's loaders need and no more.
+    /// tag in each file only, as TensorBoard's loaders need and no more.
     public func write(
         tag: String, kind: SummaryValue.Kind, metadata: SummaryMetadata?, step: Int,
         wallTime: Double? = nil
@@ -207,78 +294,132 @@ public final class SummaryWriter: @unchecked Sendable {
         try validate(tag)
         let time = wallTime ?? currentWallTime()
         try validate(wallTime: time, tag: tag)
-        lock.lock()
-        defer { lock.unlock() }
-        try checkOpen()
-        var value = SummaryValue(tag: tag, metadata: nil, kind: kind)
-        if let metadata, described.insert(tag).inserted { value.metadata = metadata }
+        let now = wallTime == nil ? time : (rotatesByTime ? currentWallTime() : 0)
         let step64 = Int64(step)
-        file.appendRecord { w in
-            w.writeDoubleFieldIfNonZero(1, time)
-            w.writeVarintFieldIfNonZero(2, step64)
-            w.writeMessageField(5) { $0.writeMessageField(1) { value.encode(into: &$0) } }
+        let sealed = try state.withLock { s throws -> String? in
+            let file = try openFile(&s)
+            var value = SummaryValue(tag: tag, metadata: nil, kind: kind)
+            if let metadata, s.described.insert(tag).inserted { value.metadata = metadata }
+            file.appendRecord { w in
+                w.writeDoubleFieldIfNonZero(1, time)
+                w.writeVarintFieldIfNonZero(2, step64)
+                w.writeMessageField(5) { $0.writeMessageField(1) { value.encode(into: &$0) } }
+            }
+            return try afterAppend(file, &s, now: now)
         }
-        if file.wantsWrite { try flushLocked() }
+        if let sealed { onFileSealed?(sealed) }
     }
 
     /// Writes a whole event (a graph, a session log, several values at once ...) as it is.
     public func write(_ event: Event) throws {
         try validate(wallTime: event.wallTime, tag: nil)
-        lock.lock()
-        defer { lock.unlock() }
-        try checkOpen()
-        file.append(event)
-        if file.wantsWrite { try flushLocked() }
+        let now = rotatesByTime ? currentWallTime() : 0
+        let sealed = try state.withLock { s throws -> String? in
+            let file = try openFile(&s)
+            file.append(event)
+            return try afterAppend(file, &s, now: now)
+        }
+        if let sealed { onFileSealed?(sealed) }
     }
 
-    // MARK: Flushing and closing
+    // MARK: Flushing, rotating and closing
 
-    /// Writes every buffered record to the file now.
+    /// Writes every buffered record to the file now. For a remote logdir, a file that has
+    /// reached the store's minimum size is also sealed and handed on for upload.
     public func flush() throws {
-        lock.lock()
-        defer { lock.unlock() }
-        if let error = pendingError {
-            pendingError = nil
-            throw error
-        }
-        guard !isClosed else { return }
-        try flushLocked()
-    }
-
-    /// Flushes and closes the file. Later calls to log anything throw `.closed`; closing again
-    /// does nothing.
-    public func close() throws {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !isClosed else { return }
-        isClosed = true
-        timer?.cancel()
-        timer = nil
-        OpenWriters.shared.remove(self)
-        try file.close()
-    }
-
-    /// Bytes of this writer's file known to be written out.
-    public var bytesWritten: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return file.bytesWritten
-    }
-
-    private func flushLocked() throws {
-        do {
+        let minimum = remote?.minimumFlushBytes
+        let sealed = try state.withLock { s throws -> String? in
+            if let error = s.pendingError {
+                s.pendingError = nil
+                throw error
+            }
+            guard let file = s.file else { return nil }
             try file.flush()
-        } catch let error as SummaryWriterError {
-            throw error
+            if let minimum, file.size >= minimum { return try seal(file, &s) }
+            return nil
         }
+        if let sealed { onFileSealed?(sealed) }
     }
 
-    private func checkOpen() throws {
-        if isClosed { throw SummaryWriterError.closed(path: path) }
-        if let error = pendingError {
-            pendingError = nil
+    /// Seals the current file now (flushed, closed, reported to `onFileSealed`) and starts the
+    /// next one, whatever the rotation limits say. Throws `.closed` after `close()`.
+    public func rotate() throws {
+        let sealed = try state.withLock { s throws -> String in
+            let file = try openFile(&s)
+            return try seal(file, &s)
+        }
+        onFileSealed?(sealed)
+    }
+
+    /// Flushes and closes the file, then reports it to `onFileSealed`. Later calls to log
+    /// anything throw `.closed`; closing again does nothing. When the last flush fails, the
+    /// error is thrown and the writer stays open, so `close()` can be called again. For a
+    /// remote logdir, then waits (bounded) for the uploads: see `init`.
+    public func close() throws {
+        let sealed = try state.withLock { s throws -> String? in
+            guard !s.isClosed else { return nil }
+            if let file = s.file {
+                try file.flush()
+                try file.close()
+                s.sealedBytes += file.bytesWritten
+                s.file = nil
+            }
+            s.isClosed = true
+            s.timer?.cancel()
+            s.timer = nil
+            return s.paths.last
+        }
+        OpenWriters.shared.remove(self)
+        if let sealed { onFileSealed?(sealed) }
+        if sealed != nil { try remote?.finish() }
+    }
+
+    /// Bytes of this writer's files known to be written out, over every file it has made.
+    public var bytesWritten: Int {
+        state.withLock { s in s.sealedBytes + (s.file?.bytesWritten ?? 0) }
+    }
+
+    /// The open file, opened now if the last rotation could not open the next one. Throws
+    /// `.closed` after `close()`, and a kept background failure once.
+    private func openFile(_ s: inout State) throws -> EventFileWriter {
+        if s.isClosed { throw SummaryWriterError.closed(path: s.path) }
+        if let error = s.pendingError {
+            s.pendingError = nil
             throw error
         }
+        if let file = s.file { return file }
+        let file = try EventFileWriter(directory: localDirectory, suffix: filenameSuffix)
+        s.file = file
+        s.path = file.path
+        s.paths.append(file.path)
+        s.described = []
+        if let maxSeconds = rotation?.maxSeconds { s.sealTime = file.createdAt + maxSeconds }
+        return file
+    }
+
+    /// After a record is framed: writes out a full buffer, and seals the file when it has passed
+    /// a rotation limit. Returns the sealed file's path.
+    @inline(__always)
+    private func afterAppend(_ file: EventFileWriter, _ s: inout State, now: Double) throws -> String? {
+        if file.wantsWrite { try file.flush() }
+        if file.size >= sealBytes || now >= s.sealTime { return try seal(file, &s) }
+        return nil
+    }
+
+    /// Flushes and closes `file` and opens the next one. When the next one cannot be opened,
+    /// the failure is thrown by the next call (which tries again); the sealed file is whole.
+    private func seal(_ file: EventFileWriter, _ s: inout State) throws -> String {
+        try file.flush()
+        try file.close()
+        s.sealedBytes += file.bytesWritten
+        s.file = nil
+        s.sealTime = .infinity
+        do {
+            _ = try openFile(&s)
+        } catch let error as SummaryWriterError {
+            s.pendingError = error
+        }
+        return file.path
     }
 
     private func validate(_ tag: String) throws {
@@ -304,23 +445,31 @@ public final class SummaryWriter: @unchecked Sendable {
 
     private func startTimer() {
         guard flushInterval > 0, flushInterval.isFinite else { return }
-        let t = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
-        t.schedule(deadline: .now() + flushInterval, repeating: flushInterval, leeway: .milliseconds(100))
-        t.setEventHandler { [weak self] in self?.backgroundFlush() }
-        timer = t
-        t.resume()
+        let interval = flushInterval
+        state.withLock { s in
+            let t = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
+            t.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(100))
+            t.setEventHandler { [weak self] in self?.backgroundFlush() }
+            t.resume()
+            s.timer = t
+        }
     }
 
-    /// Flushes from the timer or at exit; a failure is kept and thrown by the next call.
+    /// Flushes from the timer or at exit, and seals a file that has passed its age limit; a
+    /// failure is kept and thrown by the next call.
     func backgroundFlush() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !isClosed else { return }
-        do {
-            try file.flush()
-        } catch let error as SummaryWriterError {
-            pendingError = error
-        } catch {}
+        let now = currentWallTime()
+        let sealed = state.withLock { s -> String? in
+            guard !s.isClosed, let file = s.file else { return nil }
+            do {
+                if now >= s.sealTime { return try seal(file, &s) }
+                try file.flush()
+            } catch let error as SummaryWriterError {
+                s.pendingError = error
+            } catch {}
+            return nil
+        }
+        if let sealed { onFileSealed?(sealed) }
     }
 }
 
@@ -333,33 +482,27 @@ func currentWallTime() -> Double {
 }
 
 /// The writers still open, flushed at normal process exit.
-final class OpenWriters: @unchecked Sendable {
+final class OpenWriters: Sendable {
     static let shared: OpenWriters = {
         let registry = OpenWriters()
         atexit { OpenWriters.shared.flushAll() }
         return registry
     }()
 
-    private struct Weak { weak var writer: SummaryWriter? }
-    private let lock = NSLock()
-    private var writers: [ObjectIdentifier: Weak] = [:]
+    private struct Weak: Sendable { weak var writer: SummaryWriter? }
+    private let writers = Mutex<[ObjectIdentifier: Weak]>([:])
 
     func add(_ writer: SummaryWriter) {
-        lock.lock()
-        defer { lock.unlock() }
-        writers[ObjectIdentifier(writer)] = Weak(writer: writer)
+        writers.withLock { $0[ObjectIdentifier(writer)] = Weak(writer: writer) }
     }
 
     func remove(_ writer: SummaryWriter) {
-        lock.lock()
-        defer { lock.unlock() }
-        writers[ObjectIdentifier(writer)] = nil
+        _ = writers.withLock { $0.removeValue(forKey: ObjectIdentifier(writer)) }
     }
 
+    /// Flushes every open writer (outside the registry's lock).
     func flushAll() {
-        lock.lock()
-        let open = writers.values.compactMap(\.writer)
-        lock.unlock()
+        let open = writers.withLock { $0.values.compactMap(\.writer) }
         for writer in open { writer.backgroundFlush() }
     }
 }

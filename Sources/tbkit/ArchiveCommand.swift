@@ -2,6 +2,7 @@ import ArgumentParser
 import TBKit
 import TBKitArchive
 import TBKitReport
+import TBKitS3
 
 /// `tbkit archive <logdir> <out.tar.gz>`: a deterministic, verifiable archive of a log directory.
 struct ArchiveCommand: ParsableCommand {
@@ -20,7 +21,7 @@ struct ArchiveCommand: ParsableCommand {
     @Argument(help: "The log directory to archive.")
     var logdir: String
 
-    @Argument(help: "The archive to write (conventionally ending in .tar.gz).")
+    @Argument(help: "The archive to write (conventionally ending in .tar.gz), a path or s3://bucket/key.")
     var output: String
 
     @Option(name: .long, help: "gzip level, 0 (store) to 9 (smallest).")
@@ -41,7 +42,21 @@ struct ArchiveCommand: ParsableCommand {
         if !noReport { archiver.generatedFiles = [try report()] }
         let summary: LogArchiver.Summary
         do {
-            summary = try archiver.write(to: output)
+            if ObjectStorage.isRemote(output) {
+                // Written to a scratch file, then streamed up in 8 MiB multipart parts.
+                let location = try S3Location(url: output)
+                let client = try ObjectStorage.client()
+                if !replace.overwrite, try client.headObject(bucket: location.bucket, key: location.key) != nil {
+                    throw CommandFailure("\(output) exists; pass --overwrite to replace it")
+                }
+                let scratch = try ObjectStorage.Scratch()
+                defer { scratch.cleanUp() }
+                let file = scratch.path + "/archive.tar.gz"
+                summary = try archiver.write(to: file)
+                try S3Transfer.upload(file, client: client, to: location)
+            } else {
+                summary = try archiver.write(to: output)
+            }
         } catch LogArchiveError.archiveExists(let path) {
             throw CommandFailure(
                 "\(LogArchiveError.archiveExists(path: path)); pass --overwrite to replace it")

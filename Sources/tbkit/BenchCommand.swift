@@ -44,6 +44,15 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Python interpreter for the tensorboardX run (default: .venv/bin/python, else python3).")
     var python: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Also measure writing into this s3://bucket/prefix beside a local logdir, and archive upload.",
+            valueName: "s3-url"))
+    var s3: String?
+
+    @Option(help: "MiB uploaded by the archive upload measurement (with --s3).")
+    var uploadMib = 64
+
     func run() throws {
         #if DEBUG
             print("warning: this is a debug build; use `swift run -c release tbkit bench` for real figures")
@@ -112,6 +121,7 @@ struct BenchCommand: ParsableCommand {
                 format: "  crc32c:     %12.2f GB/s hardware%@   %.2f GB/s software (slicing-by-8)",
                 hardware, CRC32C.usesHardware ? "" : " (not available)", software))
 
+        if let s3 { try benchObjectStorage(s3) }
         let logdirFigures = logdirEvents > 0 ? try measureLogdirCases(in: tmp) : nil
 
         guard !noPeer else { return }

@@ -32,6 +32,14 @@ struct CompareCommand: ParsableCommand {
     var goal: ScalarComparison.Goal?
 
     func run() throws {
+        var scratch: ObjectStorage.Scratch?
+        defer { scratch?.cleanUp() }
+        var local = self
+        local.logdir = try ObjectStorage.localLogdir(logdir, scratch: &scratch)
+        try local.runLocal()
+    }
+
+    func runLocal() throws {
         let comparison: ScalarComparison
         comparison = try ScalarComparison.compare(logdir: logdir, tags: tag, goal: goal)
         let out = try TextOutput()

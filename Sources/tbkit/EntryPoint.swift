@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TBKit
+import TBKitS3
 
 /// The command line's contract with scripts, applied to every subcommand:
 /// - a usage error (an unknown option, a missing or invalid argument, a path that does not
@@ -11,6 +12,8 @@ import TBKit
 @main
 enum EntryPoint {
     static func main() {
+        // s3:// logdirs for SummaryWriter, before any subcommand runs.
+        S3Storage.register()
         var command: any ParsableCommand
         do {
             command = try TBKitCommand.parseAsRoot()

@@ -53,6 +53,14 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
+        var scratch: ObjectStorage.Scratch?
+        defer { scratch?.cleanUp() }
+        var local = self
+        local.logdir = try ObjectStorage.localLogdir(logdir, scratch: &scratch)
+        try local.runLocal()
+    }
+
+    func runLocal() throws {
         let exporter = TidyExporter(format: format, kind: kind, statistics: stats, runs: Set(runs), tags: Set(tags))
         let out = try output.map { try TextOutput(path: $0) } ?? TextOutput()
         let counts: TidyExporter.Counts

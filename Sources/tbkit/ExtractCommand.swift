@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import TBKit
 import TBKitArchive
+import TBKitS3
 
 /// `tbkit extract <archive> <dest>`: restores a `tbkit archive`, verifying every file.
 struct ExtractCommand: ParsableCommand {
@@ -16,7 +18,7 @@ struct ExtractCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The archive to read (.tar.gz written by `tbkit archive`).")
+    @Argument(help: "The archive to read (.tar.gz written by `tbkit archive`), a path or s3://bucket/key.")
     var archive: String
 
     @Argument(help: "The directory to restore into (created if missing).")
@@ -26,7 +28,18 @@ struct ExtractCommand: ParsableCommand {
     var replace: OverwriteOption
 
     func run() throws {
-        let extractor = LogExtractor(archive: archive, destination: destination, overwrite: replace.overwrite)
+        var source = archive
+        var scratch: ObjectStorage.Scratch?
+        defer { scratch?.cleanUp() }
+        if ObjectStorage.isRemote(archive) {
+            // Streamed down by ranged GETs into a scratch file; every check of extract applies.
+            let location = try S3Location(url: archive)
+            let space = try ObjectStorage.Scratch()
+            scratch = space
+            source = space.path + "/" + ((location.key as NSString).lastPathComponent)
+            try S3Transfer.download(location, client: try ObjectStorage.client(), to: source)
+        }
+        let extractor = LogExtractor(archive: source, destination: destination, overwrite: replace.overwrite)
         let summary: LogExtractor.Summary
         do {
             summary = try extractor.extract()

@@ -27,6 +27,14 @@ struct InspectCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        var scratch: ObjectStorage.Scratch?
+        defer { scratch?.cleanUp() }
+        var local = self
+        local.path = try ObjectStorage.localLogdir(path, scratch: &scratch)
+        try local.runLocal()
+    }
+
+    func runLocal() throws {
         let inspection: LogdirInspection
         inspection = try LogdirInspection.inspect(logdir: path)
         let out = try TextOutput()

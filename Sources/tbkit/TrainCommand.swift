@@ -94,6 +94,10 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError(
                 "--resume and --checkpoint-every work on run directories, which --no-log does not write")
         }
+        if ObjectStorage.isRemote(logdir), resume || checkpointEvery != nil {
+            throw ValidationError(
+                "--resume and --checkpoint-every keep checkpoints in local run directories; use a local --logdir")
+        }
         _ = try selectedScenarios()
     }
 
@@ -141,9 +145,12 @@ struct TrainCommand: ParsableCommand {
         var plans: [String: RunPlan] = [:]
         if !noLog {
             // Check every run directory before training anything: refuse early, never half-way.
+            let remote = ObjectStorage.isRemote(logdir)
             for s in runs {
-                let dir = (logdir as NSString).appendingPathComponent(s.name)
-                let existing = FreshRunDirectory.eventFiles(in: dir)
+                let dir = ObjectStorage.join(logdir, s.name)
+                let existing =
+                    remote
+                    ? try ObjectStorage.remoteEventFiles(dir).map(\.key) : FreshRunDirectory.eventFiles(in: dir)
                 if resume {
                     let plan: RunPlan
                     do {
@@ -158,7 +165,11 @@ struct TrainCommand: ParsableCommand {
                     throw CommandFailure("\(error); pass --overwrite to delete them first, or choose another --logdir")
                 }
             }
-            try FileManager.default.createDirectory(atPath: logdir, withIntermediateDirectories: true)
+            if remote {
+                try ObjectStorage.removeRemoteFiles(in: logdir, suffix: HParams.experimentFileSuffix)
+            } else {
+                try FileManager.default.createDirectory(atPath: logdir, withIntermediateDirectories: true)
+            }
             try StudyDashboards.writeExperiment(logdir: logdir)
         }
         let progress = ProgressBar(plainEvery: logEvery * 5)
@@ -170,7 +181,7 @@ struct TrainCommand: ParsableCommand {
             var policy: CheckpointPolicy?
             var resumeFrom: (path: String, checkpoint: TrainingCheckpoint)?
             if !noLog {
-                let dir = (logdir as NSString).appendingPathComponent(s.name)
+                let dir = ObjectStorage.join(logdir, s.name)
                 let store = CheckpointStore(runDirectory: dir)
                 switch plans[s.name] {
                 case .finished:
@@ -185,8 +196,12 @@ struct TrainCommand: ParsableCommand {
                     try store.removeAll()
                     writer = try SummaryWriter(logdir: dir, purgeStep: loggedUntil == nil ? nil : 0)
                 case nil:
-                    try FreshRunDirectory.prepare(dir, overwrite: replace.overwrite)
-                    try store.removeAll()
+                    if ObjectStorage.isRemote(dir) {
+                        if replace.overwrite { try ObjectStorage.removeRemote(dir) }
+                    } else {
+                        try FreshRunDirectory.prepare(dir, overwrite: replace.overwrite)
+                        try store.removeAll()
+                    }
                     writer = try SummaryWriter(logdir: dir)
                 }
                 if policy == nil, let checkpointEvery {

@@ -35,6 +35,18 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
+        var scratches: [ObjectStorage.Scratch?] = []
+        var local = self
+        local.paths = try paths.map { path in
+            var scratch: ObjectStorage.Scratch?
+            defer { scratches.append(scratch) }
+            return try ObjectStorage.localLogdir(path, scratch: &scratch)
+        }
+        defer { for scratch in scratches { scratch?.cleanUp() } }
+        try local.runLocal()
+    }
+
+    func runLocal() throws {
         if paths.isEmpty { throw usageError("give at least one event file or log directory") }
         var files: [String] = []
         for path in paths {

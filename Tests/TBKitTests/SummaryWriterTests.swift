@@ -18,10 +18,12 @@ import Testing
         #expect(files.count == 1)
         let name = files[0]
         let parts = name.split(separator: ".")
-        // events.out.tfevents.<10 digits>.<host...>.<pid>.<n>
+        // events.out.tfevents.<10 digits>.<host...>.<pid>.<6-digit n>.<8 hex digits>
         #expect(name.hasPrefix("events.out.tfevents."))
         #expect(parts[3].count == 10 && parts[3].allSatisfy(\.isNumber))
-        #expect(parts[parts.count - 2] == Substring(String(getpid())))
+        #expect(parts[parts.count - 3] == Substring(String(getpid())))
+        #expect(parts[parts.count - 2].count == 6 && parts[parts.count - 2].allSatisfy(\.isNumber))
+        #expect(parts[parts.count - 1].count == 8 && parts[parts.count - 1].allSatisfy(\.isHexDigit))
         let records = try #require(splitRecords(readFile(writer.path)))
         #expect(records.count == 1)
         // wall time (09 + 8 bytes), then file_version (1a 0d "brain.Event:2")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -22,24 +23,36 @@ public final class EventFileWriter {
     let buffer: RecordBuffer
     /// Bytes of the file known to hold whole records.
     public private(set) var bytesWritten: Int = 0
+    /// The wall time of the file_version record (when the file was made).
+    public let createdAt: Double
     private var fd: Int32
     /// Once the buffer holds this many bytes, it is written out without waiting for a flush.
     private let bufferLimit: Int
     /// Stands in for write(2) in fault-injection tests (a full disk, a short write).
     var writeFunction: (Int32, UnsafeRawPointer, Int) -> Int = { fd, bytes, count in write(fd, bytes, count) }
 
-    /// The name TensorBoard's own writers use: `events.out.tfevents.<10-digit secs>.<host>.<pid>.<n><suffix>`.
-    /// `n` counts files made by this process, so two writers in one second never collide.
+    /// `events.out.tfevents.<10-digit secs>.<host>.<pid>.<n>.<random><suffix>`: the name
+    /// TensorBoard's own writers use, plus a random part. `n` counts the files this process has
+    /// made, zero-padded to 6 digits so that a process's files sort in the order they were made,
+    /// even within one second. The 8 random hex digits keep apart two processes that share host,
+    /// pid and second (a container restarted as pid 1); the file is created exclusively, so even
+    /// then nothing is overwritten.
     public static func fileName(seconds: Int, suffix: String = "") -> String {
         let host = ProcessInfo.processInfo.hostName.isEmpty ? "localhost" : ProcessInfo.processInfo.hostName
-        let n = fileCounter.next()
-        let secs = String(seconds)
-        let padded = String(repeating: "0", count: Swift.max(0, 10 - secs.count)) + secs
-        return "events.out.tfevents.\(padded).\(host).\(getpid()).\(n)\(suffix)"
+        let n = fileCounter.add(1, ordering: .relaxed).oldValue
+        let random = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        return "events.out.tfevents.\(zeroPadded(seconds, 10)).\(host).\(getpid()).\(zeroPadded(n, 6))."
+            + "\(String(repeating: "0", count: 8 - random.count))\(random)\(suffix)"
+    }
+
+    private static func zeroPadded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: Swift.max(0, width - digits.count)) + digits
     }
 
     /// Creates `directory` (and its parents) if needed, then a new event file in it whose first
-    /// record is `Event{wall_time: now, file_version: "brain.Event:2"}`, written at once.
+    /// record is `Event{wall_time: now, file_version: "brain.Event:2"}`, written at once. The
+    /// file is created exclusively (a name already taken gets a new random part).
     public convenience init(directory: String, suffix: String = "", bufferLimit: Int = 1 << 20) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -47,19 +60,27 @@ public final class EventFileWriter {
             throw SummaryWriterError.cannotCreateDirectory(path: directory, reason: Self.reason(of: error))
         }
         let now = Date().timeIntervalSince1970
-        let name = Self.fileName(seconds: Int(now), suffix: suffix)
-        let path = (directory as NSString).appendingPathComponent(name)
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw SummaryWriterError.cannotCreateFile(path: path, reason: String(cString: strerror(errno)))
+        var attempt = 0
+        while true {
+            let name = Self.fileName(seconds: Int(now), suffix: suffix)
+            let path = (directory as NSString).appendingPathComponent(name)
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
+            if fd < 0 {
+                let code = errno
+                attempt += 1
+                if code == EEXIST && attempt < 8 { continue }
+                throw SummaryWriterError.cannotCreateFile(path: path, reason: String(cString: strerror(code)))
+            }
+            try self.init(fileDescriptor: fd, path: path, bufferLimit: bufferLimit, wallTime: now)
+            return
         }
-        try self.init(fileDescriptor: fd, path: path, bufferLimit: bufferLimit, wallTime: now)
     }
 
     /// Writes to an already open descriptor (taken over and closed by `close()`); for tests.
     init(fileDescriptor: Int32, path: String, bufferLimit: Int = 1 << 20, wallTime: Double) throws {
         self.fd = fileDescriptor
         self.path = path
+        self.createdAt = wallTime
         self.bufferLimit = bufferLimit
         self.buffer = RecordBuffer(capacity: Swift.min(bufferLimit, 1 << 16) + 256)
         append(Event(wallTime: wallTime, what: .fileVersion("brain.Event:2")))
@@ -96,6 +117,9 @@ public final class EventFileWriter {
     public func appendScalarEvent(wallTime: Double, step: Int64, tag: UnsafeRawBufferPointer, value: Float) {
         buffer.appendScalarEvent(wallTime: wallTime, step: step, tag: tag, value: value)
     }
+
+    /// Bytes written plus bytes buffered: the file's size once flushed.
+    public var size: Int { bytesWritten + buffer.count }
 
     /// True when the buffer has grown past its limit and should be written out.
     public var wantsWrite: Bool { buffer.count >= bufferLimit }
@@ -159,15 +183,4 @@ public final class EventFileWriter {
 }
 
 /// Numbers the event files this process creates.
-final class FileCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value - 1
-    }
-}
-
-let fileCounter = FileCounter()
+let fileCounter = Atomic<Int>(0)

@@ -15,6 +15,14 @@ public enum SummaryWriterError: Error, CustomStringConvertible, Equatable {
     case writeFailed(path: String, offset: Int, reason: String, diskFull: Bool)
     /// A purge step below zero (steps start at 0).
     case invalidPurgeStep(Int)
+    /// Rotation limits that cannot be used (zero, negative, none given).
+    case invalidRotation(reason: String)
+
+    /// The logdir is a URL whose scheme no storage module has registered (see `RemoteLogdirs`).
+    case unsupportedLogdirScheme(scheme: String, logdir: String)
+    /// `close()` waited its time and some sealed event files are still only in the local spool;
+    /// they are kept there (nothing is lost) and a later writer for the same logdir sends them.
+    case remoteUploadIncomplete(logdir: String, localPaths: [String], reason: String)
 
     public var description: String {
         switch self {
@@ -35,6 +43,14 @@ public enum SummaryWriterError: Error, CustomStringConvertible, Equatable {
                 ? "; the disk is full: free space and call flush() again, nothing before this offset is lost"
                 : "; records before this offset are intact"
             return "writing \(path) failed at byte \(offset): \(reason)\(hint)"
+        case .unsupportedLogdirScheme(let scheme, let logdir):
+            return
+                "cannot write to \(logdir): no storage module handles \(scheme):// logdirs; link one and register it first (for s3://, TBKitS3's S3Storage.register())"
+        case .remoteUploadIncomplete(let logdir, let localPaths, let reason):
+            return
+                "\(localPaths.count) event file(s) for \(logdir) are not uploaded yet and are only local: \(localPaths.joined(separator: ", ")) (last error: \(reason)); they stay in the spool and the next writer for \(logdir) sends them"
+        case .invalidRotation(let reason):
+            return "invalid file rotation: \(reason)"
         case .invalidPurgeStep(let step):
             return "invalid purge step \(step): it must be 0 or more (the step of the checkpoint the run resumes from)"
         }

@@ -1,0 +1,126 @@
+import Foundation
+
+/// Where requests go and how they are signed, timed and retried.
+public struct S3Configuration: Sendable {
+    /// How a bucket appears in a request URL.
+    public enum Addressing: Sendable, Equatable {
+        /// `http(s)://endpoint/bucket/key`: what MinIO, Ceph RGW and most local servers expect.
+        case path
+        /// `http(s)://bucket.endpoint/key`: AWS's default (needs a bucket name that is a valid host label).
+        case virtualHost
+    }
+
+    /// The service endpoint: scheme, host and optional port, e.g. `https://s3.us-east-1.amazonaws.com`
+    /// or `http://127.0.0.1:9000`. A path on it is not allowed.
+    public var endpoint: URL
+    /// The signing region (`AWS_REGION`; `us-east-1` for most S3-compatible servers).
+    public var region: String
+    /// Path-style or virtual-host addressing.
+    public var addressing: Addressing
+    /// The keys that sign each request.
+    public var credentials: S3Credentials
+    /// Seconds one request may take before it is abandoned (and retried).
+    public var requestTimeout: Double = 30
+    /// Attempts per request (the first one included) for 5xx answers, 503 SlowDown and
+    /// connection failures; 4xx answers are never retried.
+    public var maxAttempts: Int = 5
+    /// The first retry's wait in seconds; each later wait doubles, up to `maxBackoff`, with jitter.
+    public var initialBackoff: Double = 0.2
+    /// The longest wait between two attempts, in seconds.
+    public var maxBackoff: Double = 5
+    /// Added to the clock when signing. Zero except to test how a server answers a skewed
+    /// clock (`RequestTimeTooSkewed`); set from `TBKIT_S3_CLOCK_OFFSET_SECONDS` by `fromEnvironment`.
+    public var clockOffset: Double = 0
+
+    /// A configuration from its parts; throws if `endpoint` is not `http(s)://host[:port]`.
+    public init(
+        endpoint: URL, region: String = "us-east-1", addressing: Addressing = .path, credentials: S3Credentials
+    ) throws(S3Error) {
+        guard let scheme = endpoint.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = endpoint.host, !host.isEmpty
+        else {
+            throw .invalidConfiguration(
+                detail: "the endpoint '\(endpoint.absoluteString)' must be http://host[:port] or https://host[:port]")
+        }
+        let path = endpoint.path
+        guard path.isEmpty || path == "/" else {
+            throw .invalidConfiguration(detail: "the endpoint '\(endpoint.absoluteString)' must not have a path")
+        }
+        self.endpoint = endpoint
+        self.region = region
+        self.addressing = addressing
+        self.credentials = credentials
+    }
+
+    /// The configuration AWS tools would use: the endpoint from `AWS_ENDPOINT_URL_S3`,
+    /// `AWS_ENDPOINT_URL` or `S3_ENDPOINT` (TensorBoard's variable; a bare `host:port` means
+    /// https unless `S3_USE_HTTPS=0`), else AWS itself in `AWS_REGION` (default `us-east-1`,
+    /// also read from `AWS_DEFAULT_REGION`); credentials from `S3Credentials.fromEnvironment`.
+    /// Custom endpoints use path-style addressing and AWS virtual-host addressing, unless
+    /// `TBKIT_S3_ADDRESSING` is `path` or `virtual`.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(S3Error) -> S3Configuration
+    {
+        func value(_ name: String) -> String? {
+            guard let v = environment[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return v
+        }
+        let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") ?? "us-east-1"
+        let credentials = try S3Credentials.fromEnvironment(environment)
+        var endpointText: String
+        var custom = true
+        if let e = value("AWS_ENDPOINT_URL_S3") ?? value("AWS_ENDPOINT_URL") ?? value("S3_ENDPOINT") {
+            endpointText = e
+            if !endpointText.contains("://") {
+                endpointText = (value("S3_USE_HTTPS") == "0" ? "http://" : "https://") + endpointText
+            }
+            while endpointText.hasSuffix("/") { endpointText.removeLast() }
+        } else {
+            endpointText = "https://s3.\(region).amazonaws.com"
+            custom = false
+        }
+        guard let endpoint = URL(string: endpointText) else {
+            throw .invalidConfiguration(detail: "the endpoint '\(endpointText)' is not a URL")
+        }
+        var addressing: Addressing = custom ? .path : .virtualHost
+        switch value("TBKIT_S3_ADDRESSING")?.lowercased() {
+        case nil: break
+        case "path": addressing = .path
+        case "virtual", "virtual-host", "virtualhost": addressing = .virtualHost
+        case let other?:
+            throw .invalidConfiguration(detail: "TBKIT_S3_ADDRESSING is '\(other)'; use 'path' or 'virtual'")
+        }
+        var configuration = try S3Configuration(
+            endpoint: endpoint, region: region, addressing: addressing, credentials: credentials)
+        if let offset = value("TBKIT_S3_CLOCK_OFFSET_SECONDS") {
+            guard let seconds = Double(offset), seconds.isFinite else {
+                throw .invalidConfiguration(detail: "TBKIT_S3_CLOCK_OFFSET_SECONDS is '\(offset)', not a number")
+            }
+            configuration.clockOffset = seconds
+        }
+        return configuration
+    }
+
+    /// The `Host` header value for the endpoint (the port only when it is not the scheme's default).
+    func hostHeader(bucket: String?) -> String {
+        var host = endpoint.host ?? ""
+        if addressing == .virtualHost, let bucket { host = bucket + "." + host }
+        if let port = endpoint.port {
+            let scheme = endpoint.scheme?.lowercased()
+            if !(scheme == "http" && port == 80) && !(scheme == "https" && port == 443) { host += ":\(port)" }
+        }
+        return host
+    }
+
+    /// The URI path for a bucket and key, already percent-encoded as SigV4 wants (each byte
+    /// outside `A-Za-z0-9-._~` and `/` encoded once).
+    func encodedPath(bucket: String?, key: String?) -> String {
+        var path = "/"
+        if addressing == .path, let bucket {
+            path += bucket
+            if key != nil { path += "/" }
+        }
+        if let key { path += SigV4.percentEncode(key, keepSlash: true) }
+        return path
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import TBKit
+
+/// Plugs `s3://` logdirs into TBKit: after `S3Storage.register()`,
+/// `SummaryWriter(logdir: "s3://bucket/prefix/run")` writes its event files into a local spool
+/// and uploads each sealed file once, to `prefix/run/<file name>`.
+///
+/// The endpoint and keys come from the environment as AWS tools take them (see
+/// `S3Configuration.fromEnvironment`). Settings, all optional:
+/// - `TBKIT_S3_SPOOL`: the spool root (default `$XDG_CACHE_HOME/tbkit/s3-spool` or
+///   `~/.cache/tbkit/s3-spool`); a run's spool is `<root>/<bucket>/<key>`.
+/// - `TBKIT_S3_SEGMENT_SECONDS` (default 30) and `TBKIT_S3_SEGMENT_BYTES` (default 16 MiB): when
+///   a file is sealed; `TBKIT_S3_FLUSH_MIN_BYTES` (default 64 KiB): `flush()` seals past it.
+/// - `TBKIT_S3_CLOSE_TIMEOUT` (seconds, default 60): how long `close()` waits for uploads.
+public enum S3Storage {
+    /// Registers the `s3` scheme with TBKit's `RemoteLogdirs` (idempotent).
+    public static func register() {
+        RemoteLogdirs.register(S3LogdirScheme())
+    }
+}
+
+/// The `s3` scheme for `RemoteLogdirs`.
+public struct S3LogdirScheme: RemoteLogdirScheme {
+    /// `s3`.
+    public var scheme: String { "s3" }
+
+    /// A scheme whose stores read their configuration from the environment.
+    public init() {}
+
+    /// Parses the URL, reads the configuration, checks that the bucket answers to these
+    /// credentials (so a wrong secret or missing bucket fails here) and starts the uploader,
+    /// which first sends any sealed files an earlier writer left in this run's spool.
+    public func open(url: String) throws -> any RemoteLogdirStore {
+        let location = try S3Location(url: url)
+        let environment = ProcessInfo.processInfo.environment
+        let client = try S3Client(configuration: S3Configuration.fromEnvironment(environment))
+        try client.checkAccess(bucket: location.bucket, prefix: location.directoryPrefix)
+        let settings = try S3LogdirSettings(environment: environment)
+        return try S3LogdirStore(location: location, client: client, settings: settings)
+    }
+}
+
+/// Tunables of an s3:// logdir (see `S3Storage`).
+public struct S3LogdirSettings: Sendable {
+    /// The spool root.
+    public var spoolRoot: String
+    /// Rotation limits for the spooled files.
+    public var rotation: FileRotation
+    /// `flush()` seals a file once it holds this many bytes.
+    public var minimumFlushBytes: Int
+    /// Seconds `close()` waits for the uploads.
+    public var closeTimeout: Double
+    /// The first wait after a failed upload (doubling up to `maxRetryWait`).
+    public var retryWait: Double = 0.5
+    /// The longest wait between two upload attempts of a file.
+    public var maxRetryWait: Double = 30
+
+    /// The settings from `TBKIT_S3_*` variables, with their defaults.
+    public init(environment: [String: String]) throws(S3Error) {
+        func number(_ name: String, _ fallback: Double) throws(S3Error) -> Double {
+            guard let text = environment[name], !text.isEmpty else { return fallback }
+            guard let v = Double(text), v.isFinite, v > 0 else {
+                throw .invalidConfiguration(detail: "\(name) is '\(text)'; it must be a number above zero")
+            }
+            return v
+        }
+        if let root = environment["TBKIT_S3_SPOOL"], !root.isEmpty {
+            spoolRoot = root
+        } else if let cache = environment["XDG_CACHE_HOME"], !cache.isEmpty {
+            spoolRoot = cache + "/tbkit/s3-spool"
+        } else {
+            spoolRoot = (environment["HOME"] ?? NSTemporaryDirectory()) + "/.cache/tbkit/s3-spool"
+        }
+        rotation = FileRotation(
+            maxBytes: Int(try number("TBKIT_S3_SEGMENT_BYTES", Double(16 << 20))),
+            maxSeconds: try number("TBKIT_S3_SEGMENT_SECONDS", 30))
+        minimumFlushBytes = Int(try number("TBKIT_S3_FLUSH_MIN_BYTES", Double(64 << 10)))
+        closeTimeout = try number("TBKIT_S3_CLOSE_TIMEOUT", 60)
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+@testable import TBKit
+@testable import TBKitS3
+
+/// The spool of an s3:// run against the live server: what could not be sent stays local, is
+/// named by `finish()`, and is sent by the next store opened for the same run.
+@Suite(.enabled(if: liveS3Server, "needs AWS_ENDPOINT_URL (Scripts/ceph-rgw start)"))
+struct S3LogdirStoreLiveTests {
+    @Test func unsentSegmentStaysInTheSpoolAndTheNextStoreSendsIt() throws {
+        let good = try S3ClientLiveTests.client()
+        let bucket = try S3ClientLiveTests.bucket(good)
+        let spool = NSTemporaryDirectory() + "tbkit-spool-\(UUID())"
+        defer { try? FileManager.default.removeItem(atPath: spool) }
+        let settings = try S3LogdirSettings(environment: ["TBKIT_S3_SPOOL": spool, "TBKIT_S3_CLOSE_TIMEOUT": "1"])
+        let location = S3Location(bucket: bucket, key: "p/run")
+        let dead = try S3ClientLiveTests.client {
+            $0.endpoint = URL(string: "http://127.0.0.1:9")!
+            $0.maxAttempts = 1
+        }
+
+        let first = try S3LogdirStore(location: location, client: dead, settings: settings)
+        let name = "events.out.tfevents.1700000000.host.1.000000.abcdef01"
+        let path = first.spoolDirectory + "/" + name
+        let bytes = Data((0..<3000).map { UInt8($0 % 256) })
+        FileManager.default.createFile(atPath: path, contents: bytes)
+        first.fileSealed(path: path)
+        #expect {
+            try first.finish()
+        } throws: { error in
+            guard case .remoteUploadIncomplete(let logdir, let paths, let reason)? = error as? SummaryWriterError
+            else { return false }
+            return logdir == "s3://\(bucket)/p/run" && paths == [path] && reason.contains("no answer")
+        }
+        #expect(FileManager.default.fileExists(atPath: path))
+
+        let second = try S3LogdirStore(location: location, client: good, settings: settings)
+        try second.finish()
+        #expect(try good.getObject(bucket: bucket, key: "p/run/" + name) == bytes)
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(second.uploadedCount == 1)
+    }
+}
