@@ -40,6 +40,11 @@ public final class SummaryWriter: Sendable {
     public let scalarFormat: ScalarFormat
     /// When the writer starts a new file (nil: one file for the writer's life).
     public let rotation: FileRotation?
+    /// What a flush guarantees.
+    public let durability: Durability
+    /// True for a writer that writes nothing (a rank other than zero under `.rankZeroOnly`):
+    /// every call returns at once and no file or directory is made.
+    public let isDisabled: Bool
 
     private let filenameSuffix: String
     private let onFileSealed: (@Sendable (String) -> Void)?
@@ -91,24 +96,49 @@ public final class SummaryWriter: Sendable {
     /// tag that is logged again from `purgeStep` on. `LoggedSteps(runDirectory:)` tells a trainer
     /// where a run stands.
     ///
-    /// Throws `.invalidPurgeStep` for a negative purge step and `.invalidRotation` for a limit of
-    /// zero or less, before anything is created.
+    /// `durability: .fsyncOnFlush` forces every flush to stable storage (see `Durability`).
+    ///
+    /// `ranks` is for distributed jobs: the process's rank is `rank`, else the environment's
+    /// `RANK` (or `LOCAL_RANK`, checked against `WORLD_SIZE`), else 0. `.rankZeroOnly` gives every
+    /// other rank a disabled writer that costs nothing and writes nothing; `.perRank` logs each
+    /// rank into its own run, `<logdir>/rank_<r>`.
+    ///
+    /// Throws `.invalidPurgeStep` for a negative purge step, `.invalidRotation` for a limit of
+    /// zero or less and `.invalidRank` for a rank outside the world size, before anything is
+    /// created.
     public init(
         logdir: String, flushInterval: Double = 2.0, filenameSuffix: String = "",
         scalarFormat: ScalarFormat = .simpleValue, rotation: FileRotation? = nil, purgeStep: Int? = nil,
+        durability: Durability = .write, ranks: RankPolicy? = nil, rank: ProcessRank? = nil,
         onFileSealed: (@Sendable (String) -> Void)? = nil
     ) throws {
         if let purgeStep, purgeStep < 0 { throw SummaryWriterError.invalidPurgeStep(purgeStep) }
         if let problem = rotation?.problem { throw SummaryWriterError.invalidRotation(reason: problem) }
-        self.logdir = logdir
+        var directory = logdir
+        var disabled = false
+        if let ranks {
+            let process = try rank ?? ProcessRank.fromEnvironment() ?? ProcessRank(rank: 0)
+            switch ranks {
+            case .rankZeroOnly: disabled = process.rank != 0
+            case .perRank: directory = (logdir as NSString).appendingPathComponent("rank_\(process.rank)")
+            }
+        }
+        self.logdir = directory
         self.flushInterval = flushInterval
         self.scalarFormat = scalarFormat
         self.rotation = rotation
+        self.durability = durability
+        self.isDisabled = disabled
         self.filenameSuffix = filenameSuffix
         self.onFileSealed = onFileSealed
         self.rotatesByTime = rotation?.maxSeconds != nil
         self.sealBytes = rotation?.maxBytes ?? Int.max
-        let file = try EventFileWriter(directory: logdir, suffix: filenameSuffix)
+        if disabled {
+            self.state = Mutex(State(file: nil, path: "", paths: []))
+            return
+        }
+        let file = try EventFileWriter(
+            directory: directory, suffix: filenameSuffix, syncOnFlush: durability == .fsyncOnFlush)
         if let purgeStep {
             let start = Event(
                 wallTime: currentWallTime(), step: Int64(purgeStep),
@@ -147,6 +177,7 @@ public final class SummaryWriter: Sendable {
     /// Logs a scalar (stored as float32, the precision TensorBoard keeps). NaN and ±Inf are
     /// written as they are; TensorBoard shows them.
     public func scalar<T: BinaryFloatingPoint>(_ tag: String, _ value: T, step: Int, wallTime: Double? = nil) throws {
+        if isDisabled { return }
         let x = Float(value)
         switch scalarFormat {
         case .simpleValue:
@@ -189,6 +220,7 @@ public final class SummaryWriter: Sendable {
         bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
         wallTime: Double? = nil
     ) throws -> Histogram {
+        if isDisabled { return Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
         try validate(tag)
         let h = Histogram(values, bins: bins)
         try write(tag, h, step: step, format: format, wallTime: wallTime)
@@ -202,6 +234,7 @@ public final class SummaryWriter: Sendable {
         bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
         wallTime: Double? = nil
     ) throws -> Histogram {
+        if isDisabled { return Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
         try validate(tag)
         let h = Histogram(values, bins: bins)
         try write(tag, h, step: step, format: format, wallTime: wallTime)
@@ -218,6 +251,7 @@ public final class SummaryWriter: Sendable {
         wallTime: Double? = nil
     ) throws -> Histogram
     where C.Element: BinaryFloatingPoint {
+        if isDisabled { return Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
         let direct = try values.withContiguousStorageIfAvailable { buffer -> Histogram? in
             if let floats = buffer as? UnsafeBufferPointer<Float> {
                 return try histogram(tag, floats, step: step, bins: bins, format: format, wallTime: wallTime)
@@ -237,6 +271,7 @@ public final class SummaryWriter: Sendable {
         _ tag: String, _ histogram: Histogram, step: Int, format: HistogramFormat = .proto,
         wallTime: Double? = nil
     ) throws {
+        if isDisabled { return }
         let time = wallTime ?? currentWallTime()
         switch format {
         case .proto:
@@ -261,6 +296,7 @@ public final class SummaryWriter: Sendable {
         tag: String, kind: SummaryValue.Kind, metadata: SummaryMetadata?, step: Int,
         wallTime: Double? = nil
     ) throws {
+        if isDisabled { return }
         try validate(tag)
         let time = wallTime ?? currentWallTime()
         try validate(wallTime: time, tag: tag)
@@ -282,6 +318,7 @@ public final class SummaryWriter: Sendable {
 
     /// Writes a whole event (a graph, a session log, several values at once ...) as it is.
     public func write(_ event: Event) throws {
+        if isDisabled { return }
         try validate(wallTime: event.wallTime, tag: nil)
         let now = rotatesByTime ? currentWallTime() : 0
         let sealed = try state.withLock { s throws -> String? in
@@ -308,6 +345,7 @@ public final class SummaryWriter: Sendable {
     /// Seals the current file now (flushed, closed, reported to `onFileSealed`) and starts the
     /// next one, whatever the rotation limits say. Throws `.closed` after `close()`.
     public func rotate() throws {
+        if isDisabled { return }
         let sealed = try state.withLock { s throws -> String in
             let file = try openFile(&s)
             return try seal(file, &s)
@@ -350,7 +388,8 @@ public final class SummaryWriter: Sendable {
             throw error
         }
         if let file = s.file { return file }
-        let file = try EventFileWriter(directory: logdir, suffix: filenameSuffix)
+        let file = try EventFileWriter(
+            directory: logdir, suffix: filenameSuffix, syncOnFlush: durability == .fsyncOnFlush)
         s.file = file
         s.path = file.path
         s.paths.append(file.path)

@@ -23,6 +23,8 @@ public final class EventFileWriter {
     let buffer: RecordBuffer
     /// Bytes of the file known to hold whole records.
     public private(set) var bytesWritten: Int = 0
+    /// Whether each flush ends with fsync (see `Durability.fsyncOnFlush`).
+    public let syncOnFlush: Bool
     /// The wall time of the file_version record (when the file was made).
     public let createdAt: Double
     private var fd: Int32
@@ -53,11 +55,15 @@ public final class EventFileWriter {
     /// Creates `directory` (and its parents) if needed, then a new event file in it whose first
     /// record is `Event{wall_time: now, file_version: "brain.Event:2"}`, written at once. The
     /// file is created exclusively (a name already taken gets a new random part).
-    public convenience init(directory: String, suffix: String = "", bufferLimit: Int = 1 << 20) throws {
+    /// With `syncOnFlush`, every flush ends with fsync.
+    public convenience init(
+        directory: String, suffix: String = "", bufferLimit: Int = 1 << 20, syncOnFlush: Bool = false
+    ) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw SummaryWriterError.cannotCreateDirectory(path: directory, reason: Self.reason(of: error))
+            throw SummaryWriterError.cannotCreateDirectory(
+                path: directory, reason: Self.directoryProblem(directory) ?? Self.reason(of: error))
         }
         let now = Date().timeIntervalSince1970
         var attempt = 0
@@ -71,13 +77,17 @@ public final class EventFileWriter {
                 if code == EEXIST && attempt < 8 { continue }
                 throw SummaryWriterError.cannotCreateFile(path: path, reason: String(cString: strerror(code)))
             }
-            try self.init(fileDescriptor: fd, path: path, bufferLimit: bufferLimit, wallTime: now)
+            try self.init(
+                fileDescriptor: fd, path: path, bufferLimit: bufferLimit, wallTime: now, syncOnFlush: syncOnFlush)
             return
         }
     }
 
     /// Writes to an already open descriptor (taken over and closed by `close()`); for tests.
-    init(fileDescriptor: Int32, path: String, bufferLimit: Int = 1 << 20, wallTime: Double) throws {
+    init(
+        fileDescriptor: Int32, path: String, bufferLimit: Int = 1 << 20, wallTime: Double, syncOnFlush: Bool = false
+    ) throws {
+        self.syncOnFlush = syncOnFlush
         self.fd = fileDescriptor
         self.path = path
         self.createdAt = wallTime
@@ -159,6 +169,12 @@ public final class EventFileWriter {
         }
         bytesWritten += total
         buffer.removeAll()
+        if syncOnFlush {
+            let code = platformSync(fd)
+            if code != 0 {
+                throw SummaryWriterError.syncFailed(path: path, reason: String(cString: strerror(code)))
+            }
+        }
     }
 
     /// Flushes and closes the file. Closing twice is harmless.
@@ -171,6 +187,28 @@ public final class EventFileWriter {
         try flush()
     }
 
+    /// What stands in the way of creating `directory`, found by looking at it and its parents:
+    /// a file where a directory must be, or a parent that cannot be written. Nil when nothing is
+    /// visibly wrong.
+    static func directoryProblem(_ directory: String) -> String? {
+        var isDirectory: ObjCBool = false
+        var path = (directory as NSString).standardizingPath
+        while !path.isEmpty {
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                if !isDirectory.boolValue { return "\(path) is a file, not a directory" }
+                if path != directory && !FileManager.default.isWritableFile(atPath: path) {
+                    return "permission denied: \(path) cannot be written by this user"
+                }
+                return nil
+            }
+            let parent = (path as NSString).deletingLastPathComponent
+            if parent == path { break }
+            path = parent
+        }
+        return nil
+    }
+
+    /// A plain sentence for a Foundation error: the POSIX reason when there is one.
     private static func reason(of error: Error) -> String {
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
@@ -178,7 +216,14 @@ public final class EventFileWriter {
         {
             return String(cString: strerror(Int32(underlying.code)))
         }
-        return ns.localizedDescription
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        switch CocoaError.Code(rawValue: ns.code) {
+        case .fileWriteNoPermission: return "permission denied"
+        case .fileWriteOutOfSpace: return "the disk is full"
+        case .fileWriteVolumeReadOnly: return "the file system is read-only"
+        case .fileWriteFileExists: return "a file is in the way"
+        default: return ns.localizedDescription
+        }
     }
 }
 

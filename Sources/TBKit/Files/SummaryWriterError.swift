@@ -17,6 +17,12 @@ public enum SummaryWriterError: Error, CustomStringConvertible, Equatable {
     case invalidPurgeStep(Int)
     /// Rotation limits that cannot be used (zero, negative, none given).
     case invalidRotation(reason: String)
+    /// A rank below zero or not below the world size, or a rank variable that is not a number.
+    case invalidRank(reason: String)
+    /// Forcing written bytes to stable storage (fsync) failed; the bytes were written.
+    case syncFailed(path: String, reason: String)
+    /// The termination signal handling could not be set up.
+    case terminationHandlingUnavailable(reason: String)
 
     public var description: String {
         switch self {
@@ -37,6 +43,13 @@ public enum SummaryWriterError: Error, CustomStringConvertible, Equatable {
                 ? "; the disk is full: free space and call flush() again, nothing before this offset is lost"
                 : "; records before this offset are intact"
             return "writing \(path) failed at byte \(offset): \(reason)\(hint)"
+        case .invalidRank(let reason):
+            return "invalid rank: \(reason)"
+        case .syncFailed(let path, let reason):
+            return
+                "forcing \(path) to stable storage (fsync) failed: \(reason); the records were written but may not survive a power loss"
+        case .terminationHandlingUnavailable(let reason):
+            return "cannot set up flushing on SIGTERM and SIGINT: \(reason)"
         case .invalidRotation(let reason):
             return "invalid file rotation: \(reason)"
         case .invalidPurgeStep(let step):
