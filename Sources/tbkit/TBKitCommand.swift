@@ -9,7 +9,7 @@ struct TBKitCommand: ParsableCommand {
         subcommands: [
             TrainCommand.self, InspectCommand.self, ExportCommand.self, CompareCommand.self, VerifyCommand.self,
             BenchCommand.self, BenchMatmulCommand.self, WriteSampleCommand.self, DemoPluginsCommand.self,
-            ArchiveCommand.self, ExtractCommand.self,
+            ArchiveCommand.self, ExtractCommand.self, LogLoopCommand.self,
         ]
     )
 }

@@ -93,6 +93,7 @@ struct TrainCommand: ParsableCommand {
             for s in Scenario.all { print(TableText.left(s.name, width) + s.summary) }
             return
         }
+        try SummaryWriter.flushOnTermination()
         let runs = try selectedScenarios()
         let data = try dataDir.map { try MNIST.load(directory: $0) } ?? MNIST.embedded()
         if !noLog {
