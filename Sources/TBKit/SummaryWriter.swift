@@ -53,6 +53,8 @@ public final class SummaryWriter: Sendable {
     /// The size at which a file is sealed (Int.max: never by size).
     private let sealBytes: Int
     private let state: Mutex<State>
+    /// The multiline charts `scalars(_:_:step:)` has laid out: main tag -> keys.
+    let multilineCharts = Mutex<[String: Set<String>]>([:])
 
     /// What the lock guards.
     private struct State {
@@ -183,8 +185,21 @@ public final class SummaryWriter: Sendable {
         case .simpleValue:
             try writeSimpleValue(tag, x, step: step, wallTime: wallTime)
         case .tensor:
-            try write(
+            try summary(
                 tag: tag, kind: .tensor(.scalar(x)), metadata: SummaryMetadata(pluginName: "scalars"),
+                step: step, wallTime: wallTime)
+        }
+    }
+
+    /// Logs a Float scalar (the non-generic fast path of `scalar(_:_:step:wallTime:)`).
+    public func scalar(_ tag: String, _ value: Float, step: Int, wallTime: Double? = nil) throws {
+        if isDisabled { return }
+        switch scalarFormat {
+        case .simpleValue:
+            try writeSimpleValue(tag, value, step: step, wallTime: wallTime)
+        case .tensor:
+            try summary(
+                tag: tag, kind: .tensor(.scalar(value)), metadata: SummaryMetadata(pluginName: "scalars"),
                 step: step, wallTime: wallTime)
         }
     }
@@ -199,11 +214,7 @@ public final class SummaryWriter: Sendable {
             let file = try openFile(&s)
             // The tag's bytes are taken under the lock: a pointer from outside would tie the
             // caller's memory to the locked state.
-            var bytes = tag
-            bytes.withUTF8 { utf8 in
-                file.appendScalarEvent(
-                    wallTime: time, step: Int64(step), tag: UnsafeRawBufferPointer(utf8), value: x)
-            }
+            file.appendScalarEvent(wallTime: time, step: Int64(step), tag: tag, value: x)
             return try afterAppend(file, &s, now: now)
         }
         if let sealed { onFileSealed?(sealed) }
@@ -223,7 +234,7 @@ public final class SummaryWriter: Sendable {
         if isDisabled { return Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
         try validate(tag)
         let h = Histogram(values, bins: bins)
-        try write(tag, h, step: step, format: format, wallTime: wallTime)
+        try self.histogram(tag, precomputed: h, step: step, format: format, wallTime: wallTime)
         return h
     }
 
@@ -237,7 +248,7 @@ public final class SummaryWriter: Sendable {
         if isDisabled { return Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
         try validate(tag)
         let h = Histogram(values, bins: bins)
-        try write(tag, h, step: step, format: format, wallTime: wallTime)
+        try self.histogram(tag, precomputed: h, step: step, format: format, wallTime: wallTime)
         return h
     }
 
@@ -266,23 +277,23 @@ public final class SummaryWriter: Sendable {
         return try histogram(tag, copy, step: step, bins: bins, format: format, wallTime: wallTime)
     }
 
-    /// Logs an already computed histogram.
-    public func write(
-        _ tag: String, _ histogram: Histogram, step: Int, format: HistogramFormat = .proto,
+    /// Logs an already computed histogram (and `<tag>/nonfinite_count` when it left values out).
+    public func histogram(
+        _ tag: String, precomputed histogram: Histogram, step: Int, format: HistogramFormat = .proto,
         wallTime: Double? = nil
     ) throws {
         if isDisabled { return }
         let time = wallTime ?? currentWallTime()
         switch format {
         case .proto:
-            try write(tag: tag, kind: .histogram(histogram.proto), metadata: nil, step: step, wallTime: time)
+            try summary(tag: tag, kind: .histogram(histogram.proto), metadata: nil, step: step, wallTime: time)
         case .tensor:
-            try write(
+            try summary(
                 tag: tag, kind: .tensor(histogram.tensor), metadata: SummaryMetadata(pluginName: "histograms"),
                 step: step, wallTime: time)
         }
         if histogram.nonFiniteCount > 0 {
-            try write(
+            try summary(
                 tag: tag + "/nonfinite_count", kind: .simpleValue(Float(histogram.nonFiniteCount)),
                 metadata: nil, step: step, wallTime: time)
         }
@@ -290,9 +301,9 @@ public final class SummaryWriter: Sendable {
 
     // MARK: Any summary
 
-    /// Writes one `Summary.Value` in its own event. `metadata` goes on the first value of each
-    /// tag in each file only, as TensorBoard's loaders need and no more.
-    public func write(
+    /// Writes one `Summary.Value` of any kind in its own event. `metadata` goes on the first
+    /// value of each tag in each file only, as TensorBoard's loaders need and no more.
+    public func summary(
         tag: String, kind: SummaryValue.Kind, metadata: SummaryMetadata?, step: Int,
         wallTime: Double? = nil
     ) throws {
@@ -317,7 +328,7 @@ public final class SummaryWriter: Sendable {
     }
 
     /// Writes a whole event (a graph, a session log, several values at once ...) as it is.
-    public func write(_ event: Event) throws {
+    public func event(_ event: Event) throws {
         if isDisabled { return }
         try validate(wallTime: event.wallTime, tag: nil)
         let now = rotatesByTime ? currentWallTime() : 0
@@ -327,6 +338,30 @@ public final class SummaryWriter: Sendable {
             return try afterAppend(file, &s, now: now)
         }
         if let sealed { onFileSealed?(sealed) }
+    }
+
+    /// Old name of `histogram(_:precomputed:step:format:wallTime:)`.
+    @available(*, deprecated, renamed: "histogram(_:precomputed:step:format:wallTime:)")
+    public func write(
+        _ tag: String, _ histogram: Histogram, step: Int, format: HistogramFormat = .proto,
+        wallTime: Double? = nil
+    ) throws {
+        try self.histogram(tag, precomputed: histogram, step: step, format: format, wallTime: wallTime)
+    }
+
+    /// Old name of `summary(tag:kind:metadata:step:wallTime:)`.
+    @available(*, deprecated, renamed: "summary(tag:kind:metadata:step:wallTime:)")
+    public func write(
+        tag: String, kind: SummaryValue.Kind, metadata: SummaryMetadata?, step: Int,
+        wallTime: Double? = nil
+    ) throws {
+        try summary(tag: tag, kind: kind, metadata: metadata, step: step, wallTime: wallTime)
+    }
+
+    /// Old name of `event(_:)`.
+    @available(*, deprecated, renamed: "event(_:)")
+    public func write(_ event: Event) throws {
+        try self.event(event)
     }
 
     // MARK: Flushing, rotating and closing
@@ -381,7 +416,13 @@ public final class SummaryWriter: Sendable {
 
     /// The open file, opened now if the last rotation could not open the next one. Throws
     /// `.closed` after `close()`, and a kept background failure once.
+    @inline(__always)
     private func openFile(_ s: inout State) throws -> EventFileWriter {
+        if !s.isClosed, s.pendingError == nil, let file = s.file { return file }
+        return try openFileSlowly(&s)
+    }
+
+    private func openFileSlowly(_ s: inout State) throws -> EventFileWriter {
         if s.isClosed { throw SummaryWriterError.closed(path: s.path) }
         if let error = s.pendingError {
             s.pendingError = nil

@@ -99,3 +99,58 @@ import Testing
         #expect(splitRecords(readFile(writer.path))?.count == 11)
     }
 }
+
+@Suite struct SummaryWriterNamedCallsTests {
+    @Test func scalarsWritesMainSlashKeyInThisRunAndOneMultilineChart() throws {
+        let dir = makeTemporaryDirectory()
+        let writer = try SummaryWriter(logdir: dir)
+        try writer.scalars("loss", ["train": 1, "test": 2], step: 0)
+        try writer.scalars("loss", ["train": 0.5, "test": 1.5], step: 1)
+        try writer.scalars("loss", ["train": 0.25, "val": 1], step: 2)
+        try writer.close()
+        // One run only: no extra directories.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).count == 1)
+        let events = try #require(splitRecords(readFile(writer.path))).map { try Event(decoding: $0) }
+        var scalarTags: [String] = []
+        var layouts: [[UInt8]] = []
+        for event in events {
+            guard case .summary(let summary) = event.what, let value = summary.values.first else { continue }
+            switch value.kind {
+            case .simpleValue: scalarTags.append(value.tag)
+            case .tensor(let t):
+                #expect(value.tag == CustomScalarLayout.tag)
+                layouts.append(try #require(t.stringValues.first))
+            default: break
+            }
+        }
+        #expect(scalarTags == ["loss/test", "loss/train", "loss/test", "loss/train", "loss/train", "loss/val"])
+        // The layout is written when the keys first appear and again when "val" joins.
+        #expect(
+            layouts == [
+                SummaryWriter.layout(of: ["loss": ["train", "test"]]).encoded(),
+                SummaryWriter.layout(of: ["loss": ["train", "test", "val"]]).encoded(),
+            ])
+        let layout = SummaryWriter.layout(of: ["loss": ["train", "test", "val"]])
+        #expect(layout.categories.map(\.title) == ["loss"])
+        #expect(
+            layout.categories[0].charts == [
+                CustomScalarLayout.Chart(title: "loss", multiline: ["^loss/test$", "^loss/train$", "^loss/val$"])
+            ])
+        #expect(SummaryWriter.regexEscaped("a.b(c)") == "a\\.b\\(c\\)")
+    }
+
+    @Test func hparamsAndEmbeddingAreReachableFromTheWriter() throws {
+        let dir = makeTemporaryDirectory()
+        let writer = try SummaryWriter(logdir: dir)
+        try writer.hparams(["lr": 0.01])
+        let embedding = try writer.embedding("words", vectors: [1, 2, 3, 4], rows: 2, dims: 2, labels: ["a", "b"])
+        try writer.close()
+        #expect(embedding?.tensorShape == [2, 2])
+        #expect(FileManager.default.fileExists(atPath: dir + "/projector_config.pbtxt"))
+        let tags = try #require(splitRecords(readFile(writer.path))).compactMap { record -> String? in
+            guard case .summary(let s) = try Event(decoding: record).what else { return nil }
+            return s.values.first?.tag
+        }
+        #expect(tags == [HParams.sessionStartTag])
+    }
+}

@@ -128,6 +128,14 @@ public final class EventFileWriter {
         buffer.appendScalarEvent(wallTime: wallTime, step: step, tag: tag, value: value)
     }
 
+    /// Frames a v1 scalar event whose tag is given as a string (its UTF-8 is read in place).
+    func appendScalarEvent(wallTime: Double, step: Int64, tag: String, value: Float) {
+        var text = tag
+        text.withUTF8 { utf8 in
+            buffer.appendScalarEvent(wallTime: wallTime, step: step, tag: UnsafeRawBufferPointer(utf8), value: value)
+        }
+    }
+
     /// Bytes written plus bytes buffered: the file's size once flushed.
     public var size: Int { bytesWritten + buffer.count }
 
