@@ -6,7 +6,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "TBKit", targets: ["TBKit"]),
+        .library(name: "TBKitArchive", targets: ["TBKitArchive"]),
         .library(name: "InitLab", targets: ["InitLab"]),
+        .library(name: "TBKitReport", targets: ["TBKitReport"]),
         .executable(name: "tbkit", targets: ["tbkit"]),
     ],
     dependencies: [
@@ -16,7 +18,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
-        // libz: deflate/inflate for PNG, gzip and tar.gz.
+        // libz: deflate/inflate (PNG's IDAT, MNIST's .gz, the archives' .tar.gz), wrapped once in
+        // TBKit's Compression folder.
         .systemLibrary(
             name: "CZlib",
             path: "Sources/CZlib",
@@ -25,14 +28,31 @@ let package = Package(
         ),
         // Small C shims for CPU instructions Swift cannot name directly (hardware CRC32C).
         .target(name: "CTBKitSupport", path: "Sources/CTBKitSupport"),
+        // Writing and reading event files: all a training program needs.
         .target(
             name: "TBKit",
-            dependencies: ["CZlib", "CTBKitSupport"],
+            dependencies: [
+                "CZlib", "CTBKitSupport",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Sources/TBKit"
         ),
+        // Log directories as deterministic .tar.gz archives with a SHA-256 manifest, and their
+        // verified extraction.
+        .target(
+            name: "TBKitArchive",
+            dependencies: [
+                "TBKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Sources/TBKitArchive"
+        ),
+        // The one-file HTML report of a logdir (`tbkit report`, and report.html in archives).
+        .target(name: "TBKitReport", dependencies: ["TBKit"], path: "Sources/TBKitReport"),
         .target(
             name: "InitLab",
-            dependencies: ["TBKit", "CZlib"],
+            dependencies: ["TBKit"],
             path: "Sources/InitLab",
             resources: [.copy("Resources/mnist-5k")]
         ),
@@ -40,12 +60,30 @@ let package = Package(
             name: "tbkit",
             dependencies: [
                 "TBKit",
+                "TBKitArchive",
+                "TBKitReport",
                 "InitLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/tbkit"
         ),
-        .testTarget(name: "TBKitTests", dependencies: ["TBKit"], path: "Tests/TBKitTests"),
+        // Helpers the test targets share: one temporary directory type, the fixture files.
+        .target(name: "TBKitTestSupport", dependencies: ["TBKit"], path: "Tests/TBKitTestSupport"),
+        .testTarget(
+            name: "TBKitTests",
+            dependencies: [
+                "TBKit", "TBKitArchive", "TBKitTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Tests/TBKitTests",
+            exclude: ["Fixtures"]
+        ),
+        // Runs the built `tbkit` binary (a dependency, so it is always built first).
+        .testTarget(
+            name: "TBKitCLITests",
+            dependencies: ["tbkit", "TBKitTestSupport"],
+            path: "Tests/TBKitCLITests"
+        ),
+        .testTarget(name: "TBKitReportTests", dependencies: ["TBKitReport", "TBKit"], path: "Tests/TBKitReportTests"),
         .testTarget(name: "InitLabTests", dependencies: ["InitLab", "TBKit"], path: "Tests/InitLabTests"),
     ]
 )

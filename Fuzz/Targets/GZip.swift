@@ -1,4 +1,5 @@
 import TBKit
+import TBKitArchive
 
 // libFuzzer target: arbitrary bytes through GZip.decompress; whatever decompresses must
 // compress and decompress back to itself.

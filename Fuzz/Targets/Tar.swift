@@ -1,4 +1,5 @@
 import TBKit
+import TBKitArchive
 
 // libFuzzer target: arbitrary bytes as a tar stream (or a .tar.gz), read member by member.
 //
@@ -39,7 +40,8 @@ public func fuzzTar(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if flags & 1 != 0 { repairChecksums(&tar) }
     if flags & 2 != 0 {
         // Through the streaming decompressor, 97 compressed bytes at a time.
-        guard let packed = try? GZip.compress(tar, level: 1), let inflater = try? GZipDecompressor(chunkSize: 1024)
+        guard let packed = try? GZip.compress(tar, level: 1),
+            let inflater = try? InflateStream(chunkSize: 1024, format: .gzip)
         else {
             fail("cannot gzip \(tar.count) bytes")
         }

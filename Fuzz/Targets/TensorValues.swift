@@ -47,9 +47,12 @@ public func fuzzTensorValues(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
         floats.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<(m * 4)])) }
         let k = 1 + Int(data[0] >> 2)
         for bins in [HistogramBins.tensorflow, .count(k), .edges(doubles.prefix(k + 1).sorted())] {
-            let h = Histogram(doubles, bins: bins)
-            let f = Histogram(floats, bins: bins)
-            for hist in [h, f] {
+            // Bins that fail validation must be refused by both initialisers, and only those.
+            let valid = (try? bins.validate()) != nil
+            let h = try? Histogram(doubles, bins: bins)
+            let f = try? Histogram(floats, bins: bins)
+            check((h != nil) == valid && (f != nil) == valid, "bins validation and Histogram disagree")
+            for hist in [h, f].compactMap({ $0 }) {
                 check(hist.bucketCounts.count == hist.leftEdges.count && hist.leftEdges.count == hist.rightEdges.count)
                 _ = hist.proto
                 let tensor = hist.tensor

@@ -13,7 +13,7 @@ public enum FreshRunDirectoryError: Error, CustomStringConvertible, Equatable {
         case .holdsEvents(let path, let files):
             let shown = files.prefix(3).joined(separator: ", ") + (files.count > 3 ? ", ..." : "")
             return
-                "\(path) already holds \(files.count) event file(s) (\(shown)); TensorBoard would mix the old run with the new one. Pass --overwrite to delete them first, or choose another --logdir"
+                "\(path) already holds \(files.count) event file(s) (\(shown)); TensorBoard would mix the old run with the new one: delete them first, or write the run elsewhere"
         case .io(let path, let reason):
             return "cannot prepare run directory \(path): \(reason)"
         }

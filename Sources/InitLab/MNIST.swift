@@ -87,7 +87,7 @@ public struct MNIST: Sendable {
         let bytes = [UInt8](data)
         if path.hasSuffix(".gz") || (bytes.count >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b) {
             do {
-                return try GZip.decompress(bytes)
+                return try Zlib.decompress(bytes, format: .gzip)
             } catch {
                 throw MNISTError.badGzip(path: path, reason: "\(error)")
             }

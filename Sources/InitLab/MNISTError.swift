@@ -26,7 +26,7 @@ public enum MNISTError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .fileMissing(let dir, let name):
             return
-                "MNIST: neither \(name) nor \(name).gz is in \(dir); point --data-dir at a directory holding the standard MNIST files"
+                "MNIST: neither \(name) nor \(name).gz is in \(dir); use a directory holding the standard MNIST files"
         case .unreadable(let path, let reason):
             return "MNIST: cannot read \(path): \(reason)"
         case .badGzip(let path, let reason):
@@ -47,7 +47,7 @@ public enum MNISTError: Error, CustomStringConvertible, Equatable {
             return "MNIST: \(path) holds no examples (its header's count is 0); use a file with at least one"
         case .embeddedDataMissing:
             return
-                "MNIST: the embedded subset (mnist-5k) is missing from the InitLab resource bundle; rebuild, or pass --data-dir"
+                "MNIST: the embedded subset (mnist-5k) is missing from the InitLab resource bundle; rebuild, or load MNIST from a directory"
         }
     }
 }

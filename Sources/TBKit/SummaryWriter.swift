@@ -144,7 +144,7 @@ public final class SummaryWriter: Sendable {
         if let purgeStep {
             let start = Event(
                 wallTime: currentWallTime(), step: Int64(purgeStep),
-                what: .sessionLog(status: 1, checkpointPath: "", message: ""))
+                what: .sessionLog(status: .start, checkpointPath: "", message: ""))
             file.append(start)
             file.append(start)
             try file.flush()
@@ -231,9 +231,9 @@ public final class SummaryWriter: Sendable {
         bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
         wallTime: Double? = nil
     ) throws -> Histogram {
-        if isDisabled { return Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
+        if isDisabled { return try Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
         try validate(tag)
-        let h = Histogram(values, bins: bins)
+        let h = try Histogram(values, bins: bins)
         try self.histogram(tag, precomputed: h, step: step, format: format, wallTime: wallTime)
         return h
     }
@@ -245,9 +245,9 @@ public final class SummaryWriter: Sendable {
         bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
         wallTime: Double? = nil
     ) throws -> Histogram {
-        if isDisabled { return Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
+        if isDisabled { return try Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
         try validate(tag)
-        let h = Histogram(values, bins: bins)
+        let h = try Histogram(values, bins: bins)
         try self.histogram(tag, precomputed: h, step: step, format: format, wallTime: wallTime)
         return h
     }
@@ -262,7 +262,7 @@ public final class SummaryWriter: Sendable {
         wallTime: Double? = nil
     ) throws -> Histogram
     where C.Element: BinaryFloatingPoint {
-        if isDisabled { return Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
+        if isDisabled { return try Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
         let direct = try values.withContiguousStorageIfAvailable { buffer -> Histogram? in
             if let floats = buffer as? UnsafeBufferPointer<Float> {
                 return try histogram(tag, floats, step: step, bins: bins, format: format, wallTime: wallTime)

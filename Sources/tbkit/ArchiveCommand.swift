@@ -1,5 +1,7 @@
 import ArgumentParser
 import TBKit
+import TBKitArchive
+import TBKitReport
 
 /// `tbkit archive <logdir> <out.tar.gz>`: a deterministic, verifiable archive of a log directory.
 struct ArchiveCommand: ParsableCommand {
@@ -7,7 +9,7 @@ struct ArchiveCommand: ParsableCommand {
         commandName: "archive",
         abstract: "Pack a log directory into a deterministic .tar.gz with a checksummed manifest.",
         discussion: """
-            The archive is a standard tar.gz (GNU tar and Python's tarfile read it). Its first member, tbkit-manifest.json, lists every file with its size and SHA-256, and each run's tags with their step ranges. The same logdir always gives the same bytes: members are sorted, file mtimes are kept, owners are zeroed and modes normalized, and the gzip header carries no name or timestamp. Restore with `tbkit extract`, which verifies every checksum.
+            The archive is a standard tar.gz (GNU tar and Python's tarfile read it). Its first member, tbkit-manifest.json, lists every file with its size and SHA-256, and each run's tags with their step ranges. The same logdir always gives the same bytes: members are sorted, file mtimes are kept, owners are zeroed and modes normalized, and the gzip header carries no name or timestamp. At the archive root goes report.html, the page `tbkit report` makes of the logdir (listed in the manifest like any file; --no-report leaves it out), so the archive can be looked at in a browser with nothing installed. Restore with `tbkit extract`, which verifies every checksum.
 
             Example:
               tbkit archive logs runs-2026-11-23.tar.gz
@@ -24,20 +26,44 @@ struct ArchiveCommand: ParsableCommand {
     @Option(name: .long, help: "gzip level, 0 (store) to 9 (smallest).")
     var level: Int32 = 6
 
-    @Flag(name: .long, help: "Replace the output file if it exists.")
-    var force = false
+    @OptionGroup(title: "Replacing")
+    var replace: OverwriteOption
+
+    @Flag(name: .long, help: "Leave report.html (the page of `tbkit report`) out of the archive.")
+    var noReport = false
 
     func validate() throws {
         guard (0...9).contains(level) else { throw ValidationError("--level must be between 0 and 9, not \(level).") }
     }
 
     func run() throws {
-        let archiver = LogArchiver(logdir: logdir, level: level, overwrite: force)
-        let summary = try archiver.write(to: output)
+        var archiver = LogArchiver(logdir: logdir, level: level, overwrite: replace.overwrite)
+        if !noReport { archiver.generatedFiles = [try report()] }
+        let summary: LogArchiver.Summary
+        do {
+            summary = try archiver.write(to: output)
+        } catch LogArchiveError.archiveExists(let path) {
+            throw CommandFailure(
+                "\(LogArchiveError.archiveExists(path: path)); pass --overwrite to replace it")
+        }
         let runs = summary.manifest.runs ?? []
         print(
             "archived \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks "
                 + "(\(summary.contentBytes) bytes; \(runs.count) runs, \(runs.reduce(0) { $0 + $1.tags.count }) tags) "
                 + "into \(output) (\(summary.archiveBytes) bytes)")
+    }
+
+    /// The report of the logdir as `report.html`. Its title names no path, so the same event
+    /// files give the same page wherever the logdir lives (and the archive stays deterministic).
+    private func report() throws -> LogArchiver.GeneratedFile {
+        var data: ReportData
+        do {
+            data = try ReportBuilder().build(logdir: logdir)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        data.logdir = "the archived log directory"
+        for problem in data.problems { printError("warning: report: [\(problem.run)] \(problem.message)") }
+        return LogArchiver.GeneratedFile(name: "report.html", bytes: try ReportPage.render(data))
     }
 }

@@ -33,11 +33,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         let comparison: ScalarComparison
-        do {
-            comparison = try ScalarComparison.compare(logdir: logdir, tags: tag, goal: goal)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        comparison = try ScalarComparison.compare(logdir: logdir, tags: tag, goal: goal)
         let out = try TextOutput()
         if comparison.tags.isEmpty {
             out.write(

@@ -60,7 +60,7 @@ struct ExportCommand: ParsableCommand {
             counts = try exporter.export(logdir: logdir, bytes: { out.write(bytes: $0) })
         } catch {
             try? out.close()
-            throw ValidationError(error.description)
+            throw error
         }
         try out.close()
         for problem in counts.problems { printError("warning: \(problem)") }

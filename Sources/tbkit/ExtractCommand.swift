@@ -1,5 +1,6 @@
 import ArgumentParser
 import TBKit
+import TBKitArchive
 
 /// `tbkit extract <archive> <dest>`: restores a `tbkit archive`, verifying every file.
 struct ExtractCommand: ParsableCommand {
@@ -11,7 +12,7 @@ struct ExtractCommand: ParsableCommand {
 
             Example:
               tbkit extract runs-2026-11-23.tar.gz restored-logs
-              tbkit extract --force runs-2026-11-23.tar.gz logs
+              tbkit extract --overwrite runs-2026-11-23.tar.gz logs
             """
     )
 
@@ -21,11 +22,20 @@ struct ExtractCommand: ParsableCommand {
     @Argument(help: "The directory to restore into (created if missing).")
     var destination: String
 
-    @Flag(name: .long, help: "Replace existing files in the destination.")
-    var force = false
+    @OptionGroup(title: "Replacing")
+    var replace: OverwriteOption
 
     func run() throws {
-        let summary = try LogExtractor(archive: archive, destination: destination, overwrite: force).extract()
+        let extractor = LogExtractor(archive: archive, destination: destination, overwrite: replace.overwrite)
+        let summary: LogExtractor.Summary
+        do {
+            summary = try extractor.extract()
+        } catch let error as LogArchiveError {
+            if case .wouldOverwrite = error {
+                throw CommandFailure("\(error); pass --overwrite to replace existing files")
+            }
+            throw error
+        }
         print(
             "restored \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks, "
                 + "\(summary.hardlinks) hard links (\(summary.contentBytes) bytes, all checksums verified) into \(destination)"

@@ -28,11 +28,7 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         let inspection: LogdirInspection
-        do {
-            inspection = try LogdirInspection.inspect(logdir: path)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        inspection = try LogdirInspection.inspect(logdir: path)
         let out = try TextOutput()
         if json {
             let encoder = JSONEncoder()

@@ -1,7 +1,6 @@
 import ArgumentParser
 import TBKit
 
-@main
 struct TBKitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tbkit",
@@ -9,7 +8,8 @@ struct TBKitCommand: ParsableCommand {
         subcommands: [
             TrainCommand.self, InspectCommand.self, ExportCommand.self, CompareCommand.self, VerifyCommand.self,
             BenchCommand.self, BenchMatmulCommand.self, WriteSampleCommand.self, DemoPluginsCommand.self,
-            ArchiveCommand.self, ExtractCommand.self, LogLoopCommand.self,
+            ArchiveCommand.self, ExtractCommand.self, ReportCommand.self, WatchCommand.self,
+            LogLoopCommand.self,
         ]
     )
 }

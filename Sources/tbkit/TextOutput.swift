@@ -19,7 +19,7 @@ final class TextOutput {
     init() throws {
         // A stdio stream of its own on descriptor 1 (the C global `stdout` is not concurrency-safe to name).
         guard let f = fdopen(1, "w") else {
-            throw ValidationError("cannot write to standard output: \(String(cString: strerror(errno)))")
+            throw CommandFailure("cannot write to standard output: \(String(cString: strerror(errno)))")
         }
         file = f
         owned = false
@@ -29,7 +29,7 @@ final class TextOutput {
     /// A file, created or truncated.
     init(path: String) throws {
         guard let f = fopen(path, "w") else {
-            throw ValidationError("cannot create \(path): \(String(cString: strerror(errno)))")
+            throw CommandFailure("cannot create \(path): \(String(cString: strerror(errno)))")
         }
         file = f
         owned = true
@@ -48,7 +48,7 @@ final class TextOutput {
     func close() throws {
         let failed = fflush(file) != 0 || ferror(file) != 0
         if owned { fclose(file) }
-        if failed { throw ValidationError("writing \(name) failed: \(String(cString: strerror(errno)))") }
+        if failed { throw CommandFailure("writing \(name) failed: \(String(cString: strerror(errno)))") }
     }
 }
 

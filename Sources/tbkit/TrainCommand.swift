@@ -48,8 +48,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed of the weight and batch streams: the same seed gives the same run.")
     var seed: UInt64 = 0
 
-    @Flag(help: "Delete a run's old event files instead of refusing to write beside them.")
-    var overwrite = false
+    @OptionGroup(title: "Replacing (a run's old event files are deleted instead of refusing to write beside them)")
+    var replace: OverwriteOption
 
     @Flag(
         help:
@@ -95,14 +95,24 @@ struct TrainCommand: ParsableCommand {
         }
         try SummaryWriter.flushOnTermination()
         let runs = try selectedScenarios()
-        let data = try dataDir.map { try MNIST.load(directory: $0) } ?? MNIST.embedded()
+        let data: MNIST.Splits
+        if let dataDir {
+            do {
+                data = try MNIST.load(directory: dataDir)
+            } catch {
+                throw CommandFailure("\(error) (the directory given by --data-dir)")
+            }
+        } else {
+            data = try MNIST.embedded()
+        }
         if !noLog {
             // Check every run directory before training anything: refuse early, never half-way.
             for s in runs {
                 let dir = (logdir as NSString).appendingPathComponent(s.name)
                 let existing = FreshRunDirectory.eventFiles(in: dir)
-                if !overwrite, !existing.isEmpty {
-                    throw FreshRunDirectoryError.holdsEvents(path: dir, files: existing)
+                if !replace.overwrite, !existing.isEmpty {
+                    let error = FreshRunDirectoryError.holdsEvents(path: dir, files: existing)
+                    throw CommandFailure("\(error); pass --overwrite to delete them first, or choose another --logdir")
                 }
             }
             try FileManager.default.createDirectory(atPath: logdir, withIntermediateDirectories: true)
@@ -120,7 +130,7 @@ struct TrainCommand: ParsableCommand {
             var writer: SummaryWriter?
             if !noLog {
                 let dir = (logdir as NSString).appendingPathComponent(s.name)
-                try FreshRunDirectory.prepare(dir, overwrite: overwrite)
+                try FreshRunDirectory.prepare(dir, overwrite: replace.overwrite)
                 writer = try SummaryWriter(logdir: dir)
             }
             let result = try Trainer.run(s, data: data, options: options, log: writer, progress: progress.update)

@@ -15,7 +15,7 @@ struct VerifyCommand: ParsableCommand {
             it is given). A truncated tail on a file that is still being written is expected.
 
             Exit status: 0 every file sound, 1 some file damaged or truncated, 2 usage error \
-            (no path given, a path that does not exist). Options the parser does not know exit 64.
+            (no path given, a path that does not exist, an option the parser does not know).
 
             Examples:
               tbkit verify logs
@@ -29,10 +29,9 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "List only files with problems.")
     var quiet = false
 
-    /// Usage errors exit with status 2 (not ArgumentParser's 64), so scripts can tell them from damage.
-    func usageError(_ message: String) -> ExitCode {
-        printError("Error: \(message)\nUsage: tbkit verify <paths> ...  (see tbkit verify --help)")
-        return ExitCode(2)
+    /// A usage error: exit status 2, so scripts can tell it from damage (status 1).
+    func usageError(_ message: String) -> ValidationError {
+        ValidationError(message)
     }
 
     func run() throws {
@@ -58,11 +57,11 @@ struct VerifyCommand: ParsableCommand {
                 continue
             }
             damaged += 1
-            let label = v.issues.allSatisfy({ $0.kind == "truncated-tail" }) ? "TRUNCATED" : "DAMAGED "
+            let label = v.issues.allSatisfy({ $0.kind == .truncatedTail }) ? "TRUNCATED" : "DAMAGED "
             out.write(
                 "\(label) \(file): \(v.soundRecords) sound records, \(v.damagedRecords) damaged, \(v.bytes) bytes\n")
             for issue in v.issues {
-                out.write("           byte \(issue.offset) [\(issue.kind)]: \(issue.reason)\n")
+                out.write("           byte \(issue.offset) [\(issue.kind.rawValue)]: \(issue.reason)\n")
             }
         }
         out.write(

@@ -170,25 +170,25 @@ def test_data_that_mismatches_the_manifest_is_refused(tmp_path):
     assert "SHA-256" in message
 
 
-def test_existing_file_without_force_is_refused(tmp_path):
+def test_existing_file_without_overwrite_is_refused(tmp_path):
     def prepare(dest):
         (dest / "run").mkdir(parents=True)
         (dest / "run" / "keep.txt").write_bytes(b"precious")
     data = build_tar(lambda t: add_file(t, "run/keep.txt", b"replacement"), [("run/keep.txt", b"replacement")])
     message = extract(gz(data), tmp_path, "run/keep.txt", prepare=prepare)
-    assert "--force" in message
+    assert "--overwrite" in message
     assert (tmp_path / "dest" / "run" / "keep.txt").read_bytes() == b"precious"
 
 
-def test_existing_file_with_force_is_replaced(tmp_path):
-    """The control for the case above: the same archive does extract with --force."""
+def test_existing_file_with_overwrite_is_replaced(tmp_path):
+    """The control for the case above: the same archive does extract with --overwrite."""
     dest = tmp_path / "dest"
     (dest / "run").mkdir(parents=True)
     (dest / "run" / "keep.txt").write_bytes(b"precious")
     archive = tmp_path / "ok.tar.gz"
     archive.write_bytes(gz(build_tar(lambda t: add_file(t, "run/keep.txt", b"replacement"),
                                      [("run/keep.txt", b"replacement")])))
-    result = subprocess.run([str(TBKIT), "extract", "--force", str(archive), str(dest)],
+    result = subprocess.run([str(TBKIT), "extract", "--overwrite", str(archive), str(dest)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert (dest / "run" / "keep.txt").read_bytes() == b"replacement"

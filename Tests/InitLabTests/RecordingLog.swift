@@ -57,7 +57,7 @@ final class RecordingLog: TrainingLog {
     }
 
     func logHistogram(_ tag: String, _ values: UnsafeBufferPointer<Float>, step: Int) throws {
-        histograms.append(HistogramPoint(tag: tag, step: step, values: Array(values), histogram: Histogram(values)))
+        histograms.append(HistogramPoint(tag: tag, step: step, values: Array(values), histogram: try Histogram(values)))
     }
 
     func logImage(_ tag: String, grid: ImageGrid, step: Int) throws {

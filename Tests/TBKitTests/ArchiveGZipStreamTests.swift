@@ -1,12 +1,13 @@
 import Testing
 
 @testable import TBKit
+@testable import TBKitArchive
 
 @Suite struct ArchiveGZipStreamTests {
     static let sample: [UInt8] = (0..<300_000).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13 & 0x3f) }
 
     static func streamCompress(_ input: [UInt8], chunk: Int) throws -> [UInt8] {
-        let compressor = try GZipCompressor(level: 6, chunkSize: 4096)
+        let compressor = try DeflateStream(level: 6, chunkSize: 4096, format: .gzip)
         var out = [UInt8]()
         var start = 0
         while start < input.count {
@@ -36,7 +37,7 @@ import Testing
 
     @Test func pushDecompressorRestoresTheInputFromSmallChunks() throws {
         let packed = try GZip.compress(Self.sample)
-        let decompressor = try GZipDecompressor(chunkSize: 1024)
+        let decompressor = try InflateStream(chunkSize: 1024, format: .gzip)
         var out = [UInt8]()
         var start = 0
         while start < packed.count {
@@ -51,7 +52,7 @@ import Testing
     @Test func pullReaderRestoresTheInputAndReportsTheEnd() throws {
         let packed = try GZip.compress(Self.sample)
         var offset = 0
-        let reader = try GZipReader(chunkSize: 512) { buffer in
+        let reader = try InflateReader(chunkSize: 512, format: .gzip) { buffer in
             let n = min(buffer.count, packed.count - offset)
             packed[offset..<(offset + n)].withUnsafeBytes { buffer.copyMemory(from: $0) }
             offset += n
@@ -66,7 +67,7 @@ import Testing
     @Test func pullReaderRejectsATruncatedStream() throws {
         let packed = Array(try GZip.compress(Self.sample).dropLast(100))
         var offset = 0
-        let reader = try GZipReader { buffer in
+        let reader = try InflateReader(format: .gzip) { buffer in
             let n = min(buffer.count, packed.count - offset)
             packed[offset..<(offset + n)].withUnsafeBytes { buffer.copyMemory(from: $0) }
             offset += n
@@ -80,7 +81,7 @@ import Testing
 
     @Test func pushDecompressorRejectsATruncatedStream() throws {
         let packed = Array(try GZip.compress(Self.sample).dropLast(5))
-        let decompressor = try GZipDecompressor()
+        let decompressor = try InflateStream(format: .gzip)
         try packed.withUnsafeBytes { try decompressor.decompress($0) { _ in } }
         #expect(throws: GZip.Error.self) { try decompressor.finish() }
     }

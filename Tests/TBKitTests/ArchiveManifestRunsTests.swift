@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TBKit
+@testable import TBKitArchive
 
 /// The manifest's per-run part, from event files written by `SummaryWriter`.
 @Suite struct ArchiveManifestRunsTests {

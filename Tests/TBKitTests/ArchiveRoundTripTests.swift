@@ -1,7 +1,10 @@
+import Crypto
 import Foundation
+import SystemPackage
 import Testing
 
 @testable import TBKit
+@testable import TBKitArchive
 
 @Suite struct ArchiveRoundTripTests {
     @Test func extractRestoresEveryFileOfANestedLogdirWithLongNamesAndEmptyFiles() throws {
@@ -56,7 +59,7 @@ import Testing
         for (path, content) in expected {
             let row = manifest.files.first { $0.path == path }
             #expect(row?.size == UInt64(content.count), "\(path)")
-            #expect(row?.sha256 == SHA256.hex(SHA256.hash(content)), "\(path)")
+            #expect(row?.sha256 == SHA256.hash(data: content).hex, "\(path)")
         }
         let paths = entries.dropFirst().map(\.0.path)
         #expect(paths == paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
@@ -96,7 +99,7 @@ import Testing
             if parts.count == 2 { seen[String(parts[0])] = String(parts[1]) }
         }
         for (path, content) in expected {
-            #expect(seen[path] == SHA256.hex(SHA256.hash(content)), "\(path)")
+            #expect(seen[path] == SHA256.hash(data: content).hex, "\(path)")
         }
     }
 
@@ -158,9 +161,10 @@ extension ArchiveRoundTripTests {
         defer { try? FileManager.default.removeItem(atPath: base) }
         try ArchiveTestSupport.write([], to: base + "/readonly")
         // A descriptor opened read-only: every write fails with EBADF on the worker thread.
-        let output = try PosixFile.openForReading(base + "/readonly")
+        let output = try FileDescriptor.open(FilePath(base + "/readonly"), .readOnly)
+        defer { try? output.close() }
         let pipeline = CompressionPipeline(
-            compressor: try GZipCompressor(level: 1), output: output, chunkSize: 1024, depth: 1)
+            level: 1, output: output, path: base + "/readonly", chunkSize: 1024, depth: 1)
         let noise = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 11) }
         #expect(throws: LogArchiveError.self) {
             for _ in 0..<20 { try noise.withUnsafeBytes { try pipeline.write($0) } }

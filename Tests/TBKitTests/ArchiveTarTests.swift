@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TBKit
+@testable import TBKitArchive
 
 @Suite struct ArchiveTarTests {
     static func write(_ body: (inout TarWriter) throws -> Void) throws -> [UInt8] {

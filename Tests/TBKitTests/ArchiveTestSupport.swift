@@ -1,6 +1,8 @@
+import Crypto
 import Foundation
 
 @testable import TBKit
+@testable import TBKitArchive
 
 /// Scratch directories and small helpers shared by the archive tests.
 enum ArchiveTestSupport {
@@ -86,6 +88,6 @@ enum ArchiveTestSupport {
     }
 
     static func row(_ path: String, _ bytes: [UInt8]) -> ArchiveManifest.File {
-        .init(path: path, kind: "file", size: UInt64(bytes.count), sha256: SHA256.hex(SHA256.hash(bytes)), target: nil)
+        .init(path: path, kind: .file, size: UInt64(bytes.count), sha256: SHA256.hash(data: bytes).hex, target: nil)
     }
 }

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TBKit
+@testable import TBKitArchive
 
 @Suite struct GZipTests {
     @Test func compressThenDecompressGivesTheInputBack() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import TBKit
+import TBKitTestSupport
 import Testing
 
 /// The payloads of the TFRecords in `data` (framing only; CRCs are covered elsewhere).

@@ -1,4 +1,5 @@
 import Foundation
+import TBKitTestSupport
 import Testing
 
 @testable import TBKit

@@ -1,4 +1,5 @@
 import Foundation
+import TBKitTestSupport
 import Testing
 
 @testable import TBKit
@@ -130,17 +131,6 @@ import Testing
             #expect(payload.allSatisfy { $0 == UInt8((got.count - 1) & 0xFF) })
         }
         #expect(got == sizes)
-    }
-
-    @Test func readerOverAnOpenDescriptorReadsTheSameRecords() throws {
-        let dir = TemporaryDirectory()
-        let path = dir.write("fd.tfevents", Self.specRecord + Self.specRecord)
-        let fd = open(path, O_RDONLY)
-        #expect(fd >= 0)
-        let reader = RecordReader(fileDescriptor: fd, path: path, closeOnDeinit: true)
-        #expect(try reader.next().summary == "record@0:24")
-        #expect(try reader.next().summary == "record@40:24")
-        #expect(try reader.next().summary == "end")
     }
 
     @Test func missingFileIsAnIOError() {

@@ -17,7 +17,7 @@ import Testing
         }
         for start in events[1...2] {
             #expect(start.step == 500)
-            #expect(start.what == .sessionLog(status: 1, checkpointPath: "", message: ""))
+            #expect(start.what == .sessionLog(status: .start, checkpointPath: "", message: ""))
         }
         #expect(events[3].step == 500)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TBKitTestSupport
 import Testing
 
 @testable import TBKit
@@ -7,7 +8,6 @@ import Testing
 @Suite struct TidyExportBytesTests {
     static func text(_ build: (inout TidyRowBuffer) -> Void) -> String {
         var b = TidyRowBuffer(capacity: 1)
-        defer { b.deallocate() }
         build(&b)
         return String(decoding: UnsafeBufferPointer(start: b.base, count: b.count), as: UTF8.self)
     }
@@ -21,7 +21,6 @@ import Testing
 
     @Test func cachedNumbersMatchDescriptionEvenWhenSlotsCollide() {
         let cache = TidyNumberCache()
-        defer { cache.deallocate() }
         // More values than slots, each twice, so hits, misses and overwritten slots all occur.
         var values: [Double] =
             (0..<5000).map { Double($0) * 0.1 - 250 } + [
@@ -32,7 +31,6 @@ import Testing
             #expect(Self.text { cache.append(x, float32: false, format: .csv, to: &$0) } == x.description)
         }
         let floats = TidyNumberCache()
-        defer { floats.deallocate() }
         for x in [0.1, 0.1, 1.0 / 3.0, 1.0 / 3.0] {
             #expect(Self.text { floats.append(x, float32: true, format: .csv, to: &$0) } == Float(x).description)
         }
@@ -41,10 +39,6 @@ import Testing
     @Test func nonFiniteNumbersFollowTheFormat() {
         let csv = TidyNumberCache()
         let json = TidyNumberCache()
-        defer {
-            csv.deallocate()
-            json.deallocate()
-        }
         #expect(Self.text { csv.append(-.infinity, float32: false, format: .csv, to: &$0) } == "-inf")
         #expect(Self.text { json.append(.nan, float32: false, format: .jsonl, to: &$0) } == "\"NaN\"")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
     import Glibc
@@ -70,15 +71,21 @@ public final class EventFileWriter {
         while true {
             let name = Self.fileName(seconds: Int(now), suffix: suffix)
             let path = (directory as NSString).appendingPathComponent(name)
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
-            if fd < 0 {
-                let code = errno
+            let file: FileDescriptor
+            do {
+                file = try FileDescriptor.open(
+                    FilePath(path), .writeOnly, options: [.create, .exclusiveCreate, .append, .closeOnExec],
+                    permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            } catch let error as Errno {
                 attempt += 1
-                if code == EEXIST && attempt < 8 { continue }
-                throw SummaryWriterError.cannotCreateFile(path: path, reason: String(cString: strerror(code)))
+                if error == .fileExists && attempt < 8 { continue }
+                throw SummaryWriterError.cannotCreateFile(path: path, reason: String(cString: strerror(error.rawValue)))
+            } catch {
+                throw SummaryWriterError.cannotCreateFile(path: path, reason: "\(error)")
             }
             try self.init(
-                fileDescriptor: fd, path: path, bufferLimit: bufferLimit, wallTime: now, syncOnFlush: syncOnFlush)
+                fileDescriptor: file.rawValue, path: path, bufferLimit: bufferLimit, wallTime: now,
+                syncOnFlush: syncOnFlush)
             return
         }
     }
@@ -97,7 +104,7 @@ public final class EventFileWriter {
         do {
             try flush()
         } catch {
-            Glibc.close(fileDescriptor)
+            try? FileDescriptor(rawValue: fileDescriptor).close()
             self.fd = -1
             throw error
         }
@@ -106,12 +113,9 @@ public final class EventFileWriter {
     deinit {
         if fd >= 0 {
             try? flush()
-            Glibc.close(fd)
+            try? FileDescriptor(rawValue: fd).close()
         }
     }
-
-    /// True until `close()`.
-    public var isOpen: Bool { fd >= 0 }
 
     /// Frames `event` into the buffer.
     public func append(_ event: Event) {
@@ -119,7 +123,7 @@ public final class EventFileWriter {
     }
 
     /// Frames the protobuf message that `body` writes as one record.
-    public func appendRecord(_ body: (inout ProtoWriter) -> Void) {
+    package func appendRecord(_ body: (inout ProtoWriter) -> Void) {
         buffer.appendRecord(body)
     }
 
@@ -168,7 +172,7 @@ public final class EventFileWriter {
         if failure != 0 {
             if done > 0 {
                 // Drop the partial tail so the next write starts on a record boundary.
-                _ = ftruncate(fd, off_t(bytesWritten))
+                try? FileDescriptor(rawValue: fd).resize(to: Int64(bytesWritten))
             }
             throw SummaryWriterError.writeFailed(
                 path: path, offset: bytesWritten,
@@ -189,7 +193,7 @@ public final class EventFileWriter {
     public func close() throws {
         guard fd >= 0 else { return }
         defer {
-            Glibc.close(fd)
+            try? FileDescriptor(rawValue: fd).close()
             fd = -1
         }
         try flush()

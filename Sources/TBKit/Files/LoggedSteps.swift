@@ -45,7 +45,7 @@ public struct LoggedSteps: Sendable, Equatable {
         let reader = EventFileReader(files: files)
         while let event = reader.next() {
             switch event.what {
-            case .sessionLog(let status, _, _) where status == 1:
+            case .sessionLog(.start, _, _):
                 for tag in standing.keys {
                     standing[tag]?.popSteps(from: event.step)
                 }

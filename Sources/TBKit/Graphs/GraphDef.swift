@@ -40,7 +40,7 @@ public struct GraphDef: Sendable, Equatable {
         }
 
         /// Appends the protobuf encoding.
-        public func encode(into w: inout ProtoWriter) {
+        package func encode(into w: inout ProtoWriter) {
             w.writeStringFieldIfNonEmpty(1, name)
             w.writeStringFieldIfNonEmpty(2, op)
             for input in inputs { w.writeStringField(3, input) }
@@ -73,7 +73,7 @@ public struct GraphDef: Sendable, Equatable {
         case shapes([[Int64]])
 
         /// Appends the protobuf encoding; the oneof member is written even when zero.
-        public func encode(into w: inout ProtoWriter) {
+        package func encode(into w: inout ProtoWriter) {
             switch self {
             case .string(let s): w.writeStringField(2, s)
             case .int(let i): w.writeVarintField(3, i)

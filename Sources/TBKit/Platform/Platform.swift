@@ -1,7 +1,11 @@
-// The POSIX calls TBKit needs that swift-system does not offer, with their per-platform spellings.
-// No other library file names a C library module's members or a platform-only struct field.
+// The one file of TBKit that talks to the C library directly, for what swift-system does not
+// cover: file status (times and identity, whose field names differ between Linux and Darwin),
+// directories, links, renames and permission bits. Every other file opens, reads, writes and
+// closes through swift-system's `FileDescriptor`, and calls these for the rest, so that porting to
+// another libc means editing only this file.
 
 import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
     import Glibc
@@ -9,7 +13,217 @@ import Synchronization
     import Musl
 #elseif canImport(Darwin)
     import Darwin
+#else
+    #error("TBKit's Platform.swift has no branch for this C library")
 #endif
+
+// MARK: - File status
+
+/// What `stat` says about a file, in portable fields.
+package struct FileStatus: Sendable, Equatable {
+    /// The file's type.
+    package enum Kind: Sendable, Equatable {
+        /// A regular file.
+        case regular
+        /// A directory.
+        case directory
+        /// A symbolic link (only from `Platform.linkStatus`).
+        case symlink
+        /// A named pipe.
+        case fifo
+        /// A Unix-domain socket.
+        case socket
+        /// A character device.
+        case characterDevice
+        /// A block device.
+        case blockDevice
+        /// Anything else the system reports.
+        case other
+
+        /// The kind's name in a sentence ("FIFO", "socket", ...).
+        package var name: String {
+            switch self {
+            case .regular: return "regular file"
+            case .directory: return "directory"
+            case .symlink: return "symlink"
+            case .fifo: return "FIFO"
+            case .socket: return "socket"
+            case .characterDevice: return "character device"
+            case .blockDevice: return "block device"
+            case .other: return "special file"
+            }
+        }
+    }
+
+    /// The file's type.
+    package var kind: Kind
+    /// The permission bits (`st_mode & 0o7777`).
+    package var permissions: UInt32
+    /// The size in bytes.
+    package var size: Int64
+    /// The device holding the file; with `inode`, the file's identity.
+    package var device: UInt64
+    /// The file's inode number on `device`.
+    package var inode: UInt64
+    /// Last modification time: whole seconds since the epoch, and nanoseconds within that second.
+    package var modifiedSeconds: Int64
+    /// Nanoseconds part of the modification time.
+    package var modifiedNanoseconds: Int
+    /// Last status change (any write or metadata change, which users cannot set back).
+    package var changedSeconds: Int64
+    /// Nanoseconds part of the status change time.
+    package var changedNanoseconds: Int
+
+    /// True for a directory.
+    package var isDirectory: Bool { kind == .directory }
+    /// True for a regular file.
+    package var isRegular: Bool { kind == .regular }
+    /// True for a symlink.
+    package var isSymlink: Bool { kind == .symlink }
+    /// True when the owner may execute the file.
+    package var isOwnerExecutable: Bool { permissions & 0o100 != 0 }
+
+    init(_ info: stat) {
+        switch UInt32(info.st_mode) & UInt32(S_IFMT) {
+        case UInt32(S_IFREG): kind = .regular
+        case UInt32(S_IFDIR): kind = .directory
+        case UInt32(S_IFLNK): kind = .symlink
+        case UInt32(S_IFIFO): kind = .fifo
+        case UInt32(S_IFSOCK): kind = .socket
+        case UInt32(S_IFCHR): kind = .characterDevice
+        case UInt32(S_IFBLK): kind = .blockDevice
+        default: kind = .other
+        }
+        permissions = UInt32(info.st_mode) & 0o7777
+        size = Int64(info.st_size)
+        device = UInt64(bitPattern: Int64(info.st_dev))
+        inode = UInt64(info.st_ino)
+        #if canImport(Darwin)
+            modifiedSeconds = Int64(info.st_mtimespec.tv_sec)
+            modifiedNanoseconds = Int(info.st_mtimespec.tv_nsec)
+            changedSeconds = Int64(info.st_ctimespec.tv_sec)
+            changedNanoseconds = Int(info.st_ctimespec.tv_nsec)
+        #else
+            modifiedSeconds = Int64(info.st_mtim.tv_sec)
+            modifiedNanoseconds = Int(info.st_mtim.tv_nsec)
+            changedSeconds = Int64(info.st_ctim.tv_sec)
+            changedNanoseconds = Int(info.st_ctim.tv_nsec)
+        #endif
+    }
+}
+
+/// The C library calls TBKit needs beyond swift-system. Failures throw swift-system's `Errno`.
+package enum Platform {
+    /// The error of the C call that just failed.
+    private static var lastError: Errno { Errno(rawValue: errno) }
+
+    /// `stat` of `path` (symlinks followed), or nil when nothing is there.
+    package static func status(_ path: String) throws(Errno) -> FileStatus? {
+        var info = stat()
+        if stat(path, &info) == 0 { return FileStatus(info) }
+        if errno == ENOENT || errno == ENOTDIR { return nil }
+        throw lastError
+    }
+
+    /// `lstat` of `path` (a symlink itself, not its target), or nil when nothing is there.
+    package static func linkStatus(_ path: String) throws(Errno) -> FileStatus? {
+        var info = stat()
+        if lstat(path, &info) == 0 { return FileStatus(info) }
+        if errno == ENOENT || errno == ENOTDIR { return nil }
+        throw lastError
+    }
+
+    /// `fstat` of an open file.
+    package static func status(of file: FileDescriptor) throws(Errno) -> FileStatus {
+        var info = stat()
+        guard fstat(file.rawValue, &info) == 0 else { throw lastError }
+        return FileStatus(info)
+    }
+
+    /// The names in `directory`, without `.` and `..`, in the order the system lists them.
+    package static func directoryEntries(_ directory: String) throws(Errno) -> [String] {
+        guard let handle = opendir(directory) else { throw lastError }
+        defer { closedir(handle) }
+        var names = [String]()
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) { tuple in
+                tuple.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: tuple.pointee)) {
+                    String(cString: $0)
+                }
+            }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        return names
+    }
+
+    /// Creates one directory.
+    package static func makeDirectory(_ path: String, permissions: UInt32 = 0o755) throws(Errno) {
+        guard mkdir(path, mode_t(permissions)) == 0 else { throw lastError }
+    }
+
+    /// Removes an empty directory; false when it could not be removed.
+    @discardableResult
+    package static func removeDirectory(_ path: String) -> Bool {
+        rmdir(path) == 0
+    }
+
+    /// Removes a file or symlink (never a directory); false when it could not be removed.
+    @discardableResult
+    package static func removeFile(_ path: String) -> Bool {
+        unlink(path) == 0
+    }
+
+    /// Renames `source` to `destination` atomically, replacing a file already there.
+    package static func rename(_ source: String, to destination: String) throws(Errno) {
+        #if canImport(Glibc)
+            guard Glibc.rename(source, destination) == 0 else { throw lastError }
+        #elseif canImport(Musl)
+            guard Musl.rename(source, destination) == 0 else { throw lastError }
+        #elseif canImport(Darwin)
+            guard Darwin.rename(source, destination) == 0 else { throw lastError }
+        #endif
+    }
+
+    /// Creates a symlink at `path` pointing to `target` (stored as given).
+    package static func makeSymlink(at path: String, to target: String) throws(Errno) {
+        guard symlink(target, path) == 0 else { throw lastError }
+    }
+
+    /// Creates a hard link at `path` to the existing file `existing`.
+    package static func makeHardLink(at path: String, to existing: String) throws(Errno) {
+        guard link(existing, path) == 0 else { throw lastError }
+    }
+
+    /// The target a symlink stores, as UTF-8.
+    package static func linkTarget(_ path: String) throws(Errno) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count >= 0 else { throw lastError }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Sets an open file's permission bits and its modification time (access time too), whole seconds.
+    package static func setPermissionsAndTime(
+        of file: FileDescriptor, permissions: UInt32, modifiedSeconds: Int64
+    ) throws(Errno) {
+        guard fchmod(file.rawValue, mode_t(permissions)) == 0 else { throw lastError }
+        var times = [
+            timespec(tv_sec: Int(modifiedSeconds), tv_nsec: 0), timespec(tv_sec: Int(modifiedSeconds), tv_nsec: 0),
+        ]
+        guard futimens(file.rawValue, &times) == 0 else { throw lastError }
+    }
+
+    /// Sets the modification time of `path` itself (a symlink is not followed); false on failure.
+    @discardableResult
+    package static func setModificationTime(_ path: String, seconds: Int64) -> Bool {
+        var times = [timespec(tv_sec: Int(seconds), tv_nsec: 0), timespec(tv_sec: Int(seconds), tv_nsec: 0)]
+        return utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW) == 0
+    }
+
+    /// This process's id (for temporary names that concurrent processes do not share).
+    package static var processID: Int32 { getpid() }
+}
 
 // MARK: writer
 

@@ -100,7 +100,7 @@ public struct CustomScalarLayout: Sendable, Equatable {
     }
 
     /// Appends the protobuf encoding. The chart's oneof member is written even when empty.
-    public func encode(into w: inout ProtoWriter) {
+    package func encode(into w: inout ProtoWriter) {
         for category in categories {
             w.writeMessageField(2) { c in
                 c.writeStringFieldIfNonEmpty(1, category.title)

@@ -41,7 +41,7 @@ public enum HParamValue: Sendable, Hashable, CustomStringConvertible,
     }
 
     /// Appends the `google.protobuf.Value` encoding; the oneof member is written even when zero.
-    public func encode(into w: inout ProtoWriter) {
+    package func encode(into w: inout ProtoWriter) {
         switch self {
         case .number(let x): w.writeDoubleField(2, x)
         case .string(let s): w.writeStringField(3, s)

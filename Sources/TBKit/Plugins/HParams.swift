@@ -129,7 +129,7 @@ public enum HParams {
         }
 
         /// Appends the protobuf encoding (fields 1...6 in order); throws what `resolvedType` throws.
-        public func encode(into w: inout ProtoWriter) throws {
+        package func encode(into w: inout ProtoWriter) throws {
             encode(into: &w, type: try resolvedType())
         }
 
@@ -182,7 +182,7 @@ public enum HParams {
         }
 
         /// Appends the protobuf encoding.
-        public func encode(into w: inout ProtoWriter) {
+        package func encode(into w: inout ProtoWriter) {
             w.writeMessageField(1) {
                 $0.writeStringFieldIfNonEmpty(1, group)
                 $0.writeStringFieldIfNonEmpty(2, tag)

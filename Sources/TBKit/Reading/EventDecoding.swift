@@ -15,7 +15,7 @@ extension Event {
     }
 
     /// Decodes the fields left in `reader` (a whole message).
-    public init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
+    package init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var wallTime = 0.0
         var step: Int64 = 0
         var what = What.none
@@ -43,7 +43,7 @@ extension Event {
                     default: try sub.skip(t, field: f)
                     }
                 }
-                what = .sessionLog(status: status, checkpointPath: path, message: message)
+                what = .sessionLog(status: SessionStatus(wireValue: status), checkpointPath: path, message: message)
             case (6, .lengthDelimited), (8, .lengthDelimited), (9, .lengthDelimited):
                 what = .other(field: field, bytes: try reader.readBytes())
             default:

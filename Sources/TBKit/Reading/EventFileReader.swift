@@ -77,6 +77,12 @@ public final class EventFileReader {
 
     /// The next event, or nil when no complete record is left in any file (for now).
     public func next() -> Event? {
+        nextRecord { payload throws(ProtoDecodingError) in try Event(decoding: payload) }
+    }
+
+    /// The next record that `decode` accepts, decoded; a record it throws on is listed in
+    /// `problems` as an undecodable event and skipped. Nil when no complete record is left.
+    private func nextRecord<R>(_ decode: (UnsafeRawBufferPointer) throws(ProtoDecodingError) -> R) -> R? {
         while fileIndex < files.count {
             let path = files[fileIndex]
             if reader == nil && !readerDead {
@@ -102,11 +108,11 @@ public final class EventFileReader {
                     switch step {
                     case .record(let offset, let payload):
                         do {
-                            let event = try Event(decoding: payload)
+                            let decoded = try decode(payload)
                             currentFile = path
                             lastRecordOffset = offset
                             eventCount += 1
-                            return event
+                            return decoded
                         } catch {
                             problems.append(.undecodableEvent(path: path, recordOffset: offset, error: error))
                         }
@@ -139,27 +145,129 @@ public final class EventFileReader {
     /// plugin "graphs"; file_version and session_log events are passed over.
     public func nextValue() -> TaggedValue? {
         while true {
-            if pendingIndex < pendingValues.count {
-                let value = pendingValues[pendingIndex]
-                pendingIndex += 1
-                if case .none = value.kind { continue }  // TensorBoard drops a Value with no oneof set
-                return classifier.classify(value, step: pendingStep, wallTime: pendingWallTime)
-            }
+            if let value = nextPendingValue() { return value }
             guard let event = next() else { return nil }
-            switch event.what {
-            case .summary(let summary):
-                pendingValues = summary.values
-                pendingIndex = 0
-                pendingStep = event.step
-                pendingWallTime = event.wallTime
-            case .graphDef(let bytes):
-                return .other(
-                    OtherValue(
-                        tag: "__run_graph__", step: event.step, wallTime: event.wallTime,
-                        pluginName: "graphs", pluginContent: [], kind: .other(field: 4, bytes: bytes)))
-            default:
-                continue
+            if let value = absorb(event) { return value }
+        }
+    }
+
+    /// What `nextValueOrRawScalar()` returns.
+    enum RawStep {
+        /// A record that is one plain v1 scalar; its tag bytes are valid until the next read.
+        case scalar(RawScalarEvent)
+        /// Any other value, exactly as `nextValue()` returns it.
+        case value(TaggedValue)
+    }
+
+    /// The same values as `nextValue()`, in the same order, except that a record holding exactly
+    /// one v1 scalar (see `RawScalarEvent`) comes out raw, without building an Event, a String or
+    /// a `TaggedValue`: the exporter's hot path. Such a value has no metadata, so skipping the
+    /// classifier for it changes nothing the classifier remembers.
+    func nextValueOrRawScalar() -> RawStep? {
+        enum Record {
+            case scalar(RawScalarEvent)
+            case event(Event)
+        }
+        while true {
+            if let value = nextPendingValue() { return .value(value) }
+            let record = nextRecord { payload throws(ProtoDecodingError) -> Record in
+                if let scalar = RawScalarEvent(payload) { return .scalar(scalar) }
+                return .event(try Event(decoding: payload))
             }
+            switch record {
+            case nil: return nil
+            case .scalar(let scalar)?: return .scalar(scalar)
+            case .event(let event)?: if let value = absorb(event) { return .value(value) }
+            }
+        }
+    }
+
+    /// The next value left from the last summary event, classified.
+    private func nextPendingValue() -> TaggedValue? {
+        while pendingIndex < pendingValues.count {
+            let value = pendingValues[pendingIndex]
+            pendingIndex += 1
+            if case .none = value.kind { continue }  // TensorBoard drops a Value with no oneof set
+            return classifier.classify(value, step: pendingStep, wallTime: pendingWallTime)
+        }
+        return nil
+    }
+
+    /// Takes in one event: a summary's values become pending, a graph is returned as a value.
+    private func absorb(_ event: Event) -> TaggedValue? {
+        switch event.what {
+        case .summary(let summary):
+            pendingValues = summary.values
+            pendingIndex = 0
+            pendingStep = event.step
+            pendingWallTime = event.wallTime
+            return nil
+        case .graphDef(let bytes):
+            return .other(
+                OtherValue(
+                    tag: "__run_graph__", step: event.step, wallTime: event.wallTime,
+                    pluginName: "graphs", pluginContent: [], kind: .other(field: 4, bytes: bytes)))
+        default:
+            return nil
+        }
+    }
+}
+
+/// An event record that holds exactly one v1 scalar and nothing else: `wall_time` (1) and `step`
+/// (2), each optional and last-one-wins as protobuf reads them, and one `summary` (5) of one
+/// `value` (1) with only a `tag` (1) and a `simple_value` (2). That is how TBKit, tensorboardX and
+/// TensorFlow write scalars. Anything else (metadata, other fields, a second value) is not one,
+/// and the record is decoded in full.
+struct RawScalarEvent {
+    /// Seconds since the epoch.
+    var wallTime: Double
+    /// The step.
+    var step: Int64
+    /// The tag's bytes as stored (UTF-8 when well formed), borrowed from the record.
+    var tag: UnsafeRawBufferPointer
+    /// The value.
+    var value: Float
+
+    /// The scalar of `payload`, or nil when the record is anything more or less than one.
+    init?(_ payload: UnsafeRawBufferPointer) {
+        do {
+            var event = ProtoReader(payload)
+            var wallTime = 0.0
+            var step: Int64 = 0
+            var summary: UnsafeRawBufferPointer?
+            while !event.isAtEnd {
+                let (field, type) = try event.readKey()
+                switch (field, type) {
+                case (1, .fixed64): wallTime = try event.readDouble()
+                case (2, .varint): step = try event.readInt64()
+                case (5, .lengthDelimited) where summary == nil: summary = try event.readLengthDelimited()
+                default: return nil
+                }
+            }
+            guard let summary else { return nil }
+            var values = ProtoReader(summary)
+            guard !values.isAtEnd else { return nil }
+            let (first, firstType) = try values.readKey()
+            guard first == 1, firstType == .lengthDelimited else { return nil }
+            var value = ProtoReader(try values.readLengthDelimited())
+            guard values.isAtEnd else { return nil }
+            var tag = UnsafeRawBufferPointer(start: nil, count: 0)
+            var x: Float?
+            while !value.isAtEnd {
+                let (field, type) = try value.readKey()
+                switch (field, type) {
+                case (1, .lengthDelimited): tag = try value.readLengthDelimited()
+                case (2, .fixed32): x = try value.readFloat()
+                default: return nil
+                }
+            }
+            guard let x else { return nil }
+            self.wallTime = wallTime
+            self.step = step
+            self.tag = tag
+            self.value = x
+        } catch {
+            return nil
         }
     }
 }

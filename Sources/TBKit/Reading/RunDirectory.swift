@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import SystemPackage
 
 /// Why a log directory could not be listed.
 public enum LogDirectoryError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -19,7 +13,7 @@ public enum LogDirectoryError: Error, Equatable, Sendable, CustomStringConvertib
         case .notFound(let path):
             return "\(path): no such file or directory; pass a log directory or an event file"
         case .unreadable(let path, let e):
-            return "\(path): cannot list: \(String(cString: strerror(e))) (errno \(e))"
+            return "\(path): cannot list: \(Errno(rawValue: e)) (errno \(e))"
         }
     }
 }
@@ -54,9 +48,8 @@ public struct RunDirectory: Sendable, Equatable {
     /// Every run under `logdir`, sorted by name. A path to a single event file gives one run
     /// named "." holding just that file.
     public static func discover(logdir: String) throws(LogDirectoryError) -> [RunDirectory] {
-        var st = stat()
-        guard stat(logdir, &st) == 0 else { throw .notFound(path: logdir) }
-        if (st.st_mode & S_IFMT) != S_IFDIR {
+        guard let status = try? Platform.status(logdir) else { throw .notFound(path: logdir) }
+        if !status.isDirectory {
             return [RunDirectory(name: ".", path: logdir, eventFiles: [logdir])]
         }
         var runs: [RunDirectory] = []
@@ -76,9 +69,8 @@ public struct RunDirectory: Sendable, Equatable {
         directory: String, relative: String, into runs: inout [RunDirectory],
         visited: inout Set<[UInt64]>
     ) throws(LogDirectoryError) {
-        var st = stat()
-        guard stat(directory, &st) == 0 else { return }
-        let key = [UInt64(st.st_dev), UInt64(st.st_ino)]
+        guard let status = try? Platform.status(directory) else { return }
+        let key = [status.device, status.inode]
         guard !visited.contains(key) else { return }
         visited.insert(key)
         let (files, subdirectories) = try list(directory)
@@ -98,23 +90,19 @@ public struct RunDirectory: Sendable, Equatable {
 
     /// Event files (full paths, sorted by basename) and subdirectory names (sorted) of `directory`.
     private static func list(_ directory: String) throws(LogDirectoryError) -> ([String], [String]) {
-        guard let dir = opendir(directory) else { throw .unreadable(path: directory, errno: errno) }
-        defer { closedir(dir) }
+        let names: [String]
+        do throws(Errno) {
+            names = try Platform.directoryEntries(directory)
+        } catch {
+            throw .unreadable(path: directory, errno: error.rawValue)
+        }
         var fileNames: [String] = []
         var directoryNames: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
-                    String(cString: $0)
-                }
-            }
-            if name == "." || name == ".." { continue }
-            var st = stat()
-            guard stat(join(directory, name), &st) == 0 else { continue }
-            let type = st.st_mode & S_IFMT
-            if type == S_IFDIR {
+        for name in names {
+            guard let status = try? Platform.status(join(directory, name)) else { continue }
+            if status.isDirectory {
                 directoryNames.append(name)
-            } else if type == S_IFREG && isEventFileName(name) {
+            } else if status.isRegular && isEventFileName(name) {
                 fileNames.append(name)
             }
         }

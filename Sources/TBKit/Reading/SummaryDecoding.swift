@@ -6,7 +6,7 @@ extension Summary {
     }
 
     /// Decodes the fields left in `reader`.
-    public init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
+    package init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var values: [SummaryValue] = []
         while !reader.isAtEnd {
             let (field, type) = try reader.readKey()
@@ -30,7 +30,7 @@ extension SummaryValue {
     }
 
     /// Decodes the fields left in `reader`.
-    public init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
+    package init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var tag = ""
         var metadata: SummaryMetadata?
         var kind = Kind.none
@@ -71,7 +71,7 @@ extension SummaryMetadata {
     }
 
     /// Decodes the fields left in `reader`.
-    public init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
+    package init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var pluginName = ""
         var content: [UInt8] = []
         var displayName = ""
@@ -98,7 +98,7 @@ extension SummaryMetadata {
         }
         self.init(
             pluginName: pluginName, content: content, displayName: displayName,
-            summaryDescription: description, dataClass: dataClass)
+            summaryDescription: description, dataClass: DataClass(wireValue: dataClass))
     }
 }
 
@@ -110,7 +110,7 @@ extension ImageValue {
     }
 
     /// Decodes the fields left in `reader`.
-    public init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
+    package init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var height: Int32 = 0
         var width: Int32 = 0
         var colorspace: Int32 = 0
@@ -137,7 +137,7 @@ extension AudioValue {
     }
 
     /// Decodes the fields left in `reader`.
-    public init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
+    package init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var rate: Float = 0
         var channels: Int64 = 0
         var frames: Int64 = 0

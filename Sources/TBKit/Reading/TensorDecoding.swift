@@ -6,7 +6,7 @@ extension HistogramProto {
     }
 
     /// Decodes the fields left in `reader`.
-    public init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
+    package init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var min = 0.0
         var max = 0.0
         var num = 0.0
@@ -43,7 +43,7 @@ extension TensorProto {
     }
 
     /// Decodes the fields left in `reader`.
-    public init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
+    package init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var dtype = DataType.invalid
         var shape: [Int64] = []
         var content: [UInt8] = []

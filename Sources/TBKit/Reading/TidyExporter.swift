@@ -43,6 +43,9 @@ public struct TidyExporter: Sendable {
     public var runs: Set<String>
     /// Only these tags (all when empty).
     public var tags: Set<String>
+    /// Whether records that hold one plain v1 scalar are formatted straight from their bytes
+    /// (see `RawScalarEvent`); off only to check, in tests, that both ways write the same rows.
+    var formatsRawScalars = true
 
     /// Makes an exporter.
     public init(
@@ -93,16 +96,7 @@ public struct TidyExporter: Sendable {
         let values = TidyNumberCache()
         let floats = TidyNumberCache()
         var start = TidyRowBuffer(capacity: 256)
-        defer {
-            out.deallocate()
-            start.deallocate()
-            label0.deallocate()
-            label1.deallocate()
-            label2.deallocate()
-            edges.deallocate()
-            values.deallocate()
-            floats.deallocate()
-        }
+        var rawTags = RawTagFields()
         for run in try RunDirectory.discover(logdir: logdir) {
             if !runs.isEmpty && !runs.contains(run.name) { continue }
             counts.runs += 1
@@ -115,11 +109,44 @@ public struct TidyExporter: Sendable {
                 if tagFields.count < 4096 { tagFields[tag] = bytes }
                 return bytes
             }
+            if kind == .scalars && formatsRawScalars {
+                rawTags.removeAll()
+                while let step = reader.nextValueOrRawScalar() {
+                    let value: TaggedValue
+                    switch step {
+                    case .scalar(let raw):
+                        guard let tag = rawTags.field(for: raw.tag, exporter: self) else { continue }
+                        tag.withUnsafeBufferPointer { prefix(&out, runField, $0, raw.step, raw.wallTime) }
+                        out.append(label0)
+                        floats.append(Double(raw.value), float32: true, format: format, to: &out)
+                        endRow(&out)
+                        counts.rows += 1
+                        if out.count >= TidyExporter.chunkSize { out.flush(sink) }
+                        continue
+                    case .value(let v):
+                        value = v
+                    }
+                    guard case .scalar(let p) = value else { continue }
+                    if !tags.isEmpty && !tags.contains(p.tag) { continue }
+                    tagField(p.tag).withUnsafeBufferPointer { prefix(&out, runField, $0, p.step, p.wallTime) }
+                    out.append(label0)
+                    if p.dtype == .float {
+                        floats.append(p.value, float32: true, format: format, to: &out)
+                    } else {
+                        values.append(p.value, float32: false, format: format, to: &out)
+                    }
+                    endRow(&out)
+                    counts.rows += 1
+                    if out.count >= TidyExporter.chunkSize { out.flush(sink) }
+                }
+                counts.problems += reader.problems.map(\.description)
+                continue
+            }
             while let value = reader.nextValue() {
                 switch (kind, value) {
                 case (.scalars, .scalar(let p)):
                     if !tags.isEmpty && !tags.contains(p.tag) { continue }
-                    prefix(&out, runField, tagField(p.tag), p.step, p.wallTime)
+                    tagField(p.tag).withUnsafeBufferPointer { prefix(&out, runField, $0, p.step, p.wallTime) }
                     out.append(label0)
                     if p.dtype == .float {
                         floats.append(p.value, float32: true, format: format, to: &out)
@@ -131,7 +158,7 @@ public struct TidyExporter: Sendable {
                 case (.histograms, .histogram(let h)):
                     if !tags.isEmpty && !tags.contains(h.tag) { continue }
                     if statistics {
-                        prefix(&out, runField, tagField(h.tag), h.step, h.wallTime)
+                        tagField(h.tag).withUnsafeBufferPointer { prefix(&out, runField, $0, h.step, h.wallTime) }
                         let stats = [h.min, h.max, h.num, h.sum, h.mean, h.standardDeviation]
                         for (i, x) in stats.enumerated() {
                             out.append(names[i])
@@ -142,7 +169,7 @@ public struct TidyExporter: Sendable {
                     } else {
                         // The leading columns are the same for every bucket of the point: format once.
                         start.removeAll()
-                        prefix(&start, runField, tagField(h.tag), h.step, h.wallTime)
+                        tagField(h.tag).withUnsafeBufferPointer { prefix(&start, runField, $0, h.step, h.wallTime) }
                         for b in h.buckets {
                             out.append(start)
                             out.append(label0)
@@ -181,7 +208,9 @@ public struct TidyExporter: Sendable {
     }
 
     /// The leading columns (run, tag, step, wall_time) of a row.
-    private func prefix(_ out: inout TidyRowBuffer, _ run: [UInt8], _ tag: [UInt8], _ step: Int64, _ wall: Double) {
+    private func prefix(
+        _ out: inout TidyRowBuffer, _ run: [UInt8], _ tag: UnsafeBufferPointer<UInt8>, _ step: Int64, _ wall: Double
+    ) {
         switch format {
         case .csv:
             out.append(run)
@@ -209,7 +238,7 @@ public struct TidyExporter: Sendable {
 
     /// A bucket count: whole numbers (the usual case) print without the float formatter, in the
     /// same form `Double.description` gives them ("12.0").
-    private func appendCount(_ x: Double, to out: inout TidyRowBuffer, cache: TidyNumberCache) {
+    private func appendCount(_ x: Double, to out: inout TidyRowBuffer, cache: borrowing TidyNumberCache) {
         if x >= 0 && x < 1e15, x == x.rounded(.towardZero) {
             out.append(integer: Int64(x))
             out.append(byte: 0x2E)
@@ -277,9 +306,9 @@ public struct TidyExporter: Sendable {
 }
 
 /// A growable byte buffer for rows on raw memory (no reference counting or uniqueness checks on
-/// the per-field path), handed to the sink in chunks and reused. Owned by one export call, which
-/// frees it with `deallocate()`; never copied.
-struct TidyRowBuffer {
+/// the per-field path), handed to the sink in chunks and reused. Not copyable: one owner, which
+/// frees the memory when it ends.
+struct TidyRowBuffer: ~Copyable {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private var capacity: Int
@@ -295,7 +324,7 @@ struct TidyRowBuffer {
         append(bytes)
     }
 
-    func deallocate() { base.deallocate() }
+    deinit { base.deallocate() }
 
     mutating func removeAll() { count = 0 }
 
@@ -333,7 +362,7 @@ struct TidyRowBuffer {
     mutating func append(_ b: [UInt8]) { b.withUnsafeBufferPointer { append($0) } }
 
     /// Another buffer's bytes.
-    mutating func append(_ other: TidyRowBuffer) {
+    mutating func append(_ other: borrowing TidyRowBuffer) {
         append(UnsafeBufferPointer(start: other.base, count: other.count))
     }
 
@@ -378,8 +407,8 @@ struct TidyRowBuffer {
 
 /// A direct-mapped cache of formatted numbers keyed by their bit pattern: histogram edges repeat
 /// from one histogram to the next (fixed bucket limits), so most are formatted once per export.
-/// Owned by one export call, which frees it with `deallocate()`; never copied.
-struct TidyNumberCache {
+/// Not copyable: one owner, which frees the memory when it ends.
+struct TidyNumberCache: ~Copyable {
     private static let slots = 4096
     private static let width = 32
     private let keys: UnsafeMutablePointer<UInt64>
@@ -395,7 +424,7 @@ struct TidyNumberCache {
         text.initialize(repeating: 0, count: TidyNumberCache.slots * TidyNumberCache.width)
     }
 
-    func deallocate() {
+    deinit {
         keys.deallocate()
         lengths.deallocate()
         text.deallocate()
@@ -420,5 +449,37 @@ struct TidyNumberCache {
             lengths[slot] = UInt8(written)
             out.copyLast(written, to: text + slot * TidyNumberCache.width)
         }
+    }
+}
+
+/// The quoted tag field of raw scalar records, by the tag's stored bytes, and whether the tag
+/// passes the exporter's tag filter: a direct-mapped cache on a hash of the bytes, so the per-row
+/// path makes no String. A miss (or a slot taken by another tag) builds the field the way every
+/// other row's is built: the bytes decoded as `ProtoReader.readString` decodes them, then quoted.
+struct RawTagFields {
+    private static let slots = 256
+    private var keys = [[UInt8]?](repeating: nil, count: RawTagFields.slots)
+    private var fields = [[UInt8]?](repeating: nil, count: RawTagFields.slots)
+
+    /// Forgets every tag (a new run).
+    mutating func removeAll() {
+        for i in 0..<RawTagFields.slots {
+            keys[i] = nil
+            fields[i] = nil
+        }
+    }
+
+    /// The field for `tag`, or nil when the exporter's filter leaves the tag out.
+    mutating func field(for tag: UnsafeRawBufferPointer, exporter: TidyExporter) -> [UInt8]? {
+        var hash: UInt32 = 2_166_136_261
+        for b in tag { hash = (hash ^ UInt32(b)) &* 16_777_619 }
+        let slot = Int(hash % UInt32(RawTagFields.slots))
+        if let key = keys[slot], key.elementsEqual(tag) { return fields[slot] }
+        let text = String(decoding: tag, as: UTF8.self)
+        let field: [UInt8]? =
+            exporter.tags.isEmpty || exporter.tags.contains(text) ? Array(exporter.field(text).utf8) : nil
+        keys[slot] = Array(tag)
+        fields[slot] = field
+        return field
     }
 }

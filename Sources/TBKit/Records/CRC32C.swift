@@ -5,13 +5,13 @@ import CTBKitSupport
 /// `checksum` uses the CPU's instruction when it has one (SSE4.2 on x86-64, the CRC extension on
 /// arm64), chosen once at run time, and a slicing-by-8 table otherwise. Both give identical
 /// results: `CRC32C.checksum("123456789")` is `0xE3069283`.
-public enum CRC32C {
+package enum CRC32C {
     /// True when `checksum` runs on the CPU's CRC32C instruction.
-    public static let usesHardware: Bool = tbkit_crc32c_hw_available() != 0
+    package static let usesHardware: Bool = tbkit_crc32c_hw_available() != 0
 
     /// The CRC32C of `bytes`, continuing from `crc` (the finished CRC of the bytes before them).
     @inlinable
-    public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+    package static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         if usesHardware {
             guard let base = bytes.baseAddress else { return crc }
             return tbkit_crc32c_hw(crc, base, bytes.count)
@@ -20,7 +20,7 @@ public enum CRC32C {
     }
 
     /// The CRC32C of a byte collection (an `[UInt8]`, a `String.UTF8View`, ...).
-    public static func checksum<C: Collection>(_ bytes: C, continuing crc: UInt32 = 0) -> UInt32
+    package static func checksum<C: Collection>(_ bytes: C, continuing crc: UInt32 = 0) -> UInt32
     where C.Element == UInt8 {
         if let result = bytes.withContiguousStorageIfAvailable({ checksum(UnsafeRawBufferPointer($0), continuing: crc) }
         ) {
@@ -31,7 +31,7 @@ public enum CRC32C {
     }
 
     /// The CRC32C of a string's UTF-8 bytes.
-    public static func checksum(_ string: String) -> UInt32 {
+    package static func checksum(_ string: String) -> UInt32 {
         var s = string
         return s.withUTF8 { checksum(UnsafeRawBufferPointer($0)) }
     }
@@ -39,26 +39,26 @@ public enum CRC32C {
     /// TensorFlow's mask: rotate right by 15 bits, then add 0xA282EAD8 (wrapping). Stored CRCs are
     /// masked so that a CRC of data that itself contains CRCs stays well distributed.
     @inlinable
-    public static func mask(_ crc: UInt32) -> UInt32 {
+    package static func mask(_ crc: UInt32) -> UInt32 {
         ((crc &>> 15) | (crc &<< 17)) &+ 0xA282_EAD8
     }
 
     /// The inverse of `mask`.
     @inlinable
-    public static func unmask(_ masked: UInt32) -> UInt32 {
+    package static func unmask(_ masked: UInt32) -> UInt32 {
         let rot = masked &- 0xA282_EAD8
         return (rot &>> 17) | (rot &<< 15)
     }
 
     /// The masked CRC32C of `bytes`, as stored in a TFRecord.
     @inlinable
-    public static func maskedChecksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    package static func maskedChecksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         mask(checksum(bytes))
     }
 
     /// Slicing-by-8 table implementation; used where the CPU has no CRC32C instruction, and
-    /// public so tests and benchmarks can compare it with the hardware path.
-    public static func software(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+    /// package so tests and benchmarks can compare it with the hardware path.
+    package static func software(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         var c = ~crc
         var count = bytes.count
         guard var p = bytes.baseAddress else { return crc }

@@ -4,16 +4,16 @@
 /// Invariant: `count` bytes hold complete records only. Records are either encoded by a
 /// `ProtoWriter` (any message) or, for the hottest case, a v1 scalar event, stored directly.
 /// Not thread-safe; owned by one `EventFileWriter`.
-public final class RecordBuffer {
+package final class RecordBuffer {
     private var base: UnsafeMutableRawPointer
     private var capacity: Int
     /// Bytes of whole records held.
-    public private(set) var count: Int = 0
+    package private(set) var count: Int = 0
     /// Reused for encoding messages, so the generic path does not allocate per record.
     private var scratch = ProtoWriter(capacity: 256)
 
     /// An empty buffer with room for `capacity` bytes.
-    public init(capacity: Int = 1 << 16) {
+    package init(capacity: Int = 1 << 16) {
         self.capacity = Swift.max(capacity, 64)
         base = .allocate(byteCount: self.capacity, alignment: 16)
     }
@@ -21,12 +21,12 @@ public final class RecordBuffer {
     deinit { base.deallocate() }
 
     /// The buffered bytes (valid until the next mutation).
-    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    package func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
     /// Forgets every buffered byte, keeping the memory.
-    public func removeAll() { count = 0 }
+    package func removeAll() { count = 0 }
 
     @inline(__always)
     private func reserve(_ extra: Int) {
@@ -41,7 +41,7 @@ public final class RecordBuffer {
     }
 
     /// Frames `payload` as one record at the end of the buffer.
-    public func append(payload: UnsafeRawBufferPointer) {
+    package func append(payload: UnsafeRawBufferPointer) {
         reserve(payload.count + RecordWriter.overhead)
         let p = base + count
         p.storeBytes(of: UInt64(payload.count).littleEndian, as: UInt64.self)
@@ -54,7 +54,7 @@ public final class RecordBuffer {
     }
 
     /// Frames the message that `body` encodes as one record.
-    public func appendRecord(_ body: (inout ProtoWriter) -> Void) {
+    package func appendRecord(_ body: (inout ProtoWriter) -> Void) {
         scratch.bytes.removeAll(keepingCapacity: true)
         body(&scratch)
         scratch.bytes.withUnsafeBytes { append(payload: $0) }
@@ -63,7 +63,7 @@ public final class RecordBuffer {
     /// Frames `Event{wall_time, step, summary{value{tag, simple_value}}}` with raw stores: the
     /// same bytes as encoding that `Event` (a test holds the two paths equal), at a fraction
     /// of the cost. `tag` is the tag's UTF-8 bytes.
-    public func appendScalarEvent(wallTime: Double, step: Int64, tag: UnsafeRawBufferPointer, value: Float) {
+    package func appendScalarEvent(wallTime: Double, step: Int64, tag: UnsafeRawBufferPointer, value: Float) {
         let tagCount = tag.count
         let valueSize = 1 + ProtoWriter.varintSize(UInt64(tagCount)) + tagCount + 5
         let summarySize = 1 + ProtoWriter.varintSize(UInt64(valueSize)) + valueSize

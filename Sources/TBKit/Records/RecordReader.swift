@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import SystemPackage
 
 /// A fatal problem while reading TFRecords: after one of these the rest of the file cannot be
 /// framed (or read) and the reader stays stopped at `offset`.
@@ -28,7 +22,7 @@ public enum RecordReaderError: Error, Equatable, Sendable, CustomStringConvertib
     public var description: String {
         switch self {
         case .io(let path, let op, let e):
-            return "\(path): \(op) failed: \(String(cString: strerror(e))) (errno \(e))"
+            return "\(path): \(op) failed: \(Errno(rawValue: e)) (errno \(e))"
         case .badLengthCRC(let path, let offset, let stored, let computed):
             let zeros = computed == 0x0798_0329 ? " (the length bytes are zero: a zero-filled region)" : ""
             return
@@ -71,9 +65,9 @@ public struct DamagedRecord: Equatable, Sendable, CustomStringConvertible {
 /// reader keeps its offset), or `.end` (the file ends exactly after a record). A bad length CRC or
 /// a length of 2 GiB or more throws `RecordReaderError`, and every later call throws it again.
 /// Not thread-safe: use one reader per thread.
-public final class RecordReader {
+package final class RecordReader {
     /// The outcome of one `next()` call.
-    public enum Next {
+    package enum Next {
         /// A sound record starting at `offset`; `payload` stays valid until the next call.
         case record(offset: Int64, payload: UnsafeRawBufferPointer)
         /// A record that failed its data CRC; it was skipped.
@@ -86,12 +80,11 @@ public final class RecordReader {
     }
 
     /// Largest payload accepted; anything at or above 2 GiB is taken as corrupt.
-    public static let maximumLength: UInt64 = 1 << 31
+    package static let maximumLength: UInt64 = 1 << 31
 
     /// The file being read.
-    public let path: String
-    private let fd: Int32
-    private let ownsDescriptor: Bool
+    package let path: String
+    private let file: FileDescriptor
     /// Buffered bytes live in `buffer[start..<filled]`; `start` is at file offset `bufferOffset + start`.
     private var buffer: UnsafeMutableRawPointer
     private var capacity: Int
@@ -102,30 +95,19 @@ public final class RecordReader {
     private let chunkSize: Int
 
     /// The file offset of the next record to read (just past everything consumed so far).
-    public var offset: Int64 { bufferOffset + Int64(start) }
+    package var offset: Int64 { bufferOffset + Int64(start) }
 
     /// Number of sound records returned so far.
-    public private(set) var recordCount = 0
+    package private(set) var recordCount = 0
 
     /// Opens `path` for reading from its first byte.
-    public init(path: String, chunkSize: Int = 1 << 20) throws(RecordReaderError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
+    package init(path: String, chunkSize: Int = 1 << 20) throws(RecordReaderError) {
+        do {
+            file = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
+        } catch {
+            throw .io(path: path, operation: "open", errno: (error as? Errno)?.rawValue ?? 0)
+        }
         self.path = path
-        self.fd = fd
-        self.ownsDescriptor = true
-        self.chunkSize = Swift.max(chunkSize, 64)
-        self.capacity = self.chunkSize
-        self.buffer = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 16)
-    }
-
-    /// Reads from an open descriptor of a regular file, from its first byte (reads use `pread`,
-    /// so the descriptor's own offset is left alone). `path` only names the file in errors; the
-    /// descriptor is closed on deinit when `closeOnDeinit` is true.
-    public init(fileDescriptor: Int32, path: String, closeOnDeinit: Bool = false, chunkSize: Int = 1 << 20) {
-        self.path = path
-        self.fd = fileDescriptor
-        self.ownsDescriptor = closeOnDeinit
         self.chunkSize = Swift.max(chunkSize, 64)
         self.capacity = self.chunkSize
         self.buffer = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 16)
@@ -133,11 +115,11 @@ public final class RecordReader {
 
     deinit {
         buffer.deallocate()
-        if ownsDescriptor { close(fd) }
+        try? file.close()
     }
 
     /// Reads the next record; see `Next`.
-    public func next() throws(RecordReaderError) -> Next {
+    package func next() throws(RecordReaderError) -> Next {
         if let failure { throw failure }
         let recordOffset = offset
         if filled - start < 12 {
@@ -187,9 +169,11 @@ public final class RecordReader {
 
     /// The size of the file now, from fstat.
     private func fileSize() throws(RecordReaderError) -> Int64 {
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw .io(path: path, operation: "fstat", errno: errno) }
-        return Int64(st.st_size)
+        do throws(Errno) {
+            return try Platform.status(of: file).size
+        } catch {
+            throw .io(path: path, operation: "fstat", errno: error.rawValue)
+        }
     }
 
     /// Tries to have at least `count` unread bytes buffered, reading from the file. Never grows
@@ -218,10 +202,13 @@ public final class RecordReader {
             capacity = newCapacity
         }
         while filled - start < count && filled < capacity {
-            let n = pread(fd, buffer + filled, capacity - filled, off_t(bufferOffset + Int64(filled)))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(path: path, operation: "read", errno: errno)
+            let n: Int
+            do {
+                n = try file.read(
+                    fromAbsoluteOffset: bufferOffset + Int64(filled),
+                    into: UnsafeMutableRawBufferPointer(start: buffer + filled, count: capacity - filled))
+            } catch {
+                throw .io(path: path, operation: "read", errno: (error as? Errno)?.rawValue ?? 0)
             }
             if n == 0 { break }
             filled += n

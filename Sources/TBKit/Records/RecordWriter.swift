@@ -1,13 +1,13 @@
 /// TFRecord framing: `length (UInt64 LE) | masked CRC32C(length) | payload | masked CRC32C(payload)`.
 ///
 /// Pure: frames bytes into a buffer; the file I/O lives in `EventFileWriter`.
-public enum RecordWriter {
+package enum RecordWriter {
     /// Bytes of framing around each payload (8 + 4 + 4).
-    public static let overhead = 16
+    package static let overhead = 16
 
     /// Appends one framed record holding `payload` to `buffer`.
     @inlinable
-    public static func append(payload: UnsafeRawBufferPointer, to buffer: inout [UInt8]) {
+    package static func append(payload: UnsafeRawBufferPointer, to buffer: inout [UInt8]) {
         let length = UInt64(payload.count).littleEndian
         withUnsafeBytes(of: length) { lengthBytes in
             buffer.append(contentsOf: lengthBytes)
@@ -21,12 +21,12 @@ public enum RecordWriter {
 
     /// Appends one framed record holding `payload` to `buffer`.
     @inlinable
-    public static func append(payload: [UInt8], to buffer: inout [UInt8]) {
+    package static func append(payload: [UInt8], to buffer: inout [UInt8]) {
         payload.withUnsafeBytes { append(payload: $0, to: &buffer) }
     }
 
     /// One framed record holding `payload`.
-    public static func frame(_ payload: [UInt8]) -> [UInt8] {
+    package static func frame(_ payload: [UInt8]) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(payload.count + overhead)
         append(payload: payload, to: &out)

@@ -9,6 +9,58 @@ public enum HistogramBins: Sendable, Equatable {
     /// Values outside [e0, ek] are counted in the first or last bucket (readers take the outer
     /// edges from min and max, so the chart stays truthful).
     case edges([Double])
+
+    /// Throws when these bins cannot bucket anything truthfully: no buckets, fewer than two
+    /// edges, an edge that is NaN or infinite, or edges that are not strictly ascending.
+    public func validate() throws(HistogramBinsError) {
+        switch self {
+        case .tensorflow:
+            return
+        case .count(let k):
+            if k < 1 { throw .noBuckets(count: k) }
+        case .edges(let edges):
+            if edges.count < 2 { throw .tooFewEdges(count: edges.count) }
+            for (i, e) in edges.enumerated() {
+                if !e.isFinite { throw .nonFiniteEdge(index: i, value: e) }
+                if i > 0 && !(edges[i - 1] < e) {
+                    if edges[i - 1] == e { throw .repeatedEdge(index: i, value: e) }
+                    throw .descendingEdge(index: i, value: e, previous: edges[i - 1])
+                }
+            }
+        }
+    }
+}
+
+/// Why `HistogramBins` were refused (see `HistogramBins.validate()`).
+public enum HistogramBinsError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// `.count(k)` with k < 1.
+    case noBuckets(count: Int)
+    /// `.edges` with fewer than two edges (one bucket needs two).
+    case tooFewEdges(count: Int)
+    /// An edge that is NaN or ±Inf.
+    case nonFiniteEdge(index: Int, value: Double)
+    /// An edge equal to the one before it (an empty, zero-width bucket).
+    case repeatedEdge(index: Int, value: Double)
+    /// An edge smaller than the one before it.
+    case descendingEdge(index: Int, value: Double, previous: Double)
+
+    /// What is wrong, where, and what to do.
+    public var description: String {
+        switch self {
+        case .noBuckets(let k):
+            return "histogram bins: .count(\(k)) asks for no buckets; ask for at least 1 (TensorBoard's default is 30)"
+        case .tooFewEdges(let n):
+            return
+                "histogram bins: .edges has \(n) edge\(n == 1 ? "" : "s"); give at least 2 (k buckets need k + 1 edges)"
+        case .nonFiniteEdge(let i, let v):
+            return "histogram bins: edge \(i) is \(v); every edge must be a finite number"
+        case .repeatedEdge(let i, let v):
+            return "histogram bins: edge \(i) repeats the edge before it (\(v)); edges must be strictly ascending"
+        case .descendingEdge(let i, let v, let previous):
+            return
+                "histogram bins: edge \(i) (\(v)) is smaller than edge \(i - 1) (\(previous)); sort the edges in ascending order"
+        }
+    }
 }
 
 /// A histogram of finite values: the statistics TensorBoard shows and non-empty buckets.
@@ -36,23 +88,27 @@ public struct Histogram: Sendable, Equatable {
     /// NaN and infinite values left out.
     public var nonFiniteCount: Int
 
-    /// Buckets `values` as `bins` says.
-    public init(_ values: UnsafeBufferPointer<Float>, bins: HistogramBins = .tensorflow) {
+    /// Buckets `values` as `bins` says; throws when `bins` are invalid (see `HistogramBins.validate()`).
+    public init(_ values: UnsafeBufferPointer<Float>, bins: HistogramBins = .tensorflow) throws(HistogramBinsError) {
+        try bins.validate()
         self = Histogram.make(values, bins: bins)
     }
 
-    /// Buckets `values` as `bins` says.
-    public init(_ values: UnsafeBufferPointer<Double>, bins: HistogramBins = .tensorflow) {
+    /// Buckets `values` as `bins` says; throws when `bins` are invalid (see `HistogramBins.validate()`).
+    public init(_ values: UnsafeBufferPointer<Double>, bins: HistogramBins = .tensorflow) throws(HistogramBinsError) {
+        try bins.validate()
         self = Histogram.make(values, bins: bins)
     }
 
-    /// Buckets `values` as `bins` says.
-    public init(_ values: [Float], bins: HistogramBins = .tensorflow) {
+    /// Buckets `values` as `bins` says; throws when `bins` are invalid (see `HistogramBins.validate()`).
+    public init(_ values: [Float], bins: HistogramBins = .tensorflow) throws(HistogramBinsError) {
+        try bins.validate()
         self = values.withUnsafeBufferPointer { Histogram.make($0, bins: bins) }
     }
 
-    /// Buckets `values` as `bins` says.
-    public init(_ values: [Double], bins: HistogramBins = .tensorflow) {
+    /// Buckets `values` as `bins` says; throws when `bins` are invalid (see `HistogramBins.validate()`).
+    public init(_ values: [Double], bins: HistogramBins = .tensorflow) throws(HistogramBinsError) {
+        try bins.validate()
         self = values.withUnsafeBufferPointer { Histogram.make($0, bins: bins) }
     }
 
@@ -110,7 +166,6 @@ public struct Histogram: Sendable, Equatable {
         case .count(let k):
             let stats = Statistics(values)
             guard stats.count > 0 else { return Histogram(empty: stats.nonFinite) }
-            let k = Swift.max(k, 1)
             var edges = [Double](repeating: 0, count: k + 1)
             if stats.max == stats.min {
                 for i in 0...k { edges[i] = stats.min }
@@ -127,7 +182,7 @@ public struct Histogram: Sendable, Equatable {
             return withEdges(values, edges: edges, stats: stats, equalWidth: true)
         case .edges(let given):
             let stats = Statistics(values)
-            guard stats.count > 0, given.count >= 2 else { return Histogram(empty: stats.nonFinite) }
+            guard stats.count > 0 else { return Histogram(empty: stats.nonFinite) }
             return withEdges(values, edges: given, stats: stats, equalWidth: false)
         }
     }
@@ -183,37 +238,29 @@ public struct Histogram: Sendable, Equatable {
         _ values: UnsafeBufferPointer<T>, edges: [Double], stats: Statistics, equalWidth: Bool
     ) -> Histogram {
         let k = edges.count - 1
-        var counts = [Double](repeating: 0, count: k)
         let lo = edges[0]
         let width = (edges[k] - edges[0]) / Double(k)
-        // Infinite when the range overflows a Double; then positions are measured in halves.
-        let halfWidth = (edges[k] / 2 - edges[0] / 2) / Double(k)
-        counts.withUnsafeMutableBufferPointer { c in
-            edges.withUnsafeBufferPointer { e in
-                for v in values {
-                    let x = Double(v)
-                    guard x.isFinite else { continue }
-                    var b: Int
-                    if equalWidth {
-                        // Clamped while still a Double, so no quotient can trap the conversion.
-                        let t = width.isFinite ? (x - lo) / width : (x / 2 - lo / 2) / halfWidth
-                        b =
-                            width > 0 && !t.isNaN
-                            ? Int(Swift.min(Swift.max(t.rounded(.down), 0), Double(k - 1))) : k - 1
-                    } else {
-                        // upper_bound(edges, x) - 1, clamped to the outer buckets.
-                        var l = 0
-                        var r = e.count
-                        while l < r {
-                            let m = (l + r) >> 1
-                            if e[m] <= x { l = m + 1 } else { r = m }
-                        }
-                        b = Swift.min(Swift.max(l - 1, 0), k - 1)
-                    }
-                    c[b] += 1
-                }
+        let tally = UnsafeMutablePointer<Int>.allocate(capacity: k)
+        tally.initialize(repeating: 0, count: k)
+        defer { tally.deallocate() }
+        if equalWidth && width.isFinite && width > 0 {
+            countEqualWidth(values, lo: lo, width: width, k: k, into: tally)
+        } else if equalWidth {
+            // A range wider than Double.greatestFiniteMagnitude: positions measured in halves.
+            let halfWidth = (edges[k] / 2 - edges[0] / 2) / Double(k)
+            for v in values {
+                let x = Double(v)
+                guard x.isFinite else { continue }
+                let t = width.isFinite ? (x - lo) / width : (x / 2 - lo / 2) / halfWidth
+                // Clamped while still a Double, so no quotient can trap the conversion.
+                let b =
+                    width > 0 && !t.isNaN ? Int(Swift.min(Swift.max(t.rounded(.down), 0), Double(k - 1))) : k - 1
+                tally[b] += 1
             }
+        } else {
+            edges.withUnsafeBufferPointer { countGivenEdges(values, edges: $0, into: tally) }
         }
+        let counts = (0..<k).map { Double(tally[$0]) }
         var h = Histogram(empty: stats.nonFinite)
         h.min = stats.min
         h.max = stats.max
@@ -225,6 +272,59 @@ public struct Histogram: Sendable, Equatable {
         h.leftEdges = Array(edges[0..<k])
         h.rightEdges = Array(edges[1...])
         return h
+    }
+
+    /// Equal-width buckets, two values at a time: bucket = floor((x - lo) / width) clamped to
+    /// [0, k - 1]. The quotient is clamped before it is truncated, which equals flooring then
+    /// clamping (the clamped value is never negative), and needs no per-value branch.
+    private static func countEqualWidth<T: BinaryFloatingPoint>(
+        _ values: UnsafeBufferPointer<T>, lo: Double, width: Double, k: Int, into tally: UnsafeMutablePointer<Int>
+    ) {
+        let n = values.count
+        let low = SIMD2<Double>(repeating: lo)
+        let step = SIMD2<Double>(repeating: width)
+        let top = SIMD2<Double>(repeating: Double(k - 1))
+        let zero = SIMD2<Double>()
+        var i = 0
+        while i + 2 <= n {
+            let x = SIMD2<Double>(Double(values[i]), Double(values[i + 1]))
+            if x[0].isFinite && x[1].isFinite {
+                let t = ((x - low) / step).clamped(lowerBound: zero, upperBound: top)
+                tally[Int(t[0])] &+= 1
+                tally[Int(t[1])] &+= 1
+            } else {
+                for j in 0..<2 where x[j].isFinite {
+                    tally[Int(Swift.min(Swift.max((x[j] - lo) / width, 0), Double(k - 1)))] &+= 1
+                }
+            }
+            i += 2
+        }
+        if i < n {
+            let x = Double(values[i])
+            if x.isFinite { tally[Int(Swift.min(Swift.max((x - lo) / width, 0), Double(k - 1)))] &+= 1 }
+        }
+    }
+
+    /// Caller-given edges: upper_bound(edges, x) - 1 clamped to the outer buckets, by a binary
+    /// search whose steps are selects rather than branches.
+    private static func countGivenEdges<T: BinaryFloatingPoint>(
+        _ values: UnsafeBufferPointer<T>, edges e: UnsafeBufferPointer<Double>, into tally: UnsafeMutablePointer<Int>
+    ) {
+        let k = e.count - 1
+        for v in values {
+            let x = Double(v)
+            guard x.isFinite else { continue }
+            var base = 0
+            var length = e.count
+            while length > 1 {
+                let half = length >> 1
+                base = e[base + half - 1] <= x ? base + half : base
+                length -= half
+            }
+            // base is now the last probe: the first edge above x is base or base + 1.
+            let upper = e[base] <= x ? base + 1 : base
+            tally[Swift.min(Swift.max(upper - 1, 0), k - 1)] &+= 1
+        }
     }
 }
 

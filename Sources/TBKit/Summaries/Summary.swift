@@ -7,7 +7,7 @@ public struct Summary: Sendable, Equatable {
     public init(values: [SummaryValue]) { self.values = values }
 
     /// Appends the protobuf encoding (each value as field 1).
-    public func encode(into w: inout ProtoWriter) {
+    package func encode(into w: inout ProtoWriter) {
         for value in values {
             w.writeMessageField(1) { value.encode(into: &$0) }
         }
@@ -49,7 +49,7 @@ public struct SummaryValue: Sendable, Equatable {
     }
 
     /// Appends the protobuf encoding in ascending field order (1 tag, then the oneof, then 9).
-    public func encode(into w: inout ProtoWriter) {
+    package func encode(into w: inout ProtoWriter) {
         w.writeStringFieldIfNonEmpty(1, tag)
         switch kind {
         case .simpleValue(let x):
@@ -83,13 +83,13 @@ public struct SummaryMetadata: Sendable, Equatable {
     public var displayName: String
     /// Field 3.
     public var summaryDescription: String
-    /// Field 4: 0 UNKNOWN (inferred by both loaders), 1 SCALAR, 2 TENSOR, 3 BLOB_SEQUENCE.
-    public var dataClass: Int32
+    /// Field 4: how the data is shaped (`.unknown` lets both loaders infer it from the plugin).
+    public var dataClass: DataClass
 
     /// Makes metadata for a plugin.
     public init(
         pluginName: String, content: [UInt8] = [], displayName: String = "",
-        summaryDescription: String = "", dataClass: Int32 = 0
+        summaryDescription: String = "", dataClass: DataClass = .unknown
     ) {
         self.pluginName = pluginName
         self.content = content
@@ -99,14 +99,14 @@ public struct SummaryMetadata: Sendable, Equatable {
     }
 
     /// Appends the protobuf encoding; `plugin_data` is always written.
-    public func encode(into w: inout ProtoWriter) {
+    package func encode(into w: inout ProtoWriter) {
         w.writeMessageField(1) {
             $0.writeStringFieldIfNonEmpty(1, pluginName)
             if !content.isEmpty { $0.writeBytesField(2, content) }
         }
         w.writeStringFieldIfNonEmpty(2, displayName)
         w.writeStringFieldIfNonEmpty(3, summaryDescription)
-        w.writeVarintFieldIfNonZero(4, Int64(dataClass))
+        w.writeVarintFieldIfNonZero(4, Int64(dataClass.wireValue))
     }
 }
 
@@ -130,7 +130,7 @@ public struct ImageValue: Sendable, Equatable {
     }
 
     /// Appends the protobuf encoding.
-    public func encode(into w: inout ProtoWriter) {
+    package func encode(into w: inout ProtoWriter) {
         w.writeVarintFieldIfNonZero(1, Int64(height))
         w.writeVarintFieldIfNonZero(2, Int64(width))
         w.writeVarintFieldIfNonZero(3, Int64(colorspace))
@@ -164,7 +164,7 @@ public struct AudioValue: Sendable, Equatable {
     }
 
     /// Appends the protobuf encoding.
-    public func encode(into w: inout ProtoWriter) {
+    package func encode(into w: inout ProtoWriter) {
         if sampleRate.bitPattern != 0 { w.writeFloatField(1, sampleRate) }
         w.writeVarintFieldIfNonZero(2, numChannels)
         w.writeVarintFieldIfNonZero(3, lengthFrames)

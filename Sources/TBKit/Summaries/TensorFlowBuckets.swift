@@ -93,7 +93,7 @@ enum TensorFlowBuckets {
     static func tally(_ values: UnsafeBufferPointer<Float>) -> Tally {
         floatLookup.withUnsafeBufferPointer { table in
             floatCompareLimits.withUnsafeBufferPointer { limits in
-                tallyLoop(values, table: table, limits: limits) { Int($0.bitPattern >> 19) }
+                tallyFloats(values, table: table, limits: limits)
             }
         }
     }
@@ -102,72 +102,167 @@ enum TensorFlowBuckets {
     static func tally(_ values: UnsafeBufferPointer<Double>) -> Tally {
         doubleLookup.withUnsafeBufferPointer { table in
             compareLimits.withUnsafeBufferPointer { limits in
-                tallyLoop(values, table: table, limits: limits) { Int($0.bitPattern >> 48) }
+                tallyDoubles(values, table: table, limits: limits)
             }
         }
     }
 
-    /// One pass: two interleaved count arrays (so runs of one bucket do not wait on a single
-    /// counter), two sum chains, min and max. Non-finite values fall in the two sentinel buckets
-    /// past the last limit; when there are any, the statistics are recomputed without them.
+    /// Distance between the four count arrays of a tally (1553 buckets, rounded up).
+    private static let laneStride = 1560
+
+    /// The bucket of `x` whose lookup key is `key`: the table's bucket, or the next one when `x`
+    /// is at or past that bucket's right edge. No branch: the comparison becomes an add.
     @inline(__always)
-    private static func tallyLoop<T: BinaryFloatingPoint>(
-        _ values: UnsafeBufferPointer<T>, table: UnsafeBufferPointer<UInt16>,
-        limits: UnsafeBufferPointer<T>, key: (T) -> Int
+    private static func bucket<T: BinaryFloatingPoint>(
+        _ x: T, key: Int, table: UnsafePointer<UInt16>, limits: UnsafePointer<T>
+    ) -> Int {
+        let b = Int(table[key])
+        return x >= limits[b] ? b &+ 1 : b
+    }
+
+    /// One pass over Float values, four at a time: the lookup keys of the four come from one
+    /// SIMD shift of their bit patterns; each lands in its own count array (so runs of one bucket
+    /// do not wait on a single counter); min and max are lane-wise SIMD selects; the sums are two
+    /// chains (even and odd positions) in one SIMD2, the order the statistics have always used.
+    private static func tallyFloats(
+        _ values: UnsafeBufferPointer<Float>, table: UnsafeBufferPointer<UInt16>, limits: UnsafeBufferPointer<Float>
     ) -> Tally {
-        let stride = 1560
         let n = values.count
-        var lanes = [UInt32](repeating: 0, count: stride * 2)
-        var s0 = 0.0
-        var s1 = 0.0
-        var q0 = 0.0
-        var q1 = 0.0
-        var lo = T.infinity
-        var hi = -T.infinity
-        lanes.withUnsafeMutableBufferPointer { c in
-            var i = 0
-            while i + 2 <= n {
-                let x = values[i]
-                let y = values[i + 1]
-                var b = Int(table[key(x)])
-                b = x >= limits[b] ? b + 1 : b
-                var d = Int(table[key(y)])
-                d = y >= limits[d] ? d + 1 : d
-                c[b] &+= 1
-                c[stride + d] &+= 1
-                let dx = Double(x)
-                let dy = Double(y)
-                s0 += dx
-                s1 += dy
-                q0 += dx * dx
-                q1 += dy * dy
-                lo = x < lo ? x : lo
-                hi = x > hi ? x : hi
-                lo = y < lo ? y : lo
-                hi = y > hi ? y : hi
-                i += 2
+        let lanes = TallyLanes()
+        var sums = SIMD2<Double>()
+        var squares = SIMD2<Double>()
+        var lo = SIMD4<Float>(repeating: .infinity)
+        var hi = SIMD4<Float>(repeating: -.infinity)
+        var i = 0
+        if let base = values.baseAddress, let t = table.baseAddress, let l = limits.baseAddress {
+            let c = lanes.counts
+            let s = laneStride
+            let raw = UnsafeRawPointer(base)
+            while i &+ 4 <= n {
+                let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD4<Float>.self)
+                let k = unsafeBitCast(v, to: SIMD4<UInt32>.self) &>> 19
+                c[bucket(v[0], key: Int(k[0]), table: t, limits: l)] &+= 1
+                c[s &+ bucket(v[1], key: Int(k[1]), table: t, limits: l)] &+= 1
+                c[2 &* s &+ bucket(v[2], key: Int(k[2]), table: t, limits: l)] &+= 1
+                c[3 &* s &+ bucket(v[3], key: Int(k[3]), table: t, limits: l)] &+= 1
+                let a = SIMD2<Double>(Double(v[0]), Double(v[1]))
+                let b = SIMD2<Double>(Double(v[2]), Double(v[3]))
+                sums += a
+                squares += a * a
+                sums += b
+                squares += b * b
+                lo.replace(with: v, where: v .< lo)
+                hi.replace(with: v, where: v .> hi)
+                i &+= 4
             }
-            if i < n {
-                let x = values[i]
-                var b = Int(table[key(x)])
-                b = x >= limits[b] ? b + 1 : b
-                c[b] &+= 1
-                let dx = Double(x)
-                s0 += dx
-                q0 += dx * dx
-                lo = x < lo ? x : lo
-                hi = x > hi ? x : hi
+            // The last one to three values continue the even/odd chains.
+            var parity = 0
+            while i < n {
+                let x = base[i]
+                c[parity &* s &+ bucket(x, key: Int(x.bitPattern >> 19), table: t, limits: l)] &+= 1
+                let d = Double(x)
+                sums[parity] += d
+                squares[parity] += d * d
+                lo[parity] = x < lo[parity] ? x : lo[parity]
+                hi[parity] = x > hi[parity] ? x : hi[parity]
+                parity ^= 1
+                i &+= 1
             }
         }
-        var counts = [UInt32](repeating: 0, count: nonFiniteBucket)
-        for b in 0..<nonFiniteBucket { counts[b] = lanes[b] &+ lanes[stride + b] }
-        let nonFinite = Int(
-            lanes[nonFiniteBucket] &+ lanes[stride + nonFiniteBucket]
-                &+ lanes[nonFiniteBucket + 1] &+ lanes[stride + nonFiniteBucket + 1])
-        let stats =
-            nonFinite == 0
-            ? Statistics(count: n, min: Double(lo), max: Double(hi), sum: s0 + s1, sumSquares: q0 + q1)
-            : Statistics(values)
-        return Tally(counts: counts, nonFinite: nonFinite, stats: stats)
+        return lanes.tally(
+            values, sums: sums, squares: squares, min: Double(lo.min()), max: Double(hi.max()))
+    }
+
+    /// The same pass over Double values, four at a time as two SIMD2 loads.
+    private static func tallyDoubles(
+        _ values: UnsafeBufferPointer<Double>, table: UnsafeBufferPointer<UInt16>, limits: UnsafeBufferPointer<Double>
+    ) -> Tally {
+        let n = values.count
+        let lanes = TallyLanes()
+        var sums = SIMD2<Double>()
+        var squares = SIMD2<Double>()
+        var lo = SIMD2<Double>(repeating: .infinity)
+        var hi = SIMD2<Double>(repeating: -.infinity)
+        var i = 0
+        if let base = values.baseAddress, let t = table.baseAddress, let l = limits.baseAddress {
+            let c = lanes.counts
+            let s = laneStride
+            let raw = UnsafeRawPointer(base)
+            while i &+ 4 <= n {
+                let a = raw.loadUnaligned(fromByteOffset: i &* 8, as: SIMD2<Double>.self)
+                let b = raw.loadUnaligned(fromByteOffset: i &* 8 &+ 16, as: SIMD2<Double>.self)
+                let ka = unsafeBitCast(a, to: SIMD2<UInt64>.self) &>> 48
+                let kb = unsafeBitCast(b, to: SIMD2<UInt64>.self) &>> 48
+                c[bucket(a[0], key: Int(ka[0]), table: t, limits: l)] &+= 1
+                c[s &+ bucket(a[1], key: Int(ka[1]), table: t, limits: l)] &+= 1
+                c[2 &* s &+ bucket(b[0], key: Int(kb[0]), table: t, limits: l)] &+= 1
+                c[3 &* s &+ bucket(b[1], key: Int(kb[1]), table: t, limits: l)] &+= 1
+                sums += a
+                squares += a * a
+                sums += b
+                squares += b * b
+                lo.replace(with: a, where: a .< lo)
+                hi.replace(with: a, where: a .> hi)
+                lo.replace(with: b, where: b .< lo)
+                hi.replace(with: b, where: b .> hi)
+                i &+= 4
+            }
+            var parity = 0
+            while i < n {
+                let x = base[i]
+                c[parity &* s &+ bucket(x, key: Int(x.bitPattern >> 48), table: t, limits: l)] &+= 1
+                sums[parity] += x
+                squares[parity] += x * x
+                lo[parity] = x < lo[parity] ? x : lo[parity]
+                hi[parity] = x > hi[parity] ? x : hi[parity]
+                parity ^= 1
+                i &+= 1
+            }
+        }
+        return lanes.tally(values, sums: sums, squares: squares, min: lo.min(), max: hi.max())
+    }
+
+    /// Four count arrays of `laneStride` buckets on raw memory, summed into one at the end.
+    /// Owned by one tally call; freed when it ends.
+    private struct TallyLanes: ~Copyable {
+        let counts: UnsafeMutablePointer<UInt32>
+
+        init() {
+            counts = .allocate(capacity: 4 * TensorFlowBuckets.laneStride)
+            counts.initialize(repeating: 0, count: 4 * TensorFlowBuckets.laneStride)
+        }
+
+        deinit { counts.deallocate() }
+
+        /// The finished tally. Lane-wise min and max pick the same value as one sequential pass,
+        /// except that a sequential pass keeps the first of +0 and -0 it meets: when the result
+        /// is a zero, its sign is the first zero's. With non-finite values present, the
+        /// statistics are recomputed without them.
+        func tally<T: BinaryFloatingPoint>(
+            _ values: UnsafeBufferPointer<T>, sums: SIMD2<Double>, squares: SIMD2<Double>, min: Double, max: Double
+        ) -> Tally {
+            let s = TensorFlowBuckets.laneStride
+            let sentinel = TensorFlowBuckets.nonFiniteBucket
+            var merged = [UInt32](repeating: 0, count: sentinel)
+            for b in 0..<sentinel {
+                merged[b] = counts[b] &+ counts[s + b] &+ counts[2 * s + b] &+ counts[3 * s + b]
+            }
+            var nonFinite = 0
+            for lane in 0..<4 {
+                nonFinite += Int(counts[lane * s + sentinel]) + Int(counts[lane * s + sentinel + 1])
+            }
+            guard nonFinite == 0 else {
+                return Tally(counts: merged, nonFinite: nonFinite, stats: Statistics(values))
+            }
+            var lo = min
+            var hi = max
+            if lo == 0 || hi == 0, let zero = values.first(where: { $0 == 0 }) {
+                if lo == 0 { lo = Double(zero) }
+                if hi == 0 { hi = Double(zero) }
+            }
+            let stats = Statistics(
+                count: values.count, min: lo, max: hi, sum: sums[0] + sums[1], sumSquares: squares[0] + squares[1])
+            return Tally(counts: merged, nonFinite: 0, stats: stats)
+        }
     }
 }

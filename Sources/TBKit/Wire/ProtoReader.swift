@@ -56,16 +56,16 @@ public enum ProtoDecodingError: Error, Equatable, Sendable, CustomStringConverti
 /// it is used, so corrupt input yields a `ProtoDecodingError`, never a crash or a large allocation.
 /// It borrows the buffer: keep the memory alive while the reader (or a sub-reader) is in use.
 /// Unknown fields are skipped by wire type; groups and undefined wire types are rejected.
-public struct ProtoReader {
+package struct ProtoReader {
     @usableFromInline let base: UnsafeRawPointer?
     /// Current position, relative to the buffer start.
     @usableFromInline var position: Int
     @usableFromInline let end: Int
     /// Added to positions in errors, so nested readers report offsets in the outermost buffer.
-    public let baseOffset: Int
+    package let baseOffset: Int
 
     /// A reader over `buffer`; errors report offsets plus `baseOffset`.
-    public init(_ buffer: UnsafeRawBufferPointer, baseOffset: Int = 0) {
+    package init(_ buffer: UnsafeRawBufferPointer, baseOffset: Int = 0) {
         base = buffer.baseAddress
         position = 0
         end = buffer.count
@@ -73,17 +73,17 @@ public struct ProtoReader {
     }
 
     /// True when every byte has been consumed.
-    @inlinable public var isAtEnd: Bool { position >= end }
+    @inlinable package var isAtEnd: Bool { position >= end }
 
     /// The offset of the next byte to read, as reported in errors.
-    @inlinable public var offset: Int { baseOffset + position }
+    @inlinable package var offset: Int { baseOffset + position }
 
     /// Bytes left to read.
-    @inlinable public var remaining: Int { end - position }
+    @inlinable package var remaining: Int { end - position }
 
     /// Reads a base-128 varint of at most 10 bytes.
     @inlinable
-    public mutating func readVarint() throws(ProtoDecodingError) -> UInt64 {
+    package mutating func readVarint() throws(ProtoDecodingError) -> UInt64 {
         guard let base else { throw .truncated(offset: offset, needed: 1, available: 0) }
         // Fast path: a single byte.
         if position < end {
@@ -118,7 +118,7 @@ public struct ProtoReader {
 
     /// Reads a field key; rejects field number 0, numbers above 2^29 - 1, and wire types 3, 4, 6, 7.
     @inlinable
-    public mutating func readKey() throws(ProtoDecodingError) -> (field: Int, wireType: WireType) {
+    package mutating func readKey() throws(ProtoDecodingError) -> (field: Int, wireType: WireType) {
         let at = offset
         let key = try readVarint()
         let number = key >> 3
@@ -132,7 +132,7 @@ public struct ProtoReader {
 
     /// Reads 4 little-endian bytes.
     @inlinable
-    public mutating func readFixed32() throws(ProtoDecodingError) -> UInt32 {
+    package mutating func readFixed32() throws(ProtoDecodingError) -> UInt32 {
         guard remaining >= 4, let base else { throw .truncated(offset: offset, needed: 4, available: remaining) }
         let v = base.loadUnaligned(fromByteOffset: position, as: UInt32.self)
         position += 4
@@ -141,7 +141,7 @@ public struct ProtoReader {
 
     /// Reads 8 little-endian bytes.
     @inlinable
-    public mutating func readFixed64() throws(ProtoDecodingError) -> UInt64 {
+    package mutating func readFixed64() throws(ProtoDecodingError) -> UInt64 {
         guard remaining >= 8, let base else { throw .truncated(offset: offset, needed: 8, available: remaining) }
         let v = base.loadUnaligned(fromByteOffset: position, as: UInt64.self)
         position += 8
@@ -150,32 +150,32 @@ public struct ProtoReader {
 
     /// Reads a double (wire type 1).
     @inlinable
-    public mutating func readDouble() throws(ProtoDecodingError) -> Double {
+    package mutating func readDouble() throws(ProtoDecodingError) -> Double {
         Double(bitPattern: try readFixed64())
     }
 
     /// Reads a float (wire type 5).
     @inlinable
-    public mutating func readFloat() throws(ProtoDecodingError) -> Float {
+    package mutating func readFloat() throws(ProtoDecodingError) -> Float {
         Float(bitPattern: try readFixed32())
     }
 
     /// Reads a varint as a protobuf int64 (two's complement).
     @inlinable
-    public mutating func readInt64() throws(ProtoDecodingError) -> Int64 {
+    package mutating func readInt64() throws(ProtoDecodingError) -> Int64 {
         Int64(bitPattern: try readVarint())
     }
 
     /// Reads a varint as a protobuf int32/enum: the low 32 bits, as protobuf parsers do.
     @inlinable
-    public mutating func readInt32() throws(ProtoDecodingError) -> Int32 {
+    package mutating func readInt32() throws(ProtoDecodingError) -> Int32 {
         Int32(truncatingIfNeeded: try readVarint())
     }
 
     /// Reads a length-delimited field's bytes as a borrowed slice, after checking the length
     /// against what is left.
     @inlinable
-    public mutating func readLengthDelimited() throws(ProtoDecodingError) -> UnsafeRawBufferPointer {
+    package mutating func readLengthDelimited() throws(ProtoDecodingError) -> UnsafeRawBufferPointer {
         let at = offset
         let length = try readVarint()
         guard length <= UInt64(remaining) else {
@@ -190,27 +190,27 @@ public struct ProtoReader {
     /// Reads a length-delimited field as a reader over its bytes, reporting offsets in this
     /// reader's coordinates.
     @inlinable
-    public mutating func readSubmessage() throws(ProtoDecodingError) -> ProtoReader {
+    package mutating func readSubmessage() throws(ProtoDecodingError) -> ProtoReader {
         let slice = try readLengthDelimited()
         return ProtoReader(slice, baseOffset: baseOffset + position - slice.count)
     }
 
     /// Reads a length-delimited field as a byte array.
     @inlinable
-    public mutating func readBytes() throws(ProtoDecodingError) -> [UInt8] {
+    package mutating func readBytes() throws(ProtoDecodingError) -> [UInt8] {
         Array(try readLengthDelimited())
     }
 
     /// Reads a string field. Invalid UTF-8 is repaired with U+FFFD rather than refused, so one bad
     /// tag never hides the rest of a file.
     @inlinable
-    public mutating func readString() throws(ProtoDecodingError) -> String {
+    package mutating func readString() throws(ProtoDecodingError) -> String {
         String(decoding: try readLengthDelimited(), as: UTF8.self)
     }
 
     /// Skips a field's value of the given wire type.
     @inlinable
-    public mutating func skip(_ wireType: WireType, field: Int = 0) throws(ProtoDecodingError) {
+    package mutating func skip(_ wireType: WireType, field: Int = 0) throws(ProtoDecodingError) {
         switch wireType {
         case .varint: _ = try readVarint()
         case .fixed64:
@@ -226,7 +226,7 @@ public struct ProtoReader {
     }
 
     /// Appends the values of a repeated double field, packed (wire type 2) or not (wire type 1).
-    public mutating func readDoubles(_ wireType: WireType, field: Int, into values: inout [Double])
+    package mutating func readDoubles(_ wireType: WireType, field: Int, into values: inout [Double])
         throws(ProtoDecodingError)
     {
         try readFixedWidth(wireType, unpacked: .fixed64, field: field, into: &values) { r throws(ProtoDecodingError) in
@@ -235,7 +235,7 @@ public struct ProtoReader {
     }
 
     /// Appends the values of a repeated float field, packed (wire type 2) or not (wire type 5).
-    public mutating func readFloats(_ wireType: WireType, field: Int, into values: inout [Float])
+    package mutating func readFloats(_ wireType: WireType, field: Int, into values: inout [Float])
         throws(ProtoDecodingError)
     {
         try readFixedWidth(wireType, unpacked: .fixed32, field: field, into: &values) { r throws(ProtoDecodingError) in
@@ -266,7 +266,7 @@ public struct ProtoReader {
     }
 
     /// Appends the values of a repeated varint field (int32, int64, bool, enum), packed or not.
-    public mutating func readVarints(_ wireType: WireType, field: Int, into values: inout [Int64])
+    package mutating func readVarints(_ wireType: WireType, field: Int, into values: inout [Int64])
         throws(ProtoDecodingError)
     {
         switch wireType {

@@ -4,19 +4,19 @@
 /// caller: plain fields at their default value are skipped with the `...IfNonZero` variants, while
 /// oneof members and sub-messages are always written (`simple_value: 0.0` is `15 00 00 00 00`).
 /// Callers write fields in ascending field number, as the official serializer does.
-public struct ProtoWriter: Sendable {
+package struct ProtoWriter: Sendable {
     /// The encoded bytes so far.
-    public var bytes: [UInt8]
+    package var bytes: [UInt8]
 
     /// An empty writer, optionally with room for `capacity` bytes.
-    public init(capacity: Int = 0) {
+    package init(capacity: Int = 0) {
         bytes = []
         if capacity > 0 { bytes.reserveCapacity(capacity) }
     }
 
     /// Appends a base-128 varint (7 bits a byte, least significant group first).
     @inlinable
-    public mutating func writeVarint(_ value: UInt64) {
+    package mutating func writeVarint(_ value: UInt64) {
         var v = value
         while v >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
@@ -27,7 +27,7 @@ public struct ProtoWriter: Sendable {
 
     /// The number of bytes `writeVarint(value)` appends.
     @inlinable
-    public static func varintSize(_ value: UInt64) -> Int {
+    package static func varintSize(_ value: UInt64) -> Int {
         // 1 + floor(log2(v) / 7); zero takes one byte.
         let bits = 64 - (value | 1).leadingZeroBitCount
         return (bits + 6) / 7
@@ -35,65 +35,65 @@ public struct ProtoWriter: Sendable {
 
     /// Appends a field key.
     @inlinable
-    public mutating func writeKey(field: Int, wireType: WireType) {
+    package mutating func writeKey(field: Int, wireType: WireType) {
         writeVarint(UInt64(field) << 3 | UInt64(wireType.rawValue))
     }
 
     /// Appends a varint field (int32/int64/uint/enum/bool). Negative values take 10 bytes, as
     /// protobuf sign-extends int32 and int64 alike.
     @inlinable
-    public mutating func writeVarintField(_ field: Int, _ value: Int64) {
+    package mutating func writeVarintField(_ field: Int, _ value: Int64) {
         writeKey(field: field, wireType: .varint)
         writeVarint(UInt64(bitPattern: value))
     }
 
     /// Appends a varint field unless it is zero (a proto3 plain field at its default).
     @inlinable
-    public mutating func writeVarintFieldIfNonZero(_ field: Int, _ value: Int64) {
+    package mutating func writeVarintFieldIfNonZero(_ field: Int, _ value: Int64) {
         if value != 0 { writeVarintField(field, value) }
     }
 
     /// Appends a bool field.
     @inlinable
-    public mutating func writeBoolField(_ field: Int, _ value: Bool) {
+    package mutating func writeBoolField(_ field: Int, _ value: Bool) {
         writeVarintField(field, value ? 1 : 0)
     }
 
     /// Appends a double field (wire type 1, little-endian IEEE 754).
     @inlinable
-    public mutating func writeDoubleField(_ field: Int, _ value: Double) {
+    package mutating func writeDoubleField(_ field: Int, _ value: Double) {
         writeKey(field: field, wireType: .fixed64)
         appendFixed64(value.bitPattern)
     }
 
     /// Appends a double field unless it is +0.0 (a proto3 plain field at its default).
     @inlinable
-    public mutating func writeDoubleFieldIfNonZero(_ field: Int, _ value: Double) {
+    package mutating func writeDoubleFieldIfNonZero(_ field: Int, _ value: Double) {
         if value.bitPattern != 0 { writeDoubleField(field, value) }
     }
 
     /// Appends a float field (wire type 5, little-endian IEEE 754).
     @inlinable
-    public mutating func writeFloatField(_ field: Int, _ value: Float) {
+    package mutating func writeFloatField(_ field: Int, _ value: Float) {
         writeKey(field: field, wireType: .fixed32)
         appendFixed32(value.bitPattern)
     }
 
     /// Appends raw little-endian 32 bits.
     @inlinable
-    public mutating func appendFixed32(_ value: UInt32) {
+    package mutating func appendFixed32(_ value: UInt32) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     /// Appends raw little-endian 64 bits.
     @inlinable
-    public mutating func appendFixed64(_ value: UInt64) {
+    package mutating func appendFixed64(_ value: UInt64) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     /// Appends a length-delimited field holding `data`.
     @inlinable
-    public mutating func writeBytesField(_ field: Int, _ data: UnsafeRawBufferPointer) {
+    package mutating func writeBytesField(_ field: Int, _ data: UnsafeRawBufferPointer) {
         writeKey(field: field, wireType: .lengthDelimited)
         writeVarint(UInt64(data.count))
         bytes.append(contentsOf: data)
@@ -101,27 +101,27 @@ public struct ProtoWriter: Sendable {
 
     /// Appends a length-delimited field holding `data`.
     @inlinable
-    public mutating func writeBytesField(_ field: Int, _ data: [UInt8]) {
+    package mutating func writeBytesField(_ field: Int, _ data: [UInt8]) {
         data.withUnsafeBytes { writeBytesField(field, $0) }
     }
 
     /// Appends a string field (UTF-8).
     @inlinable
-    public mutating func writeStringField(_ field: Int, _ value: String) {
+    package mutating func writeStringField(_ field: Int, _ value: String) {
         var s = value
         s.withUTF8 { writeBytesField(field, UnsafeRawBufferPointer($0)) }
     }
 
     /// Appends a string field unless it is empty (a proto3 plain field at its default).
     @inlinable
-    public mutating func writeStringFieldIfNonEmpty(_ field: Int, _ value: String) {
+    package mutating func writeStringFieldIfNonEmpty(_ field: Int, _ value: String) {
         if !value.isEmpty { writeStringField(field, value) }
     }
 
     /// Appends a sub-message field: `body` writes the message's fields, and its length is
     /// patched in front afterwards. A sub-message is written even when empty (`12 00`).
     @inlinable
-    public mutating func writeMessageField(_ field: Int, _ body: (inout ProtoWriter) -> Void) {
+    package mutating func writeMessageField(_ field: Int, _ body: (inout ProtoWriter) -> Void) {
         writeKey(field: field, wireType: .lengthDelimited)
         // Reserve one length byte; most messages are short. Longer ones shift the body.
         let lengthAt = bytes.count
@@ -140,7 +140,7 @@ public struct ProtoWriter: Sendable {
 
     /// Appends a packed repeated double field (one key, a byte length, the values).
     @inlinable
-    public mutating func writePackedDoubles(_ field: Int, _ values: UnsafeBufferPointer<Double>) {
+    package mutating func writePackedDoubles(_ field: Int, _ values: UnsafeBufferPointer<Double>) {
         writeKey(field: field, wireType: .lengthDelimited)
         writeVarint(UInt64(values.count * 8))
         appendLittleEndian(values)
@@ -148,7 +148,7 @@ public struct ProtoWriter: Sendable {
 
     /// Appends a packed repeated float field.
     @inlinable
-    public mutating func writePackedFloats(_ field: Int, _ values: UnsafeBufferPointer<Float>) {
+    package mutating func writePackedFloats(_ field: Int, _ values: UnsafeBufferPointer<Float>) {
         writeKey(field: field, wireType: .lengthDelimited)
         writeVarint(UInt64(values.count * 4))
         appendLittleEndian(values)
@@ -156,7 +156,7 @@ public struct ProtoWriter: Sendable {
 
     /// Appends a packed repeated varint field (int32/int64/bool/enum).
     @inlinable
-    public mutating func writePackedVarints(_ field: Int, _ values: [Int64]) {
+    package mutating func writePackedVarints(_ field: Int, _ values: [Int64]) {
         writeKey(field: field, wireType: .lengthDelimited)
         var size = 0
         for v in values { size += ProtoWriter.varintSize(UInt64(bitPattern: v)) }
@@ -166,7 +166,7 @@ public struct ProtoWriter: Sendable {
 
     /// Appends the raw little-endian bytes of a buffer of numbers (floats, doubles, ints).
     @inlinable
-    public mutating func appendLittleEndian<T>(_ values: UnsafeBufferPointer<T>) {
+    package mutating func appendLittleEndian<T>(_ values: UnsafeBufferPointer<T>) {
         #if _endian(little)
             bytes.append(contentsOf: UnsafeRawBufferPointer(values))
         #else

@@ -1,5 +1,5 @@
 /// The protobuf wire types. A field's key is `varint((field << 3) | wireType)`.
-public enum WireType: UInt8, Sendable {
+package enum WireType: UInt8, Sendable {
     /// int32, int64, uint32, uint64, bool, enum.
     case varint = 0
     /// double, fixed64.

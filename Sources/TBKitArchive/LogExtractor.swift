@@ -1,0 +1,428 @@
+import Crypto
+import SystemPackage
+import TBKit
+
+/// Restores a TBKit log archive into a destination directory, proving every file against the
+/// manifest, and refusing anything that could write outside the destination.
+///
+/// Refused members: absolute paths, `..` components, paths through a symlink, symlinks whose
+/// target leaves the destination, hard links to anything but an earlier file of the same
+/// archive, devices, FIFOs and unknown types, members absent from the manifest or differing from
+/// it, and existing files (unless `overwrite`). Two phases keep failures clean: every file is
+/// first written to a hidden temporary name beside its final place and verified; only when the
+/// whole archive (gzip trailer included) has checked out are the files renamed into place. On any
+/// failure the temporaries and every directory this extraction created are removed, so the
+/// destination is left as it was found (overwritten files are only replaced in the final phase).
+public struct LogExtractor {
+    /// What was restored.
+    public struct Summary: Sendable {
+        /// Files, directories, symlinks and hard links restored.
+        public var files = 0, directories = 0, symlinks = 0, hardlinks = 0
+        /// Sum of restored file sizes.
+        public var contentBytes: UInt64 = 0
+        /// The archive's manifest.
+        public var manifest: ArchiveManifest?
+    }
+
+    /// The `.tar.gz` to read.
+    public var archive: String
+    /// The directory to restore into (created if missing).
+    public var destination: String
+    /// Replace existing files instead of refusing.
+    public var overwrite: Bool
+
+    /// An extractor of `archive` into `destination`.
+    public init(archive: String, destination: String, overwrite: Bool = false) {
+        self.archive = archive
+        self.destination = destination
+        self.overwrite = overwrite
+    }
+
+    /// Largest manifest accepted: it is read into memory, so a hostile size must not be trusted
+    /// (a manifest of a million files is about 200 MB).
+    public static let maxManifestSize: UInt64 = 256 << 20
+
+    /// Extracts and verifies; throws `LogArchiveError` naming the first bad member.
+    @discardableResult
+    public func extract() throws -> Summary {
+        var job = Job(destination: destination, overwrite: overwrite)
+        do {
+            let summary = try run(&job)
+            return summary
+        } catch {
+            job.rollBack()
+            throw error
+        }
+    }
+
+    private func run(_ job: inout Job) throws -> Summary {
+        let archive = self.archive
+        let file = try LogArchiveError.during("open", archive) { () throws(Errno) in
+            try FileDescriptor.typed { try FileDescriptor.open(FilePath(archive), .readOnly, options: .closeOnExec) }
+        }
+        defer { try? file.close() }
+        let gzip = try InflateReader(format: .gzip) { buffer in
+            try LogArchiveError.during("read", archive) { () throws(Errno) in try file.readFully(into: buffer) }
+        }
+        var tar = TarReader { try gzip.read(into: $0) }
+        var summary = Summary()
+        var lastGood: String?
+
+        /// Runs a step of the tar/gzip layer, turning its errors into one naming a member:
+        /// `member` while reading a member's data, nil while between members.
+        func layer<T>(_ member: String?, _ body: () throws -> T) throws -> T {
+            do {
+                return try body()
+            } catch let error as TarError {
+                if case .badHeaderChecksum(_, let name, _) = error {
+                    throw LogArchiveError.damaged(member: name, detail: error.description)
+                }
+                if let member { throw LogArchiveError.damaged(member: member, detail: error.description) }
+                throw LogArchiveError.damagedAfter(previous: lastGood, detail: error.description)
+            } catch let error as ZlibError {
+                if let member { throw LogArchiveError.damaged(member: member, detail: error.description) }
+                throw LogArchiveError.damagedAfter(previous: lastGood, detail: error.description)
+            }
+        }
+
+        // The manifest.
+        guard let first = try layer(nil, { try tar.next() }) else {
+            throw LogArchiveError.notATBKitArchive(archive: archive, firstMember: nil)
+        }
+        guard first.path == ArchiveManifest.memberName || first.path == "./" + ArchiveManifest.memberName,
+            first.kind == .regular
+        else {
+            throw LogArchiveError.notATBKitArchive(archive: archive, firstMember: first.path)
+        }
+        guard first.size <= Self.maxManifestSize else {
+            throw LogArchiveError.badManifest(archive: archive, reason: "its size (\(first.size) bytes) is implausible")
+        }
+        var manifestBytes = [UInt8]()
+        try layer(first.path, { try tar.readData { manifestBytes.append(contentsOf: $0) } })
+        let manifest = try ArchiveManifest.decode(manifestBytes, archive: archive)
+        summary.manifest = manifest
+        lastGood = first.path
+        var filesByPath = [String: ArchiveManifest.File]()
+        for row in manifest.files { filesByPath[row.path] = row }
+        let manifestDirectories = Set(manifest.directories)
+        var seen = Set<String>()
+        var regularMembers = [String: String]()  // path -> sha256 of restored files so far
+        var symlinkMembers = Set<String>()
+
+        try job.prepareDestination()
+
+        while let entry = try layer(nil, { try tar.next() }) {
+            let member = entry.path
+            // 1. Path and type safety, before anything touches the disk.
+            let parts: [String]
+            switch ArchivePath.components(of: member) {
+            case .success(let p): parts = p
+            case .failure(let refusal): throw LogArchiveError.unsafeMember(member: member, reason: refusal.description)
+            }
+            let relative = parts.joined(separator: "/")
+            switch entry.kind {
+            case .characterDevice, .blockDevice, .fifo:
+                throw LogArchiveError.unsafeMember(
+                    member: member, reason: "it is a \(entry.kind.name); device files and FIFOs are never extracted")
+            case .other:
+                throw LogArchiveError.unsafeMember(member: member, reason: "\(entry.kind.name) is not supported")
+            case .symlink:
+                guard ArchivePath.resolve(linkTarget: entry.linkTarget, linkPath: relative) != nil else {
+                    throw LogArchiveError.unsafeMember(
+                        member: member, reason: "symlink to '\(entry.linkTarget)' points outside the destination")
+                }
+                if let through = try Self.symlinkCrossed(
+                    by: entry.linkTarget, from: relative, job: job, archiveSymlinks: symlinkMembers)
+                {
+                    throw LogArchiveError.unsafeMember(
+                        member: member,
+                        reason: "symlink target '\(entry.linkTarget)' passes through symlink '\(through)'")
+                }
+            case .hardlink:
+                let target: [String]
+                switch ArchivePath.components(of: entry.linkTarget) {
+                case .success(let t): target = t
+                case .failure(let refusal):
+                    throw LogArchiveError.unsafeMember(
+                        member: member,
+                        reason: "hard link to '\(entry.linkTarget)' points outside the destination (\(refusal))")
+                }
+                guard regularMembers[target.joined(separator: "/")] != nil else {
+                    throw LogArchiveError.unsafeMember(
+                        member: member,
+                        reason: "hard link to '\(entry.linkTarget)', which is not an earlier file of this archive")
+                }
+            case .regular, .directory:
+                break
+            }
+            if let through = try job.symlinkOnPath(Array(parts.dropLast()), archiveSymlinks: symlinkMembers) {
+                throw LogArchiveError.unsafeMember(member: member, reason: "its parent '\(through)' is a symlink")
+            }
+            // 2. The manifest.
+            guard seen.insert(relative).inserted else {
+                throw LogArchiveError.notInManifest(member: member, detail: "it appears twice in the archive")
+            }
+            let row = filesByPath[relative]
+            switch entry.kind {
+            case .directory:
+                guard manifestDirectories.contains(relative) else {
+                    throw LogArchiveError.notInManifest(
+                        member: member, detail: "a directory the manifest does not list")
+                }
+            case .regular:
+                guard let row, row.kind == .file else {
+                    throw LogArchiveError.notInManifest(member: member, detail: "a file the manifest does not list")
+                }
+                guard row.size == entry.size else {
+                    throw LogArchiveError.contentMismatch(
+                        member: member, detail: "size \(entry.size) in the archive, \(row.size) in the manifest")
+                }
+            case .symlink:
+                guard let row, row.kind == .symlink, row.target == entry.linkTarget else {
+                    throw LogArchiveError.notInManifest(
+                        member: member, detail: "a symlink the manifest does not list with target '\(entry.linkTarget)'"
+                    )
+                }
+            case .hardlink:
+                let target = (try? ArchivePath.components(of: entry.linkTarget).get())?.joined(separator: "/") ?? ""
+                guard let row, row.kind == .file, row.sha256 == regularMembers[target] else {
+                    throw LogArchiveError.notInManifest(
+                        member: member, detail: "a hard link whose content the manifest does not list")
+                }
+            default:
+                break
+            }
+            // 3. The disk.
+            try job.checkExisting(member: member, relative: relative, isDirectory: entry.kind == .directory)
+            switch entry.kind {
+            case .directory:
+                try job.makeDirectories(parts)
+                job.directoryTimes.append((relative, entry.mtime))
+                summary.directories += 1
+            case .regular:
+                try job.makeDirectories(Array(parts.dropLast()))
+                let (temporary, temporaryPath) = try job.temporaryFile(for: relative)
+                var open = true
+                defer { if open { try? temporary.close() } }
+                var hasher = SHA256()
+                var written: UInt64 = 0
+                try layer(
+                    member,
+                    {
+                        try tar.readData { chunk in
+                            hasher.update(bufferPointer: chunk)
+                            try LogArchiveError.during("write", temporaryPath) { () throws(Errno) in
+                                try temporary.writeFully(chunk)
+                            }
+                            written += UInt64(chunk.count)
+                        }
+                    })
+                let digest = hasher.finalize().hex
+                guard written == entry.size, digest == row?.sha256 else {
+                    throw LogArchiveError.contentMismatch(
+                        member: member,
+                        detail: "SHA-256 \(digest) does not match the manifest's \(row?.sha256 ?? "-")")
+                }
+                try LogArchiveError.during("set mode and mtime", temporaryPath) { () throws(Errno) in
+                    try Platform.setPermissionsAndTime(
+                        of: temporary, permissions: entry.mode & 0o777, modifiedSeconds: entry.mtime)
+                }
+                open = false
+                try LogArchiveError.during("close", temporaryPath) { () throws(Errno) in
+                    try temporary.closeReportingErrors()
+                }
+                regularMembers[relative] = digest
+                summary.files += 1
+                summary.contentBytes += written
+            case .symlink:
+                try job.makeDirectories(Array(parts.dropLast()))
+                symlinkMembers.insert(relative)
+                job.symlinks.append((relative, entry.linkTarget))
+                summary.symlinks += 1
+            case .hardlink:
+                try job.makeDirectories(Array(parts.dropLast()))
+                let target = (try? ArchivePath.components(of: entry.linkTarget).get())?.joined(separator: "/") ?? ""
+                job.hardlinks.append((relative, target))
+                summary.hardlinks += 1
+            default:
+                break
+            }
+            lastGood = member
+        }
+        try layer(nil, { _ = try tar.drainToEnd() })
+        for row in manifest.files where !seen.contains(row.path) {
+            throw LogArchiveError.missingMember(member: row.path)
+        }
+        for directory in manifest.directories where !seen.contains(directory) {
+            throw LogArchiveError.missingMember(member: directory)
+        }
+        try job.commit()
+        return summary
+    }
+
+    /// The first symlink a link target walks *through* (any directory it enters, before `..`
+    /// components too), in the archive or on disk; a target may only end on one.
+    private static func symlinkCrossed(
+        by target: String, from linkPath: String, job: Job,
+        archiveSymlinks: Set<String>
+    ) throws -> String? {
+        var parts = linkPath.split(separator: "/").map(String.init)
+        parts.removeLast()
+        let steps = target.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+        for (index, step) in steps.enumerated() {
+            if step == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
+            parts.append(String(step))
+            guard index < steps.count - 1 else { break }  // the last component may be anything
+            if let found = try job.symlinkOnPath(parts, archiveSymlinks: archiveSymlinks) { return found }
+        }
+        return nil
+    }
+}
+
+/// The state of one extraction: what it created, so it can finish or undo cleanly.
+private struct Job {
+    let destination: String
+    let overwrite: Bool
+    var createdDirectories = [String]()  // absolute-ish paths, in creation order
+    var temporaries = [(temporary: String, final: String)]()
+    var renamed = [String]()  // final paths created by commit (not replaced)
+    var symlinks = [(path: String, target: String)]()
+    var hardlinks = [(path: String, target: String)]()
+    var directoryTimes = [(path: String, mtime: Int64)]()
+    var knownDirectories = Set<String>()
+    private var counter = 0
+
+    init(destination: String, overwrite: Bool) {
+        self.destination = destination
+        self.overwrite = overwrite
+    }
+
+    func full(_ relative: String) -> String {
+        relative.isEmpty ? destination : (destination.hasSuffix("/") ? destination : destination + "/") + relative
+    }
+
+    mutating func prepareDestination() throws {
+        // Create the destination and its missing parents, remembering which were new. Existing
+        // components may be symlinks to directories (the user chose the destination).
+        var prefix = destination.hasPrefix("/") ? "" : "."
+        for part in destination.split(separator: "/") {
+            prefix += "/" + part
+            let path = prefix
+            if let info = try LogArchiveError.during("stat", path, { () throws(Errno) in try Platform.status(path) }) {
+                guard info.isDirectory else {
+                    throw LogArchiveError.io(
+                        operation: "use as destination directory", path: path, errno: Errno.notDirectory.rawValue)
+                }
+                continue
+            }
+            try LogArchiveError.during("mkdir", path) { () throws(Errno) in try Platform.makeDirectory(path) }
+            createdDirectories.append(path)
+        }
+    }
+
+    /// The first component prefix of `parts` that is a symlink, in the archive or on disk.
+    func symlinkOnPath(_ parts: [String], archiveSymlinks: Set<String>) throws -> String? {
+        var prefix = ""
+        for part in parts {
+            prefix = prefix.isEmpty ? part : prefix + "/" + part
+            if archiveSymlinks.contains(prefix) { return prefix }
+            if knownDirectories.contains(prefix) { continue }
+            if let info = try LogArchiver.linkStatus(full(prefix)), info.isSymlink { return prefix }
+        }
+        return nil
+    }
+
+    func checkExisting(member: String, relative: String, isDirectory: Bool) throws {
+        guard let info = try LogArchiver.linkStatus(full(relative)) else { return }
+        if isDirectory && info.isDirectory { return }
+        if info.isDirectory {
+            throw LogArchiveError.unsafeMember(member: member, reason: "'\(full(relative))' exists and is a directory")
+        }
+        if !overwrite { throw LogArchiveError.wouldOverwrite(member: member, path: full(relative)) }
+    }
+
+    mutating func makeDirectories(_ parts: [String]) throws {
+        var prefix = ""
+        for part in parts {
+            prefix = prefix.isEmpty ? part : prefix + "/" + part
+            if knownDirectories.contains(prefix) { continue }
+            let path = full(prefix)
+            if let info = try LogArchiver.linkStatus(path) {
+                guard info.isDirectory else {
+                    throw LogArchiveError.io(
+                        operation: "mkdir (a non-directory is in the way)", path: path,
+                        errno: Errno.fileExists.rawValue)
+                }
+            } else {
+                try LogArchiveError.during("mkdir", path) { () throws(Errno) in try Platform.makeDirectory(path) }
+                createdDirectories.append(path)
+            }
+            knownDirectories.insert(prefix)
+        }
+    }
+
+    /// A new hidden file beside `relative`'s final place, and its path.
+    mutating func temporaryFile(for relative: String) throws -> (FileDescriptor, String) {
+        let final = full(relative)
+        let slash = final.lastIndex(of: "/")
+        let directory = slash.map { String(final[..<$0]) } ?? "."
+        let leaf = slash.map { String(final[final.index(after: $0)...]) } ?? final
+        counter += 1
+        let temporary = directory + "/.\(leaf.prefix(80)).tbkit-partial.\(Platform.processID).\(counter)"
+        let file = try LogArchiveError.during("create", temporary) { () throws(Errno) in
+            try FileDescriptor.typed {
+                try FileDescriptor.open(
+                    FilePath(temporary), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec, .noFollow],
+                    permissions: FilePermissions(rawValue: 0o600))
+            }
+        }
+        temporaries.append((temporary, final))
+        return (file, temporary)
+    }
+
+    /// Moves everything into place. Files replaced under --force are replaced atomically.
+    mutating func commit() throws {
+        for (temporary, final) in temporaries {
+            let existed = try LogArchiver.linkStatus(final) != nil
+            try LogArchiveError.during("rename into place", final) { () throws(Errno) in
+                try Platform.rename(temporary, to: final)
+            }
+            if !existed { renamed.append(final) }
+        }
+        temporaries.removeAll()
+        for (path, target) in symlinks {
+            let final = full(path)
+            if try LogArchiver.linkStatus(final) != nil { Platform.removeFile(final) }
+            try LogArchiveError.during("symlink", final) { () throws(Errno) in
+                try Platform.makeSymlink(at: final, to: target)
+            }
+            renamed.append(final)
+        }
+        for (path, target) in hardlinks {
+            let final = full(path)
+            if try LogArchiver.linkStatus(final) != nil { Platform.removeFile(final) }
+            let existing = full(target)
+            try LogArchiveError.during("link", final) { () throws(Errno) in
+                try Platform.makeHardLink(at: final, to: existing)
+            }
+            renamed.append(final)
+        }
+        // Directory times last (creating entries changes them), deepest first.
+        for (path, mtime) in directoryTimes.reversed() {
+            Platform.setModificationTime(full(path), seconds: mtime)
+        }
+    }
+
+    /// Removes temporaries, files this extraction created and directories it made.
+    mutating func rollBack() {
+        for (temporary, _) in temporaries { Platform.removeFile(temporary) }
+        for path in renamed.reversed() { Platform.removeFile(path) }
+        for path in createdDirectories.reversed() { Platform.removeDirectory(path) }
+        temporaries.removeAll()
+        renamed.removeAll()
+        createdDirectories.removeAll()
+    }
+}

@@ -1,0 +1,133 @@
+import TBKit
+
+/// A hyperparameter's value as the hparams plugin stores it (a `google.protobuf.Value`).
+public enum HParamSetting: Sendable, Equatable, Encodable {
+    /// A number.
+    case number(Double)
+    /// A string.
+    case string(String)
+    /// A boolean.
+    case bool(Bool)
+
+    /// Encodes as the JSON value itself.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .number(let x): try c.encode(x)
+        case .string(let s): try c.encode(s)
+        case .bool(let b): try c.encode(b)
+        }
+    }
+}
+
+/// The parts of the hparams plugin's metadata the report shows: a session's hyperparameters and
+/// an experiment's metric tags. Decoded from `HParamsPluginData` by hand, like every message.
+enum HParamsRecord {
+    /// The hyperparameters of a `session_start_info` (field 3), or nil for another payload.
+    static func sessionHParams(_ content: [UInt8]) -> [String: HParamSetting]? {
+        content.withUnsafeBytes { raw in
+            var r = ProtoReader(raw)
+            var result: [String: HParamSetting]?
+            do {
+                while !r.isAtEnd {
+                    let (field, wire) = try r.readKey()
+                    guard field == 3, wire == .lengthDelimited else {
+                        try r.skip(wire, field: field)
+                        continue
+                    }
+                    var start = try r.readSubmessage()
+                    var map: [String: HParamSetting] = [:]
+                    while !start.isAtEnd {
+                        let (f, w) = try start.readKey()
+                        guard f == 1, w == .lengthDelimited else {
+                            try start.skip(w, field: f)
+                            continue
+                        }
+                        var entry = try start.readSubmessage()
+                        var key = ""
+                        var value: HParamSetting?
+                        while !entry.isAtEnd {
+                            let (ef, ew) = try entry.readKey()
+                            if ef == 1 && ew == .lengthDelimited {
+                                key = try entry.readString()
+                            } else if ef == 2 && ew == .lengthDelimited {
+                                var v = try entry.readSubmessage()
+                                value = try protobufValue(&v)
+                            } else {
+                                try entry.skip(ew, field: ef)
+                            }
+                        }
+                        if let value { map[key] = value }
+                    }
+                    result = map
+                }
+            } catch {
+                return nil
+            }
+            return result
+        }
+    }
+
+    /// The metric tags of an `experiment` (field 2), or nil for another payload.
+    static func experimentMetricTags(_ content: [UInt8]) -> [String]? {
+        content.withUnsafeBytes { raw in
+            var r = ProtoReader(raw)
+            var tags: [String]?
+            do {
+                while !r.isAtEnd {
+                    let (field, wire) = try r.readKey()
+                    guard field == 2, wire == .lengthDelimited else {
+                        try r.skip(wire, field: field)
+                        continue
+                    }
+                    var experiment = try r.readSubmessage()
+                    var found: [String] = []
+                    while !experiment.isAtEnd {
+                        let (f, w) = try experiment.readKey()
+                        guard f == 5, w == .lengthDelimited else {
+                            try experiment.skip(w, field: f)
+                            continue
+                        }
+                        var info = try experiment.readSubmessage()
+                        while !info.isAtEnd {
+                            let (mf, mw) = try info.readKey()
+                            guard mf == 1, mw == .lengthDelimited else {
+                                try info.skip(mw, field: mf)
+                                continue
+                            }
+                            var name = try info.readSubmessage()
+                            var tag = ""
+                            while !name.isAtEnd {
+                                let (nf, nw) = try name.readKey()
+                                if nf == 2 && nw == .lengthDelimited {
+                                    tag = try name.readString()
+                                } else {
+                                    try name.skip(nw, field: nf)
+                                }
+                            }
+                            if !tag.isEmpty { found.append(tag) }
+                        }
+                    }
+                    tags = found
+                }
+            } catch {
+                return nil
+            }
+            return tags
+        }
+    }
+
+    private static func protobufValue(_ r: inout ProtoReader) throws(ProtoDecodingError) -> HParamSetting? {
+        var value: HParamSetting?
+        while !r.isAtEnd {
+            let (f, w) = try r.readKey()
+            switch (f, w) {
+            case (2, .fixed64): value = .number(try r.readDouble())
+            case (3, .lengthDelimited): value = .string(try r.readString())
+            case (4, .varint): value = .bool(try r.readVarint() != 0)
+            default: try r.skip(w, field: f)
+            }
+        }
+        return value
+    }
+}

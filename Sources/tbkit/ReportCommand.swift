@@ -1,0 +1,55 @@
+import ArgumentParser
+import TBKit
+import TBKitReport
+
+/// `tbkit report`: one self-contained HTML page of a log directory.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write one self-contained HTML page of a log directory.",
+        discussion: """
+            The page needs nothing else: its charts, style and script are inline, images are \
+            data URIs and it fetches nothing, so it opens offline in any browser. It holds a \
+            sortable runs table (steps, wall-clock span, last value of each scalar, hparams and \
+            metrics), one chart per scalar tag with every run overlaid and TensorBoard's \
+            smoothing, histograms as offset ridgelines, distributions as TensorBoard's percentile \
+            bands, the latest image of each image tag and the latest text of each text tag. Long \
+            series are downsampled (min and max per bucket, last point kept). Problems in the \
+            files are listed on the page and on standard error; the rest is drawn.
+
+            Examples:
+              tbkit report logs -o report.html
+              tbkit report logs -o report.html --max-points 5000
+            """
+    )
+
+    @Argument(help: "The log directory (or a single event file).")
+    var logdir: String
+
+    @Option(name: .shortAndLong, help: "The HTML file to write.")
+    var output: String = "report.html"
+
+    @Option(help: "Most points drawn per scalar series (longer series are downsampled).")
+    var maxPoints: Int = 2000
+
+    func validate() throws {
+        if maxPoints < 4 { throw ValidationError("--max-points must be at least 4") }
+    }
+
+    func run() throws {
+        let data: ReportData
+        do {
+            data = try ReportBuilder(scalarPoints: maxPoints).build(logdir: logdir)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let page = try ReportPage.render(data)
+        let out = try TextOutput(path: output)
+        page.withUnsafeBufferPointer { out.write(bytes: $0) }
+        try out.close()
+        for problem in data.problems { printError("warning: [\(problem.run)] \(problem.message)") }
+        printError(
+            "report of \(data.runs.count) run\(data.runs.count == 1 ? "" : "s") (\(data.scalars.count) scalar tags, \(data.histograms.count) histogram tags) written to \(output) (\(page.count) bytes)"
+        )
+    }
+}

@@ -1,0 +1,124 @@
+"""`tbkit watch` on a log directory that grows while it runs: in a pseudo-terminal (tmux: keys
+sent with send-keys, the screen read with capture-pane) and in plain mode through a pipe."""
+import os
+import select
+import shutil
+import signal
+import subprocess
+import time
+import uuid
+
+import pytest
+from tensorboardX import SummaryWriter
+
+from conftest import tbkit_binary
+
+TMUX = shutil.which("tmux")
+
+
+def wait_until(predicate, what, timeout=30):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = predicate()
+        if last:
+            return last
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}; last seen:\n{last}")
+
+
+class Tmux:
+    def __init__(self, command, cwd):
+        self.name = "tbkit-watch-" + uuid.uuid4().hex[:8]
+        self.env = dict(os.environ, TMUX="")
+        subprocess.run([TMUX, "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40", command],
+                       check=True, cwd=cwd, env=self.env)
+        self.run("set-option", "-t", self.name, "remain-on-exit", "on")
+
+    def run(self, *args):
+        return subprocess.run([TMUX, *args], check=True, capture_output=True, text=True, env=self.env).stdout
+
+    def screen(self):
+        return self.run("capture-pane", "-p", "-t", self.name)
+
+    def show(self, fmt):
+        return self.run("display-message", "-p", "-t", self.name, fmt).strip()
+
+    def close(self):
+        subprocess.run([TMUX, "kill-session", "-t", self.name], capture_output=True, env=self.env)
+
+
+def write_points(writer, tag, steps, scale=1.0):
+    for step in steps:
+        writer.add_scalar(tag, scale / (step + 1), step)
+    writer.flush()
+
+
+@pytest.mark.skipif(TMUX is None, reason="needs tmux (apt-get install tmux)")
+@pytest.mark.parametrize("quit_key", ["q", "C-c"])
+def test_watch_follows_a_growing_logdir_in_a_terminal_and_restores_it_on_quit(tmp_path, quit_key):
+    logdir = tmp_path / "logs"
+    a = SummaryWriter(str(logdir / "a"), flush_secs=1)
+    write_points(a, "loss", range(3))
+    after = tmp_path / "stty-after.txt"
+    command = f"'{tbkit_binary()}' watch '{logdir}' --interval 0.2; echo exit=$? > '{tmp_path}/rc.txt'; stty -a > '{after}'; sleep 60"
+    tmux = Tmux(command, tmp_path)
+    try:
+        wait_until(lambda: "step 2" in (s := tmux.screen()) and s, "the first points")
+        assert tmux.show("#{alternate_on}") == "1"
+        screen = tmux.screen()
+        assert "a  (1 file)" in screen and "loss" in screen and "q quits" in screen
+        write_points(a, "loss", range(3, 10))  # the same file grows
+        write_points(a, "acc", range(10))
+        wait_until(lambda: "step 9" in (s := tmux.screen()) and "acc" in s and s, "the appended points")
+        b = SummaryWriter(str(logdir / "b"), flush_secs=1)  # a run that starts later
+        write_points(b, "loss", range(5), scale=2.0)
+        screen = wait_until(lambda: "step 4" in (s := tmux.screen()).split("b  (1 file)")[-1] and s, "the new run")
+        assert any(ch in screen for ch in "▁▂▃▄▅▆▇█")
+        tmux.run("send-keys", "-t", tmux.name, quit_key)
+        wait_until(lambda: (tmp_path / "rc.txt").exists() and after.exists() and after.stat().st_size > 0, "watch to quit")
+        assert (tmp_path / "rc.txt").read_text().strip() == "exit=0"
+        wait_until(lambda: tmux.show("#{alternate_on}") == "0", "the alternate screen to be left")
+        assert tmux.show("#{cursor_flag}") == "1"
+        modes = after.read_text().split()
+        assert "icanon" in modes and "echo" in modes and "isig" in modes  # not raw any more
+        a.close()
+        b.close()
+    finally:
+        tmux.close()
+
+
+def test_watch_prints_a_line_per_update_through_a_pipe_and_ends_on_sigint(tmp_path):
+    logdir = tmp_path / "logs"
+    a = SummaryWriter(str(logdir / "a"), flush_secs=1)
+    write_points(a, "loss", range(3))
+    proc = subprocess.Popen([tbkit_binary(), "watch", str(logdir), "--interval", "0.2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+
+    def read_until(predicate, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if predicate():
+                return
+            r, _, _ = select.select([proc.stdout], [], [], 0.2)
+            if r:
+                lines.append(proc.stdout.readline().rstrip("\n"))
+        raise AssertionError(f"timed out; lines so far: {lines}")
+
+    try:
+        read_until(lambda: any(l.startswith("a\tloss\t2\t") for l in lines))
+        assert lines[0] == "a\tloss\t2\t0.333333"  # the last point of each series first, not every point
+        write_points(a, "loss", [3])
+        read_until(lambda: "a\tloss\t3\t0.25" in lines)
+        b = SummaryWriter(str(logdir / "b"), flush_secs=1)
+        write_points(b, "acc", [0])
+        read_until(lambda: "b\tacc\t0\t1" in lines)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+        assert "\x1b" not in "".join(lines)  # no terminal control codes in plain mode
+        a.close()
+        b.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()

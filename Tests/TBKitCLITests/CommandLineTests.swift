@@ -1,0 +1,120 @@
+import Foundation
+import TBKitTestSupport
+import Testing
+
+/// The binary is missing where the tests expect it: a test fails, it is never skipped.
+struct BinaryMissing: Error, CustomStringConvertible {
+    let path: String
+    var description: String { "no tbkit binary at \(path): build it first (swift build)" }
+}
+
+/// The `tbkit` binary built beside the tests: exit codes, one-line failures, key lines of output.
+@Suite struct CommandLineTests {
+    static let binary: String = {
+        let dir = (CommandLine.arguments.first.map { ($0 as NSString).deletingLastPathComponent }) ?? "."
+        // The test bundle may be a directory (.xctest) on some platforms; the binary is its sibling.
+        let candidates = [dir + "/tbkit", (dir as NSString).deletingLastPathComponent + "/tbkit"]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }()
+
+    func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else { throw BinaryMissing(path: Self.binary) }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func verifyExitsZeroForSoundFilesOneForDamagedTwoForUsage() throws {
+        let sound = try run(["verify", Fixtures.directory])
+        #expect(sound.status == 0)
+        #expect(sound.out.contains("2 files checked, 19 sound records, 0 with problems"))
+
+        let dir = TemporaryDirectory()
+        var bytes = sampleEventFile(scalars: 3)
+        bytes[60] ^= 1
+        let damaged = dir.write("events.out.tfevents.1.h", bytes)
+        let bad = try run(["verify", damaged])
+        #expect(bad.status == 1)
+        #expect(bad.out.contains("byte 40 [bad-data-crc]"))
+
+        let cut = dir.write("events.out.tfevents.2.h", Array(sampleEventFile(scalars: 3).dropLast(5)))
+        let truncated = try run(["verify", cut])
+        #expect(truncated.status == 1)
+        #expect(truncated.out.contains("truncated tail"))
+        #expect(truncated.out.contains("after 3 complete records"))
+
+        #expect(try run(["verify", "/nonexistent/path"]).status == 2)
+        #expect(try run(["verify"]).status == 2)
+    }
+
+    @Test func unknownOptionsAndBadValuesAreUsageErrorsWithStatusTwo() throws {
+        let bogus = try run(["verify", "--bogus"])
+        #expect(bogus.status == 2)
+        #expect(bogus.err.contains("--bogus"))
+        #expect(try run(["export", Fixtures.directory, "--stats"]).status == 2)
+        #expect(try run(["archive", Fixtures.directory, "/tmp/x.tar.gz", "--level", "12"]).status == 2)
+        #expect(try run(["inspect", "/nonexistent/logdir"]).status == 2)
+        #expect(try run(["no-such-command"]).status == 2)
+    }
+
+    @Test func aRuntimeFailureIsOneErrorLineWithoutUsageTextAndStatusOne() throws {
+        let dir = TemporaryDirectory()
+        let failed = try run(["extract", dir.path + "/missing.tar.gz", dir.path + "/out"])
+        #expect(failed.status == 1)
+        let lines = failed.err.split(separator: "\n")
+        #expect(lines.count == 1, "\(failed.err)")
+        #expect(failed.err.hasPrefix("tbkit: error: "))
+        #expect(!failed.err.contains("Usage"))
+    }
+
+    @Test func overwriteIsTheOneReplaceFlagOfArchiveAndExtract() throws {
+        let dir = TemporaryDirectory()
+        let archive = dir.path + "/fixtures.tar.gz"
+        #expect(try run(["archive", Fixtures.directory, archive]).status == 0)
+        let again = try run(["archive", Fixtures.directory, archive])
+        #expect(again.status == 1)
+        #expect(again.err.contains("--overwrite"), "\(again.err)")
+        #expect(try run(["archive", "--overwrite", Fixtures.directory, archive]).status == 0)
+
+        #expect(try run(["extract", archive, dir.path + "/out"]).status == 0)
+        let refused = try run(["extract", archive, dir.path + "/out"])
+        #expect(refused.status == 1)
+        #expect(refused.err.contains("--overwrite"), "\(refused.err)")
+        #expect(try run(["extract", "--overwrite", archive, dir.path + "/out"]).status == 0)
+        #expect(try run(["extract", "--force", archive, dir.path + "/out"]).status == 2)
+    }
+
+    @Test func everyReadingCommandHasHelpWithAnExample() throws {
+        for command in ["inspect", "export", "compare", "verify"] {
+            let help = try run([command, "--help"])
+            #expect(help.status == 0)
+            #expect(help.out.contains("tbkit \(command) "), "\(command) --help has no example")
+        }
+    }
+
+    @Test func inspectJSONAndExportCSVDescribeTheFixtures() throws {
+        let json = try run(["inspect", Fixtures.directory, "--json"])
+        #expect(json.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
+        #expect((object?["runs"] as? [Any])?.count == 2)
+        let csv = try run(["export", Fixtures.directory, "--run", "tensorflow-style"])
+        #expect(
+            csv.out == """
+                run,tag,step,wall_time,value
+                tensorflow-style,eval/accuracy,0,1700000100.0,0.75
+                tensorflow-style,eval/accuracy,1,1700000101.0,0.0
+                tensorflow-style,eval/accuracy,2,1700000102.0,-2.5
+                tensorflow-style,eval/precise,7,1700000130.0,0.1
+
+                """)
+    }
+}

@@ -1,0 +1,69 @@
+import Crypto
+import Foundation
+import Testing
+
+@testable import TBKit
+@testable import TBKitArchive
+
+@Suite struct ArchiveGeneratedFileTests {
+    let page = LogArchiver.GeneratedFile(name: "report.html", bytes: Array("<html>report</html>".utf8))
+
+    func archiver(_ logdir: String) -> LogArchiver {
+        var a = LogArchiver(logdir: logdir)
+        a.generatedFiles = [page]
+        return a
+    }
+
+    @Test func aGeneratedFileIsListedWithItsChecksumAndExtractedLikeAnyFile() throws {
+        let base = try ArchiveTestSupport.scratch()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        var expected = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
+        let summary = try archiver(base + "/logs").write(to: base + "/a.tar.gz")
+        let row = summary.manifest.files.first { $0.path == "report.html" }
+        #expect(row?.size == UInt64(page.bytes.count))
+        #expect(row?.sha256 == SHA256.hash(data: page.bytes).hex)
+        #expect(summary.files == expected.count + 1)
+        try LogExtractor(archive: base + "/a.tar.gz", destination: base + "/out").extract()
+        expected["report.html"] = page.bytes
+        #expect(try ArchiveTestSupport.readTree(base + "/out") == expected)
+    }
+
+    @Test func theSameLogdirAndGeneratedFileGiveTheSameBytesAndReArchivingReplacesTheExtractedCopy() throws {
+        let base = try ArchiveTestSupport.scratch()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
+        try archiver(base + "/logs").write(to: base + "/a.tar.gz")
+        try archiver(base + "/logs").write(to: base + "/b.tar.gz")
+        try LogExtractor(archive: base + "/a.tar.gz", destination: base + "/out").extract()
+        try archiver(base + "/out").write(to: base + "/c.tar.gz")
+        let a = FileManager.default.contents(atPath: base + "/a.tar.gz")
+        #expect(a != nil)
+        #expect(a == FileManager.default.contents(atPath: base + "/b.tar.gz"))
+        #expect(a == FileManager.default.contents(atPath: base + "/c.tar.gz"))
+    }
+
+    @Test func aDirectoryWhereTheGeneratedFileGoesIsRefusedByName() throws {
+        let base = try ArchiveTestSupport.scratch()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
+        try FileManager.default.createDirectory(atPath: base + "/logs/report.html", withIntermediateDirectories: true)
+        #expect {
+            try archiver(base + "/logs").write(to: base + "/a.tar.gz")
+        } throws: { error in
+            guard case .generatedFileClash(let path, _) = error as? LogArchiveError else { return false }
+            return path.hasSuffix("logs/report.html")
+        }
+        #expect(!FileManager.default.fileExists(atPath: base + "/a.tar.gz"))
+    }
+
+    @Test func aGeneratedNameWithASlashOrTheManifestsNameIsRefused() throws {
+        let base = try ArchiveTestSupport.scratch()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
+        for name in ["a/b.html", "", "..", ArchiveManifest.memberName] {
+            var a = LogArchiver(logdir: base + "/logs")
+            a.generatedFiles = [.init(name: name, bytes: [1])]
+            #expect(throws: LogArchiveError.self) { try a.write(to: base + "/a.tar.gz") }
+        }
+    }
+}
