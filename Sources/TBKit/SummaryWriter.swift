@@ -45,6 +45,11 @@ public final class SummaryWriter: Sendable {
     public let scalarFormat: ScalarFormat
     /// When the writer starts a new file (nil: one file for the writer's life).
     public let rotation: FileRotation?
+    /// What a flush guarantees.
+    public let durability: Durability
+    /// True for a writer that writes nothing (a rank other than zero under `.rankZeroOnly`):
+    /// every call returns at once and no file or directory is made.
+    public let isDisabled: Bool
 
     private let filenameSuffix: String
     private let onFileSealed: (@Sendable (String) -> Void)?
@@ -53,6 +58,8 @@ public final class SummaryWriter: Sendable {
     /// The size at which a file is sealed (Int.max: never by size).
     private let sealBytes: Int
     private let state: Mutex<State>
+    /// The multiline charts `scalars(_:_:step:)` has laid out: main tag -> keys.
+    let multilineCharts = Mutex<[String: Set<String>]>([:])
 
     /// What the lock guards.
     private struct State {
@@ -103,30 +110,51 @@ public final class SummaryWriter: Sendable {
     /// caller's thread. `close()` waits a bounded time for the uploads and throws
     /// `.remoteUploadIncomplete` naming any file still only local.
     ///
-    /// Throws `.invalidPurgeStep` for a negative purge step and `.invalidRotation` for a limit of
-    /// zero or less, before anything is created.
+    /// `durability: .fsyncOnFlush` forces every flush to stable storage (see `Durability`).
+    ///
+    /// `ranks` is for distributed jobs: the process's rank is `rank`, else the environment's
+    /// `RANK` (or `LOCAL_RANK`, checked against `WORLD_SIZE`), else 0. `.rankZeroOnly` gives every
+    /// other rank a disabled writer that costs nothing and writes nothing; `.perRank` logs each
+    /// rank into its own run, `<logdir>/rank_<r>`.
+    ///
+    /// Throws `.invalidPurgeStep` for a negative purge step, `.invalidRotation` for a limit of
+    /// zero or less and `.invalidRank` for a rank outside the world size, before anything is
+    /// created.
     public init(
         logdir: String, flushInterval: Double = 2.0, filenameSuffix: String = "",
         scalarFormat: ScalarFormat = .simpleValue, rotation: FileRotation? = nil, purgeStep: Int? = nil,
+        durability: Durability = .write, ranks: RankPolicy? = nil, rank: ProcessRank? = nil,
         onFileSealed: (@Sendable (String) -> Void)? = nil
     ) throws {
         if let purgeStep, purgeStep < 0 { throw SummaryWriterError.invalidPurgeStep(purgeStep) }
         if let problem = rotation?.problem { throw SummaryWriterError.invalidRotation(reason: problem) }
-        var remote: (any RemoteLogdirStore)?
-        if let scheme = RemoteLogdirs.scheme(of: logdir) {
-            guard let handler = RemoteLogdirs.handler(for: scheme) else {
-                throw SummaryWriterError.unsupportedLogdirScheme(scheme: scheme, logdir: logdir)
+        var directory = logdir
+        var disabled = false
+        if let ranks {
+            let process = try rank ?? ProcessRank.fromEnvironment() ?? ProcessRank(rank: 0)
+            switch ranks {
+            case .rankZeroOnly: disabled = process.rank != 0
+            case .perRank:
+                directory = logdir.hasSuffix("/") ? logdir + "rank_\(process.rank)" : logdir + "/rank_\(process.rank)"
             }
-            remote = try handler.open(url: logdir)
+        }
+        var remote: (any RemoteLogdirStore)?
+        if !disabled, let scheme = RemoteLogdirs.scheme(of: directory) {
+            guard let handler = RemoteLogdirs.handler(for: scheme) else {
+                throw SummaryWriterError.unsupportedLogdirScheme(scheme: scheme, logdir: directory)
+            }
+            remote = try handler.open(url: directory)
         }
         let rotation = rotation ?? remote?.rotation
         if let problem = rotation?.problem { throw SummaryWriterError.invalidRotation(reason: problem) }
-        self.logdir = logdir
+        self.logdir = directory
         self.remote = remote
-        self.localDirectory = remote?.spoolDirectory ?? logdir
+        self.localDirectory = remote?.spoolDirectory ?? directory
         self.flushInterval = flushInterval
         self.scalarFormat = scalarFormat
         self.rotation = rotation
+        self.durability = durability
+        self.isDisabled = disabled
         self.filenameSuffix = filenameSuffix
         if let store = remote {
             self.onFileSealed = { path in
@@ -138,7 +166,12 @@ public final class SummaryWriter: Sendable {
         }
         self.rotatesByTime = rotation?.maxSeconds != nil
         self.sealBytes = rotation?.maxBytes ?? Int.max
-        let file = try EventFileWriter(directory: localDirectory, suffix: filenameSuffix)
+        if disabled {
+            self.state = Mutex(State(file: nil, path: "", paths: []))
+            return
+        }
+        let file = try EventFileWriter(
+            directory: localDirectory, suffix: filenameSuffix, syncOnFlush: durability == .fsyncOnFlush)
         if let purgeStep {
             let start = Event(
                 wallTime: currentWallTime(), step: Int64(purgeStep),
@@ -177,13 +210,27 @@ public final class SummaryWriter: Sendable {
     /// Logs a scalar (stored as float32, the precision TensorBoard keeps). NaN and ±Inf are
     /// written as they are; TensorBoard shows them.
     public func scalar<T: BinaryFloatingPoint>(_ tag: String, _ value: T, step: Int, wallTime: Double? = nil) throws {
+        if isDisabled { return }
         let x = Float(value)
         switch scalarFormat {
         case .simpleValue:
             try writeSimpleValue(tag, x, step: step, wallTime: wallTime)
         case .tensor:
-            try write(
+            try summary(
                 tag: tag, kind: .tensor(.scalar(x)), metadata: SummaryMetadata(pluginName: "scalars"),
+                step: step, wallTime: wallTime)
+        }
+    }
+
+    /// Logs a Float scalar (the non-generic fast path of `scalar(_:_:step:wallTime:)`).
+    public func scalar(_ tag: String, _ value: Float, step: Int, wallTime: Double? = nil) throws {
+        if isDisabled { return }
+        switch scalarFormat {
+        case .simpleValue:
+            try writeSimpleValue(tag, value, step: step, wallTime: wallTime)
+        case .tensor:
+            try summary(
+                tag: tag, kind: .tensor(.scalar(value)), metadata: SummaryMetadata(pluginName: "scalars"),
                 step: step, wallTime: wallTime)
         }
     }
@@ -198,11 +245,7 @@ public final class SummaryWriter: Sendable {
             let file = try openFile(&s)
             // The tag's bytes are taken under the lock: a pointer from outside would tie the
             // caller's memory to the locked state.
-            var bytes = tag
-            bytes.withUTF8 { utf8 in
-                file.appendScalarEvent(
-                    wallTime: time, step: Int64(step), tag: UnsafeRawBufferPointer(utf8), value: x)
-            }
+            file.appendScalarEvent(wallTime: time, step: Int64(step), tag: tag, value: x)
             return try afterAppend(file, &s, now: now)
         }
         if let sealed { onFileSealed?(sealed) }
@@ -219,9 +262,10 @@ public final class SummaryWriter: Sendable {
         bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
         wallTime: Double? = nil
     ) throws -> Histogram {
+        if isDisabled { return try Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
         try validate(tag)
         let h = try Histogram(values, bins: bins)
-        try write(tag, h, step: step, format: format, wallTime: wallTime)
+        try self.histogram(tag, precomputed: h, step: step, format: format, wallTime: wallTime)
         return h
     }
 
@@ -232,9 +276,10 @@ public final class SummaryWriter: Sendable {
         bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
         wallTime: Double? = nil
     ) throws -> Histogram {
+        if isDisabled { return try Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
         try validate(tag)
         let h = try Histogram(values, bins: bins)
-        try write(tag, h, step: step, format: format, wallTime: wallTime)
+        try self.histogram(tag, precomputed: h, step: step, format: format, wallTime: wallTime)
         return h
     }
 
@@ -248,6 +293,7 @@ public final class SummaryWriter: Sendable {
         wallTime: Double? = nil
     ) throws -> Histogram
     where C.Element: BinaryFloatingPoint {
+        if isDisabled { return try Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
         let direct = try values.withContiguousStorageIfAvailable { buffer -> Histogram? in
             if let floats = buffer as? UnsafeBufferPointer<Float> {
                 return try histogram(tag, floats, step: step, bins: bins, format: format, wallTime: wallTime)
@@ -262,22 +308,23 @@ public final class SummaryWriter: Sendable {
         return try histogram(tag, copy, step: step, bins: bins, format: format, wallTime: wallTime)
     }
 
-    /// Logs an already computed histogram.
-    public func write(
-        _ tag: String, _ histogram: Histogram, step: Int, format: HistogramFormat = .proto,
+    /// Logs an already computed histogram (and `<tag>/nonfinite_count` when it left values out).
+    public func histogram(
+        _ tag: String, precomputed histogram: Histogram, step: Int, format: HistogramFormat = .proto,
         wallTime: Double? = nil
     ) throws {
+        if isDisabled { return }
         let time = wallTime ?? currentWallTime()
         switch format {
         case .proto:
-            try write(tag: tag, kind: .histogram(histogram.proto), metadata: nil, step: step, wallTime: time)
+            try summary(tag: tag, kind: .histogram(histogram.proto), metadata: nil, step: step, wallTime: time)
         case .tensor:
-            try write(
+            try summary(
                 tag: tag, kind: .tensor(histogram.tensor), metadata: SummaryMetadata(pluginName: "histograms"),
                 step: step, wallTime: time)
         }
         if histogram.nonFiniteCount > 0 {
-            try write(
+            try summary(
                 tag: tag + "/nonfinite_count", kind: .simpleValue(Float(histogram.nonFiniteCount)),
                 metadata: nil, step: step, wallTime: time)
         }
@@ -285,12 +332,13 @@ public final class SummaryWriter: Sendable {
 
     // MARK: Any summary
 
-    /// Writes one `Summary.Value` in its own event. `metadata` goes on the first value of each
-    /// tag in each file only, as TensorBoard's loaders need and no more.
-    public func write(
+    /// Writes one `Summary.Value` of any kind in its own event. `metadata` goes on the first
+    /// value of each tag in each file only, as TensorBoard's loaders need and no more.
+    public func summary(
         tag: String, kind: SummaryValue.Kind, metadata: SummaryMetadata?, step: Int,
         wallTime: Double? = nil
     ) throws {
+        if isDisabled { return }
         try validate(tag)
         let time = wallTime ?? currentWallTime()
         try validate(wallTime: time, tag: tag)
@@ -311,7 +359,8 @@ public final class SummaryWriter: Sendable {
     }
 
     /// Writes a whole event (a graph, a session log, several values at once ...) as it is.
-    public func write(_ event: Event) throws {
+    public func event(_ event: Event) throws {
+        if isDisabled { return }
         try validate(wallTime: event.wallTime, tag: nil)
         let now = rotatesByTime ? currentWallTime() : 0
         let sealed = try state.withLock { s throws -> String? in
@@ -320,6 +369,30 @@ public final class SummaryWriter: Sendable {
             return try afterAppend(file, &s, now: now)
         }
         if let sealed { onFileSealed?(sealed) }
+    }
+
+    /// Old name of `histogram(_:precomputed:step:format:wallTime:)`.
+    @available(*, deprecated, renamed: "histogram(_:precomputed:step:format:wallTime:)")
+    public func write(
+        _ tag: String, _ histogram: Histogram, step: Int, format: HistogramFormat = .proto,
+        wallTime: Double? = nil
+    ) throws {
+        try self.histogram(tag, precomputed: histogram, step: step, format: format, wallTime: wallTime)
+    }
+
+    /// Old name of `summary(tag:kind:metadata:step:wallTime:)`.
+    @available(*, deprecated, renamed: "summary(tag:kind:metadata:step:wallTime:)")
+    public func write(
+        tag: String, kind: SummaryValue.Kind, metadata: SummaryMetadata?, step: Int,
+        wallTime: Double? = nil
+    ) throws {
+        try summary(tag: tag, kind: kind, metadata: metadata, step: step, wallTime: wallTime)
+    }
+
+    /// Old name of `event(_:)`.
+    @available(*, deprecated, renamed: "event(_:)")
+    public func write(_ event: Event) throws {
+        try self.event(event)
     }
 
     // MARK: Flushing, rotating and closing
@@ -344,6 +417,7 @@ public final class SummaryWriter: Sendable {
     /// Seals the current file now (flushed, closed, reported to `onFileSealed`) and starts the
     /// next one, whatever the rotation limits say. Throws `.closed` after `close()`.
     public func rotate() throws {
+        if isDisabled { return }
         let sealed = try state.withLock { s throws -> String in
             let file = try openFile(&s)
             return try seal(file, &s)
@@ -381,14 +455,21 @@ public final class SummaryWriter: Sendable {
 
     /// The open file, opened now if the last rotation could not open the next one. Throws
     /// `.closed` after `close()`, and a kept background failure once.
+    @inline(__always)
     private func openFile(_ s: inout State) throws -> EventFileWriter {
+        if !s.isClosed, s.pendingError == nil, let file = s.file { return file }
+        return try openFileSlowly(&s)
+    }
+
+    private func openFileSlowly(_ s: inout State) throws -> EventFileWriter {
         if s.isClosed { throw SummaryWriterError.closed(path: s.path) }
         if let error = s.pendingError {
             s.pendingError = nil
             throw error
         }
         if let file = s.file { return file }
-        let file = try EventFileWriter(directory: localDirectory, suffix: filenameSuffix)
+        let file = try EventFileWriter(
+            directory: localDirectory, suffix: filenameSuffix, syncOnFlush: durability == .fsyncOnFlush)
         s.file = file
         s.path = file.path
         s.paths.append(file.path)

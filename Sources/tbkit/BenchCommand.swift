@@ -107,6 +107,26 @@ struct BenchCommand: ParsableCommand {
         let hardware = CRC32C.usesHardware ? gbPerSecond { CRC32C.checksum($0) } : .nan
         let software = gbPerSecond { CRC32C.software($0) }
 
+        // Flushing every step, with and without fsync: what `durability: .fsyncOnFlush` costs.
+        func flushedMicros(_ durability: Durability) throws -> Double {
+            var perFlush = [Double]()
+            for r in 0..<repeats {
+                let writer = try SummaryWriter(logdir: "\(tmp)/flush\(r)", durability: durability)
+                let flushes = 200
+                let start = DispatchTime.now().uptimeNanoseconds
+                for i in 0..<flushes {
+                    try writer.scalar("loss", Float(i), step: i)
+                    try writer.flush()
+                }
+                perFlush.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(flushes))
+                try writer.close()
+                try? FileManager.default.removeItem(atPath: "\(tmp)/flush\(r)")
+            }
+            return median(perFlush)
+        }
+        let plainFlush = try flushedMicros(.write)
+        let syncedFlush = try flushedMicros(.fsyncOnFlush)
+
         let scalarRate = median(scalarRates)
         let histMs = median(histogramMillis)
         print("TBKit (median of \(repeats) runs)")
@@ -120,6 +140,10 @@ struct BenchCommand: ParsableCommand {
             String(
                 format: "  crc32c:     %12.2f GB/s hardware%@   %.2f GB/s software (slicing-by-8)",
                 hardware, CRC32C.usesHardware ? "" : " (not available)", software))
+        print(
+            String(
+                format: "  flush:      %12.1f us per scalar+flush, %.1f us with fsync (durability: .fsyncOnFlush, %@)",
+                plainFlush, syncedFlush, NSTemporaryDirectory()))
 
         if let s3 { try benchObjectStorage(s3) }
         let logdirFigures = logdirEvents > 0 ? try measureLogdirCases(in: tmp) : nil

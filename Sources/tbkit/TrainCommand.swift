@@ -127,6 +127,7 @@ struct TrainCommand: ParsableCommand {
             for s in Scenario.all { print(TableText.left(s.name, width) + s.summary) }
             return
         }
+        try SummaryWriter.flushOnTermination()
         let runs = try selectedScenarios()
         let data: MNIST.Splits
         if let dataDir {

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
     import Glibc
@@ -23,6 +24,8 @@ public final class EventFileWriter {
     let buffer: RecordBuffer
     /// Bytes of the file known to hold whole records.
     public private(set) var bytesWritten: Int = 0
+    /// Whether each flush ends with fsync (see `Durability.fsyncOnFlush`).
+    public let syncOnFlush: Bool
     /// The wall time of the file_version record (when the file was made).
     public let createdAt: Double
     private var fd: Int32
@@ -53,31 +56,45 @@ public final class EventFileWriter {
     /// Creates `directory` (and its parents) if needed, then a new event file in it whose first
     /// record is `Event{wall_time: now, file_version: "brain.Event:2"}`, written at once. The
     /// file is created exclusively (a name already taken gets a new random part).
-    public convenience init(directory: String, suffix: String = "", bufferLimit: Int = 1 << 20) throws {
+    /// With `syncOnFlush`, every flush ends with fsync.
+    public convenience init(
+        directory: String, suffix: String = "", bufferLimit: Int = 1 << 20, syncOnFlush: Bool = false
+    ) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw SummaryWriterError.cannotCreateDirectory(path: directory, reason: Self.reason(of: error))
+            throw SummaryWriterError.cannotCreateDirectory(
+                path: directory, reason: Self.directoryProblem(directory) ?? Self.reason(of: error))
         }
         let now = Date().timeIntervalSince1970
         var attempt = 0
         while true {
             let name = Self.fileName(seconds: Int(now), suffix: suffix)
             let path = (directory as NSString).appendingPathComponent(name)
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
-            if fd < 0 {
-                let code = errno
+            let file: FileDescriptor
+            do {
+                file = try FileDescriptor.open(
+                    FilePath(path), .writeOnly, options: [.create, .exclusiveCreate, .append, .closeOnExec],
+                    permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            } catch let error as Errno {
                 attempt += 1
-                if code == EEXIST && attempt < 8 { continue }
-                throw SummaryWriterError.cannotCreateFile(path: path, reason: String(cString: strerror(code)))
+                if error == .fileExists && attempt < 8 { continue }
+                throw SummaryWriterError.cannotCreateFile(path: path, reason: String(cString: strerror(error.rawValue)))
+            } catch {
+                throw SummaryWriterError.cannotCreateFile(path: path, reason: "\(error)")
             }
-            try self.init(fileDescriptor: fd, path: path, bufferLimit: bufferLimit, wallTime: now)
+            try self.init(
+                fileDescriptor: file.rawValue, path: path, bufferLimit: bufferLimit, wallTime: now,
+                syncOnFlush: syncOnFlush)
             return
         }
     }
 
     /// Writes to an already open descriptor (taken over and closed by `close()`); for tests.
-    init(fileDescriptor: Int32, path: String, bufferLimit: Int = 1 << 20, wallTime: Double) throws {
+    init(
+        fileDescriptor: Int32, path: String, bufferLimit: Int = 1 << 20, wallTime: Double, syncOnFlush: Bool = false
+    ) throws {
+        self.syncOnFlush = syncOnFlush
         self.fd = fileDescriptor
         self.path = path
         self.createdAt = wallTime
@@ -87,7 +104,7 @@ public final class EventFileWriter {
         do {
             try flush()
         } catch {
-            Glibc.close(fileDescriptor)
+            try? FileDescriptor(rawValue: fileDescriptor).close()
             self.fd = -1
             throw error
         }
@@ -96,12 +113,9 @@ public final class EventFileWriter {
     deinit {
         if fd >= 0 {
             try? flush()
-            Glibc.close(fd)
+            try? FileDescriptor(rawValue: fd).close()
         }
     }
-
-    /// True until `close()`.
-    public var isOpen: Bool { fd >= 0 }
 
     /// Frames `event` into the buffer.
     public func append(_ event: Event) {
@@ -116,6 +130,14 @@ public final class EventFileWriter {
     /// Frames a v1 scalar event (see `RecordBuffer.appendScalarEvent`).
     public func appendScalarEvent(wallTime: Double, step: Int64, tag: UnsafeRawBufferPointer, value: Float) {
         buffer.appendScalarEvent(wallTime: wallTime, step: step, tag: tag, value: value)
+    }
+
+    /// Frames a v1 scalar event whose tag is given as a string (its UTF-8 is read in place).
+    func appendScalarEvent(wallTime: Double, step: Int64, tag: String, value: Float) {
+        var text = tag
+        text.withUTF8 { utf8 in
+            buffer.appendScalarEvent(wallTime: wallTime, step: step, tag: UnsafeRawBufferPointer(utf8), value: value)
+        }
     }
 
     /// Bytes written plus bytes buffered: the file's size once flushed.
@@ -150,7 +172,7 @@ public final class EventFileWriter {
         if failure != 0 {
             if done > 0 {
                 // Drop the partial tail so the next write starts on a record boundary.
-                _ = ftruncate(fd, off_t(bytesWritten))
+                try? FileDescriptor(rawValue: fd).resize(to: Int64(bytesWritten))
             }
             throw SummaryWriterError.writeFailed(
                 path: path, offset: bytesWritten,
@@ -159,18 +181,46 @@ public final class EventFileWriter {
         }
         bytesWritten += total
         buffer.removeAll()
+        if syncOnFlush {
+            let code = platformSync(fd)
+            if code != 0 {
+                throw SummaryWriterError.syncFailed(path: path, reason: String(cString: strerror(code)))
+            }
+        }
     }
 
     /// Flushes and closes the file. Closing twice is harmless.
     public func close() throws {
         guard fd >= 0 else { return }
         defer {
-            Glibc.close(fd)
+            try? FileDescriptor(rawValue: fd).close()
             fd = -1
         }
         try flush()
     }
 
+    /// What stands in the way of creating `directory`, found by looking at it and its parents:
+    /// a file where a directory must be, or a parent that cannot be written. Nil when nothing is
+    /// visibly wrong.
+    static func directoryProblem(_ directory: String) -> String? {
+        var isDirectory: ObjCBool = false
+        var path = (directory as NSString).standardizingPath
+        while !path.isEmpty {
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                if !isDirectory.boolValue { return "\(path) is a file, not a directory" }
+                if path != directory && !FileManager.default.isWritableFile(atPath: path) {
+                    return "permission denied: \(path) cannot be written by this user"
+                }
+                return nil
+            }
+            let parent = (path as NSString).deletingLastPathComponent
+            if parent == path { break }
+            path = parent
+        }
+        return nil
+    }
+
+    /// A plain sentence for a Foundation error: the POSIX reason when there is one.
     private static func reason(of error: Error) -> String {
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError,
@@ -178,7 +228,14 @@ public final class EventFileWriter {
         {
             return String(cString: strerror(Int32(underlying.code)))
         }
-        return ns.localizedDescription
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        switch CocoaError.Code(rawValue: ns.code) {
+        case .fileWriteNoPermission: return "permission denied"
+        case .fileWriteOutOfSpace: return "the disk is full"
+        case .fileWriteVolumeReadOnly: return "the file system is read-only"
+        case .fileWriteFileExists: return "a file is in the way"
+        default: return ns.localizedDescription
+        }
     }
 }
 

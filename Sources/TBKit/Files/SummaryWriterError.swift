@@ -17,6 +17,12 @@ public enum SummaryWriterError: Error, CustomStringConvertible, Equatable {
     case invalidPurgeStep(Int)
     /// Rotation limits that cannot be used (zero, negative, none given).
     case invalidRotation(reason: String)
+    /// A rank below zero or not below the world size, or a rank variable that is not a number.
+    case invalidRank(reason: String)
+    /// Forcing written bytes to stable storage (fsync) failed; the bytes were written.
+    case syncFailed(path: String, reason: String)
+    /// The termination signal handling could not be set up.
+    case terminationHandlingUnavailable(reason: String)
 
     /// The logdir is a URL whose scheme no storage module has registered (see `RemoteLogdirs`).
     case unsupportedLogdirScheme(scheme: String, logdir: String)
@@ -49,6 +55,13 @@ public enum SummaryWriterError: Error, CustomStringConvertible, Equatable {
         case .remoteUploadIncomplete(let logdir, let localPaths, let reason):
             return
                 "\(localPaths.count) event file(s) for \(logdir) are not uploaded yet and are only local: \(localPaths.joined(separator: ", ")) (last error: \(reason)); they stay in the spool and the next writer for \(logdir) sends them"
+        case .invalidRank(let reason):
+            return "invalid rank: \(reason)"
+        case .syncFailed(let path, let reason):
+            return
+                "forcing \(path) to stable storage (fsync) failed: \(reason); the records were written but may not survive a power loss"
+        case .terminationHandlingUnavailable(let reason):
+            return "cannot set up flushing on SIGTERM and SIGINT: \(reason)"
         case .invalidRotation(let reason):
             return "invalid file rotation: \(reason)"
         case .invalidPurgeStep(let step):

@@ -294,7 +294,7 @@ public enum HParams {
         let time = timeCreated ?? Date().timeIntervalSince1970
         let content = try experimentContent(hparams: hparams, metrics: metrics, timeCreated: time)
         let writer = try SummaryWriter(logdir: logdir, filenameSuffix: experimentFileSuffix)
-        try writer.write(
+        try writer.summary(
             tag: experimentTag, kind: .tensor(nullTensor),
             metadata: SummaryMetadata(pluginName: pluginName, content: content),
             step: 0, wallTime: time)

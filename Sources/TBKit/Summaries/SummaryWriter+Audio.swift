@@ -13,7 +13,7 @@ extension SummaryWriter {
     ) throws {
         let wav = try WAVEncoder.encode(samples, sampleRate: sampleRate, channels: channels)
         let tensor = TensorProto(dtype: .string, shape: [1], stringValues: [wav])
-        try write(
+        try summary(
             tag: tag, kind: .tensor(tensor),
             metadata: SummaryMetadata(pluginName: Self.audioPluginName, content: Self.audioPluginContent),
             step: step, wallTime: wallTime)

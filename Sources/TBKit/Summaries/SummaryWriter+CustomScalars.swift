@@ -4,7 +4,7 @@ extension SummaryWriter {
     /// at step 0, in any run: TensorBoard merges the layouts of all runs by category title.
     public func customScalarsLayout(_ layout: CustomScalarLayout, step: Int = 0, wallTime: Double? = nil) throws {
         let tensor = TensorProto(dtype: .string, shape: [], stringValues: [layout.encoded()])
-        try write(
+        try summary(
             tag: CustomScalarLayout.tag, kind: .tensor(tensor),
             metadata: SummaryMetadata(pluginName: CustomScalarLayout.pluginName),
             step: step, wallTime: wallTime)

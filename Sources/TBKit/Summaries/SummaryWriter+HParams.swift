@@ -11,7 +11,7 @@ extension SummaryWriter {
     ) throws {
         let time = startTime ?? Date().timeIntervalSince1970
         let content = HParams.sessionStartContent(hparams: hparams, groupName: groupName, startTime: time)
-        try write(
+        try summary(
             tag: HParams.sessionStartTag, kind: .tensor(HParams.nullTensor),
             metadata: SummaryMetadata(pluginName: HParams.pluginName, content: content),
             step: 0, wallTime: time)
@@ -21,7 +21,7 @@ extension SummaryWriter {
     public func hparamsSessionEnd(status: HParams.Status = .success, endTime: Double? = nil) throws {
         let time = endTime ?? Date().timeIntervalSince1970
         let content = HParams.sessionEndContent(status: status, endTime: time)
-        try write(
+        try summary(
             tag: HParams.sessionEndTag, kind: .tensor(HParams.nullTensor),
             metadata: SummaryMetadata(pluginName: HParams.pluginName, content: content),
             step: 0, wallTime: time)

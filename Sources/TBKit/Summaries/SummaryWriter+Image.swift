@@ -41,7 +41,7 @@ extension SummaryWriter {
         let tensor = TensorProto(
             dtype: .string, shape: [3],
             stringValues: [Array(String(width).utf8), Array(String(height).utf8), png])
-        try write(
+        try summary(
             tag: tag, kind: .tensor(tensor), metadata: SummaryMetadata(pluginName: Self.imagesPluginName),
             step: step, wallTime: wallTime)
     }

@@ -16,6 +16,6 @@ extension SummaryWriter {
 
     /// Logs a curve computed beforehand.
     public func prCurve(_ tag: String, _ curve: PRCurve, step: Int, wallTime: Double? = nil) throws {
-        try write(tag: tag, kind: .tensor(curve.tensor), metadata: curve.metadata, step: step, wallTime: wallTime)
+        try summary(tag: tag, kind: .tensor(curve.tensor), metadata: curve.metadata, step: step, wallTime: wallTime)
     }
 }

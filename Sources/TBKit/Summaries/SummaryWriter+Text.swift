@@ -5,7 +5,7 @@ extension SummaryWriter {
     /// Logs Markdown text (tables, lists, code blocks and links render) as a rank-0 DT_STRING
     /// tensor with plugin "text".
     public func text(_ tag: String, _ markdown: String, step: Int, wallTime: Double? = nil) throws {
-        try write(
+        try summary(
             tag: tag, kind: .tensor(.strings([markdown], shape: [])),
             metadata: SummaryMetadata(pluginName: Self.textPluginName), step: step, wallTime: wallTime)
     }
