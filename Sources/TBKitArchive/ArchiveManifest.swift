@@ -16,8 +16,16 @@ public struct ArchiveManifest: Codable, Sendable, Equatable {
     public struct File: Codable, Sendable, Equatable {
         /// Path relative to the logdir.
         public var path: String
-        /// "file" or "symlink".
-        public var kind: String
+        /// What a manifest row describes; the raw value is what the JSON holds.
+        public enum Kind: String, Codable, Sendable, Equatable {
+            /// A regular file, with its size and SHA-256.
+            case file
+            /// A symlink, with its target.
+            case symlink
+        }
+
+        /// A regular file or a symlink.
+        public var kind: Kind
         /// Bytes of content (0 for a symlink).
         public var size: UInt64
         /// Lower-case hex SHA-256 of the content (absent for a symlink).
@@ -26,7 +34,7 @@ public struct ArchiveManifest: Codable, Sendable, Equatable {
         public var target: String?
 
         /// A manifest row.
-        public init(path: String, kind: String, size: UInt64, sha256: String?, target: String?) {
+        public init(path: String, kind: Kind, size: UInt64, sha256: String?, target: String?) {
             self.path = path
             self.kind = kind
             self.size = size

@@ -149,7 +149,7 @@ public struct LogArchiver {
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         for item in items where item.kind != .directory {
             if item.kind == .symlink {
-                rows.append(.init(path: item.path, kind: "symlink", size: 0, sha256: nil, target: item.target))
+                rows.append(.init(path: item.path, kind: .symlink, size: 0, sha256: nil, target: item.target))
                 continue
             }
             var hasher = SHA256()
@@ -161,7 +161,7 @@ public struct LogArchiver {
                 identities[item.path] = after
             }
             rows.append(
-                .init(path: item.path, kind: "file", size: item.size, sha256: hasher.finalize().hex, target: nil))
+                .init(path: item.path, kind: .file, size: item.size, sha256: hasher.finalize().hex, target: nil))
         }
         let directories = items.filter { $0.kind == .directory }.map(\.path)
         betweenPasses?()
@@ -219,8 +219,8 @@ public struct LogArchiver {
         }
         committed = true
         return Summary(
-            files: rows.filter { $0.kind == "file" }.count, directories: directories.count,
-            symlinks: rows.filter { $0.kind == "symlink" }.count,
+            files: rows.filter { $0.kind == .file }.count, directories: directories.count,
+            symlinks: rows.filter { $0.kind == .symlink }.count,
             contentBytes: rows.reduce(0) { $0 + $1.size }, archiveBytes: archiveBytes,
             manifest: manifest)
     }

@@ -170,7 +170,7 @@ public struct LogExtractor {
                         member: member, detail: "a directory the manifest does not list")
                 }
             case .regular:
-                guard let row, row.kind == "file" else {
+                guard let row, row.kind == .file else {
                     throw LogArchiveError.notInManifest(member: member, detail: "a file the manifest does not list")
                 }
                 guard row.size == entry.size else {
@@ -178,14 +178,14 @@ public struct LogExtractor {
                         member: member, detail: "size \(entry.size) in the archive, \(row.size) in the manifest")
                 }
             case .symlink:
-                guard let row, row.kind == "symlink", row.target == entry.linkTarget else {
+                guard let row, row.kind == .symlink, row.target == entry.linkTarget else {
                     throw LogArchiveError.notInManifest(
                         member: member, detail: "a symlink the manifest does not list with target '\(entry.linkTarget)'"
                     )
                 }
             case .hardlink:
                 let target = (try? ArchivePath.components(of: entry.linkTarget).get())?.joined(separator: "/") ?? ""
-                guard let row, row.kind == "file", row.sha256 == regularMembers[target] else {
+                guard let row, row.kind == .file, row.sha256 == regularMembers[target] else {
                     throw LogArchiveError.notInManifest(
                         member: member, detail: "a hard link whose content the manifest does not list")
                 }

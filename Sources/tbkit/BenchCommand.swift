@@ -1,16 +1,24 @@
 import ArgumentParser
 import Foundation
 import TBKit
+import TBKitArchive
 
-/// `tbkit bench`: TBKit's writing speed, beside tensorboardX doing the same work in the same run.
+/// `tbkit bench`: TBKit's writing, exporting and archiving speed, beside its peers doing the same
+/// work in the same run (tensorboardX, TensorBoard's Rust data server, `tar czf`).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure writing speed (scalars, histograms, CRC32C) beside tensorboardX.",
+        abstract: "Measure writing, export and archive speed beside tensorboardX, TensorBoard's data server and tar.",
         discussion: """
             Build in release mode for meaningful figures. Each figure is the median of several
             repetitions; ratios compare against tensorboardX run by Scripts/bench_tensorboardx.py
             with the Python of .venv (or python3) in the same invocation.
+
+            Export and archive work on a log directory of --logdir-events scalar events written by
+            TBKit (2 runs, 4 tags). Their peers, in the same invocation: TensorBoard's Rust data
+            server (from the tensorboard-data-server package of that Python) loading the log
+            directory once with --checksum, timed by its own "Finished load cycle" figure; and
+            `tar czf` of the log directory, timed as a whole process.
 
             Example:
               swift run -c release tbkit bench
@@ -27,7 +35,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Repetitions of each measurement (the median is printed).")
     var repeats = 5
 
-    @Flag(help: "Skip the tensorboardX comparison.")
+    @Option(help: "Scalar events in the log directory that export and archive work on (0 skips them).")
+    var logdirEvents = 1_000_000
+
+    @Flag(help: "Skip the peers (tensorboardX, the data server, tar).")
     var noPeer = false
 
     @Option(help: "Python interpreter for the tensorboardX run (default: .venv/bin/python, else python3).")
@@ -101,11 +112,14 @@ struct BenchCommand: ParsableCommand {
                 format: "  crc32c:     %12.2f GB/s hardware%@   %.2f GB/s software (slicing-by-8)",
                 hardware, CRC32C.usesHardware ? "" : " (not available)", software))
 
+        let logdirFigures = logdirEvents > 0 ? try measureLogdirCases(in: tmp) : nil
+
         guard !noPeer else { return }
         let interpreter =
             python
             ?? (FileManager.default.isExecutableFile(atPath: ".venv/bin/python")
                 ? ".venv/bin/python" : "python3")
+        if let logdirFigures { try comparePeers(logdirFigures, interpreter: interpreter, tmp: tmp) }
         guard let script = Self.peerScript() else {
             print("tensorboardX: Scripts/bench_tensorboardx.py not found (run from the package root)")
             return
@@ -136,6 +150,153 @@ struct BenchCommand: ParsableCommand {
                 format: "  scalars:    %12.0f events/s   -> TBKit is %.0fx faster", peerScalars,
                 scalarRate / peerScalars))
         print(String(format: "  histogram:  %12.3f ms           -> TBKit is %.1fx faster", peerHist, peerHist / histMs))
+    }
+
+    /// TBKit's export and archive figures (medians, seconds), and the log directory they read.
+    struct LogdirFigures {
+        var logdir: String
+        var bytes: UInt64
+        var exportSeconds: Double
+        var archiveSeconds: Double
+    }
+
+    /// Writes the log directory, then times `export` (CSV to /dev/null) and `archive` in process.
+    func measureLogdirCases(in tmp: String) throws -> LogdirFigures {
+        let logdir = tmp + "/logdir"
+        var rng = SplitMix(seed: 7)
+        let tags = ["loss", "accuracy", "learning_rate", "grad_norm"]
+        var bytes: UInt64 = 0
+        for (run, share) in [("train", 0.6), ("eval", 0.4)] {
+            let writer = try SummaryWriter(logdir: logdir + "/" + run)
+            let steps = Int(Double(logdirEvents) * share) / tags.count
+            for step in 0..<steps {
+                let t = Double(step)
+                let wall = 1.7e9 + t * 0.37
+                try writer.scalar(tags[0], Float(2.3 * exp(-t / 5e4) + 0.1 * rng.uniform()), step: step, wallTime: wall)
+                try writer.scalar(tags[1], Float(1 - exp(-t / 4e4) * rng.uniform()), step: step, wallTime: wall)
+                try writer.scalar(tags[2], Float(1e-3 * pow(0.5, Double(step / 20_000))), step: step, wallTime: wall)
+                try writer.scalar(tags[3], Float(exp(Double(rng.normal()))), step: step, wallTime: wall)
+            }
+            try writer.close()
+            bytes += UInt64(writer.bytesWritten)
+        }
+        var exportSeconds = [Double]()
+        var archiveSeconds = [Double]()
+        for _ in 0..<repeats {
+            let out = try TextOutput(path: "/dev/null")
+            var start = DispatchTime.now().uptimeNanoseconds
+            _ = try TidyExporter().export(logdir: logdir, bytes: { out.write(bytes: $0) })
+            try out.close()
+            exportSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            let archive = tmp + "/bench.tar.gz"
+            try? FileManager.default.removeItem(atPath: archive)
+            start = DispatchTime.now().uptimeNanoseconds
+            try LogArchiver(logdir: logdir).write(to: archive)
+            archiveSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            try? FileManager.default.removeItem(atPath: archive)
+        }
+        let figures = LogdirFigures(
+            logdir: logdir, bytes: bytes, exportSeconds: median(exportSeconds), archiveSeconds: median(archiveSeconds))
+        print(
+            String(
+                format: "  export:     %12.3f s for %d scalar events (CSV, %.1f MB logdir)", figures.exportSeconds,
+                logdirEvents, Double(bytes) / 1e6))
+        print(
+            String(format: "  archive:    %12.3f s (.tar.gz, level 6, with SHA-256 manifest)", figures.archiveSeconds))
+        return figures
+    }
+
+    /// The data server loading the log directory with --checksum, and `tar czf` of it, each
+    /// `repeats` times; prints medians and ratios.
+    func comparePeers(_ figures: LogdirFigures, interpreter: String, tmp: String) throws {
+        var loads = [Double]()
+        if let server = Self.dataServer(interpreter: interpreter) {
+            for _ in 0..<repeats {
+                guard let seconds = try Self.dataServerLoad(server: server, logdir: figures.logdir) else { break }
+                loads.append(seconds)
+            }
+        }
+        var tars = [Double]()
+        for _ in 0..<repeats {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["tar", "czf", tmp + "/peer.tar.gz", "-C", figures.logdir, "."]
+            let start = DispatchTime.now().uptimeNanoseconds
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { break }
+            tars.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            try? FileManager.default.removeItem(atPath: tmp + "/peer.tar.gz")
+        }
+        print("TensorBoard data server and tar (same log directory, same run)")
+        if loads.isEmpty {
+            print("  data server: not measured (tensorboard-data-server not found for \(interpreter))")
+        } else {
+            print(
+                String(
+                    format: "  data server --checksum load: %7.3f s   -> tbkit export is %.2fx faster", median(loads),
+                    median(loads) / figures.exportSeconds))
+        }
+        if tars.isEmpty {
+            print("  tar czf: not measured (tar failed)")
+        } else {
+            print(
+                String(
+                    format: "  tar czf:                     %7.3f s   -> tbkit archive is %.2fx faster", median(tars),
+                    median(tars) / figures.archiveSeconds))
+        }
+    }
+
+    /// The Rust data server binary that `interpreter`'s tensorboard-data-server package ships.
+    static func dataServer(interpreter: String) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [interpreter, "-c", "import tensorboard_data_server as s; print(s.server_binary())"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let path = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return process.terminationStatus == 0 && FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
+    /// One load of `logdir` by the data server (bound to loopback, loading once, checking every
+    /// record's CRC), in seconds as the server reports it; nil when it gave no figure.
+    static func dataServerLoad(server: String, logdir: String) throws -> Double? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: server)
+        process.arguments = [
+            "--logdir", logdir, "--checksum", "--reload", "once", "--host", "127.0.0.1", "--port", "0",
+            "--port-file", "/dev/null", "-v",
+        ]
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        var text = ""
+        let marker = "Finished load cycle ("
+        while true {
+            let data = pipe.fileHandleForReading.availableData
+            if data.isEmpty { return nil }
+            text += String(decoding: data, as: UTF8.self)
+            if let range = text.range(of: marker), let close = text[range.upperBound...].firstIndex(of: ")") {
+                var figure = String(text[range.upperBound..<close])
+                var scale = 1.0
+                if figure.hasSuffix("ms") {
+                    figure.removeLast(2)
+                    scale = 1e-3
+                } else if figure.hasSuffix("s") {
+                    figure.removeLast()
+                }
+                return Double(figure).map { $0 * scale }
+            }
+        }
     }
 
     static func peerScript() -> String? {

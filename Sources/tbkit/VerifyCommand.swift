@@ -57,11 +57,11 @@ struct VerifyCommand: ParsableCommand {
                 continue
             }
             damaged += 1
-            let label = v.issues.allSatisfy({ $0.kind == "truncated-tail" }) ? "TRUNCATED" : "DAMAGED "
+            let label = v.issues.allSatisfy({ $0.kind == .truncatedTail }) ? "TRUNCATED" : "DAMAGED "
             out.write(
                 "\(label) \(file): \(v.soundRecords) sound records, \(v.damagedRecords) damaged, \(v.bytes) bytes\n")
             for issue in v.issues {
-                out.write("           byte \(issue.offset) [\(issue.kind)]: \(issue.reason)\n")
+                out.write("           byte \(issue.offset) [\(issue.kind.rawValue)]: \(issue.reason)\n")
             }
         }
         out.write(

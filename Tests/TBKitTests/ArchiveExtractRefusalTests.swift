@@ -64,7 +64,7 @@ import Testing
 
     @Test func fileWrittenThroughAnArchiveSymlinkIsRefused() throws {
         let message = try Self.refusal { path in
-            let link = ArchiveManifest.File(path: "l", kind: "symlink", size: 0, sha256: nil, target: "d")
+            let link = ArchiveManifest.File(path: "l", kind: .symlink, size: 0, sha256: nil, target: "d")
             try ArchiveTestSupport.handmadeArchive(
                 at: path, manifestFiles: [link, ArchiveTestSupport.row("l/x", [1])],
                 directories: ["d"]
@@ -180,8 +180,8 @@ extension ArchiveExtractRefusalTests {
     /// out physically while staying inside lexically: a target through a symlink is refused.
     @Test func symlinkTargetThroughAnotherSymlinkIsRefused() throws {
         let message = try Self.refusal { path in
-            let s = ArchiveManifest.File(path: "d/s", kind: "symlink", size: 0, sha256: nil, target: "..")
-            let a = ArchiveManifest.File(path: "d/a", kind: "symlink", size: 0, sha256: nil, target: "s/../x")
+            let s = ArchiveManifest.File(path: "d/s", kind: .symlink, size: 0, sha256: nil, target: "..")
+            let a = ArchiveManifest.File(path: "d/a", kind: .symlink, size: 0, sha256: nil, target: "s/../x")
             try ArchiveTestSupport.handmadeArchive(at: path, manifestFiles: [a, s], directories: ["d"]) { tar in
                 try tar.append(TarEntry(path: "d", kind: .directory))
                 try tar.append(TarEntry(path: "d/s", kind: .symlink, linkTarget: ".."))

@@ -88,6 +88,6 @@ enum ArchiveTestSupport {
     }
 
     static func row(_ path: String, _ bytes: [UInt8]) -> ArchiveManifest.File {
-        .init(path: path, kind: "file", size: UInt64(bytes.count), sha256: SHA256.hash(data: bytes).hex, target: nil)
+        .init(path: path, kind: .file, size: UInt64(bytes.count), sha256: SHA256.hash(data: bytes).hex, target: nil)
     }
 }

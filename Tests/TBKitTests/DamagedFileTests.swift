@@ -48,13 +48,13 @@ import Testing
                 if within < 12 {
                     // Length or length CRC: framing lost, nothing after it is read.
                     #expect(
-                        first.kind == "bad-length-crc" || first.kind == "length-too-large",
+                        first.kind == .badLengthCRC || first.kind == .lengthTooLarge,
                         "flip at \(offset): \(first.kind)")
                     #expect(v.issues.count == 1)
                     #expect(v.soundRecords == record)
                 } else {
                     // Payload or data CRC: only that record is lost.
-                    #expect(first.kind == "bad-data-crc", "flip at \(offset): \(first.kind)")
+                    #expect(first.kind == .badDataCRC, "flip at \(offset): \(first.kind)")
                     #expect(v.soundRecords == Self.boundaries.count - 2)
                     #expect(v.damagedRecords == 1)
                 }
@@ -75,14 +75,14 @@ import Testing
             let v = FileVerification.verify(path: path)
             let complete = Self.boundaries.filter { $0 <= cut && $0 > 0 }.count
             if cut == 0 {
-                #expect(v.firstIssue?.kind == "missing-file-version")
+                #expect(v.firstIssue?.kind == .missingFileVersion)
             } else if Self.boundaries.contains(cut) {
                 #expect(v.isSound, "cut at boundary \(cut) should be sound")
                 #expect(v.soundRecords == complete)
             } else {
                 #expect(v.truncatedTail, "cut at \(cut)")
                 #expect(v.issues.count == 1)
-                #expect(v.firstIssue?.kind == "truncated-tail")
+                #expect(v.firstIssue?.kind == .truncatedTail)
                 #expect(v.firstIssue?.offset == Int64(Self.boundaries[complete]))
                 #expect(v.completeRecordsBeforeTail == complete)
             }
@@ -101,7 +101,7 @@ import Testing
         RecordWriter.append(payload: [0x0B, 0x00], to: &bytes)  // field 1, wire type 3: a group
         let path = dir.write("u.tfevents", bytes)
         let v = FileVerification.verify(path: path)
-        #expect(v.issues.map(\.kind) == ["undecodable-event"])
+        #expect(v.issues.map(\.kind) == [.undecodableEvent])
         #expect(v.firstIssue?.offset == 40)
         #expect(v.firstIssue?.reason.contains("wire type 3") == true)
     }
@@ -110,7 +110,7 @@ import Testing
         let dir = TemporaryDirectory()
         let bytes = RecordWriter.frame(Event(wallTime: 1, step: 1, what: .summary(Summary(values: []))).encoded())
         let v = FileVerification.verify(path: dir.write("n.tfevents", bytes))
-        #expect(v.issues.map(\.kind) == ["missing-file-version"])
+        #expect(v.issues.map(\.kind) == [.missingFileVersion])
     }
 
     @Test func randomGarbageNeverCrashesTheReaders() {

@@ -28,7 +28,7 @@ import Testing
     @Test func everySummaryValueKindRoundTrips() throws {
         let meta = SummaryMetadata(
             pluginName: "audio", content: [0x10, 0x0B], displayName: "d",
-            summaryDescription: "s", dataClass: 3)
+            summaryDescription: "s", dataClass: .blobSequence)
         let values: [SummaryValue] = [
             SummaryValue(tag: "zero", kind: .simpleValue(0)),
             SummaryValue(tag: "neg", kind: .simpleValue(-1.5)),
@@ -63,7 +63,7 @@ import Testing
 
     @Test func graphSessionLogAndOtherMembersRoundTrip() throws {
         for what: Event.What in [
-            .graphDef([1, 2, 3]), .sessionLog(status: 1, checkpointPath: "ck", message: "m"),
+            .graphDef([1, 2, 3]), .sessionLog(status: .start, checkpointPath: "ck", message: "m"),
             .other(field: 9, bytes: [4, 5]),
         ] {
             let e = Event(wallTime: 3, step: -1, what: what)

@@ -43,7 +43,7 @@ extension Event {
                     default: try sub.skip(t, field: f)
                     }
                 }
-                what = .sessionLog(status: status, checkpointPath: path, message: message)
+                what = .sessionLog(status: SessionStatus(wireValue: status), checkpointPath: path, message: message)
             case (6, .lengthDelimited), (8, .lengthDelimited), (9, .lengthDelimited):
                 what = .other(field: field, bytes: try reader.readBytes())
             default:

@@ -5,9 +5,26 @@ public struct FileVerification: Sendable, Equatable, Encodable {
     public struct Issue: Sendable, Equatable, Encodable, CustomStringConvertible {
         /// The byte offset of the record concerned.
         public var offset: Int64
-        /// Short machine-readable kind: "bad-data-crc", "bad-length-crc", "length-too-large",
-        /// "undecodable-event", "missing-file-version", "truncated-tail", "io".
-        public var kind: String
+        /// What kind of problem it is; its raw value is the short name `verify` prints and JSON holds.
+        public enum Kind: String, Sendable, Equatable, Encodable, CaseIterable {
+            /// A record whose payload fails its data CRC (that record is lost).
+            case badDataCRC = "bad-data-crc"
+            /// A length that fails its CRC: the framing is lost, nothing after it can be read.
+            case badLengthCRC = "bad-length-crc"
+            /// A length of 2 GiB or more with a sound CRC: refused, the rest cannot be read.
+            case lengthTooLarge = "length-too-large"
+            /// A record that passes its CRCs but does not decode as an Event.
+            case undecodableEvent = "undecodable-event"
+            /// The first record is not the `file_version` event (or the file is empty).
+            case missingFileVersion = "missing-file-version"
+            /// The file ends inside a record (a writer stopped, or is still writing).
+            case truncatedTail = "truncated-tail"
+            /// The file could not be opened or read.
+            case io = "io"
+        }
+
+        /// What kind of problem it is.
+        public var kind: Kind
         /// A sentence for people.
         public var reason: String
 
@@ -46,7 +63,7 @@ public struct FileVerification: Sendable, Equatable, Encodable {
         do {
             reader = try RecordReader(path: path)
         } catch {
-            result.issues.append(Issue(offset: 0, kind: "io", reason: error.description))
+            result.issues.append(Issue(offset: 0, kind: .io, reason: error.description))
             return result
         }
         var first = true
@@ -55,11 +72,11 @@ public struct FileVerification: Sendable, Equatable, Encodable {
             do {
                 next = try reader.next()
             } catch {
-                let kind: String
+                let kind: Issue.Kind
                 switch error {
-                case .badLengthCRC: kind = "bad-length-crc"
-                case .lengthTooLarge: kind = "length-too-large"
-                case .io: kind = "io"
+                case .badLengthCRC: kind = .badLengthCRC
+                case .lengthTooLarge: kind = .lengthTooLarge
+                case .io: kind = .io
                 }
                 result.issues.append(Issue(offset: error.offset, kind: kind, reason: error.description))
                 break loop
@@ -74,7 +91,7 @@ public struct FileVerification: Sendable, Equatable, Encodable {
                         } else {
                             result.issues.append(
                                 Issue(
-                                    offset: offset, kind: "missing-file-version",
+                                    offset: offset, kind: .missingFileVersion,
                                     reason: "the first record is not a file_version event (\"brain.Event:2\")"))
                         }
                     }
@@ -82,20 +99,20 @@ public struct FileVerification: Sendable, Equatable, Encodable {
                     result.damagedRecords += 1
                     result.issues.append(
                         Issue(
-                            offset: offset, kind: "undecodable-event",
+                            offset: offset, kind: .undecodableEvent,
                             reason:
                                 "record passes its CRCs but is not a valid Event (file byte \(offset + 12 + Int64(error.offset))): \(error)"
                         ))
                 }
             case .damaged(let d):
                 result.damagedRecords += 1
-                result.issues.append(Issue(offset: d.offset, kind: "bad-data-crc", reason: d.description))
+                result.issues.append(Issue(offset: d.offset, kind: .badDataCRC, reason: d.description))
             case .incomplete(let offset, let available, let needed):
                 result.truncatedTail = true
                 result.completeRecordsBeforeTail = result.soundRecords + result.damagedRecords
                 result.issues.append(
                     Issue(
-                        offset: offset, kind: "truncated-tail",
+                        offset: offset, kind: .truncatedTail,
                         reason:
                             "truncated tail: the file ends inside a record (\(available) of \(needed) bytes present) after \(result.completeRecordsBeforeTail) complete records"
                     ))
@@ -104,7 +121,7 @@ public struct FileVerification: Sendable, Equatable, Encodable {
                 if first {
                     result.issues.append(
                         Issue(
-                            offset: 0, kind: "missing-file-version",
+                            offset: 0, kind: .missingFileVersion,
                             reason: "the file is empty: no file_version record"))
                 }
                 break loop

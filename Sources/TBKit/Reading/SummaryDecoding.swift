@@ -98,7 +98,7 @@ extension SummaryMetadata {
         }
         self.init(
             pluginName: pluginName, content: content, displayName: displayName,
-            summaryDescription: description, dataClass: dataClass)
+            summaryDescription: description, dataClass: DataClass(wireValue: dataClass))
     }
 }
 

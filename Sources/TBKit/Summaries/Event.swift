@@ -18,8 +18,8 @@ public struct Event: Sendable, Equatable {
         case graphDef([UInt8])
         /// Summary values (field 5).
         case summary(Summary)
-        /// A SessionLog (field 7): status 1 START, 2 STOP, 3 CHECKPOINT.
-        case sessionLog(status: Int32, checkpointPath: String, message: String)
+        /// A SessionLog (field 7).
+        case sessionLog(status: SessionStatus, checkpointPath: String, message: String)
         /// No member set, or one TBKit does not model (kept as field number and raw bytes).
         case other(field: Int, bytes: [UInt8])
         /// No member set at all.
@@ -53,7 +53,7 @@ public struct Event: Sendable, Equatable {
             w.writeMessageField(5) { summary.encode(into: &$0) }
         case .sessionLog(let status, let path, let message):
             w.writeMessageField(7) {
-                $0.writeVarintFieldIfNonZero(1, Int64(status))
+                $0.writeVarintFieldIfNonZero(1, Int64(status.wireValue))
                 $0.writeStringFieldIfNonEmpty(2, path)
                 $0.writeStringFieldIfNonEmpty(3, message)
             }
@@ -61,6 +61,78 @@ public struct Event: Sendable, Equatable {
             w.writeBytesField(field, bytes)
         case .none:
             break
+        }
+    }
+}
+
+/// `SessionLog.status` (event.proto): what happened to the training session.
+public enum SessionStatus: Sendable, Equatable, Hashable {
+    /// 0, STATUS_UNSPECIFIED.
+    case unspecified
+    /// 1, START.
+    case start
+    /// 2, STOP.
+    case stop
+    /// 3, CHECKPOINT.
+    case checkpoint
+    /// A value this version of the proto does not define, kept as read.
+    case other(Int32)
+
+    /// The status for the number on the wire.
+    public init(wireValue: Int32) {
+        switch wireValue {
+        case 0: self = .unspecified
+        case 1: self = .start
+        case 2: self = .stop
+        case 3: self = .checkpoint
+        default: self = .other(wireValue)
+        }
+    }
+
+    /// The number written on the wire.
+    public var wireValue: Int32 {
+        switch self {
+        case .unspecified: return 0
+        case .start: return 1
+        case .stop: return 2
+        case .checkpoint: return 3
+        case .other(let value): return value
+        }
+    }
+}
+
+/// `SummaryMetadata.data_class` (summary.proto): how a tag's data is shaped, for the loaders.
+public enum DataClass: Sendable, Equatable, Hashable {
+    /// 0, DATA_CLASS_UNKNOWN: both loaders infer the class from the plugin.
+    case unknown
+    /// 1, DATA_CLASS_SCALAR: a single number per step.
+    case scalar
+    /// 2, DATA_CLASS_TENSOR: a tensor per step.
+    case tensor
+    /// 3, DATA_CLASS_BLOB_SEQUENCE: a sequence of byte strings per step (images, audio).
+    case blobSequence
+    /// A value this version of the proto does not define, kept as read.
+    case other(Int32)
+
+    /// The class for the number on the wire.
+    public init(wireValue: Int32) {
+        switch wireValue {
+        case 0: self = .unknown
+        case 1: self = .scalar
+        case 2: self = .tensor
+        case 3: self = .blobSequence
+        default: self = .other(wireValue)
+        }
+    }
+
+    /// The number written on the wire.
+    public var wireValue: Int32 {
+        switch self {
+        case .unknown: return 0
+        case .scalar: return 1
+        case .tensor: return 2
+        case .blobSequence: return 3
+        case .other(let value): return value
         }
     }
 }

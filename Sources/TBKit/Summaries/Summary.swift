@@ -83,13 +83,13 @@ public struct SummaryMetadata: Sendable, Equatable {
     public var displayName: String
     /// Field 3.
     public var summaryDescription: String
-    /// Field 4: 0 UNKNOWN (inferred by both loaders), 1 SCALAR, 2 TENSOR, 3 BLOB_SEQUENCE.
-    public var dataClass: Int32
+    /// Field 4: how the data is shaped (`.unknown` lets both loaders infer it from the plugin).
+    public var dataClass: DataClass
 
     /// Makes metadata for a plugin.
     public init(
         pluginName: String, content: [UInt8] = [], displayName: String = "",
-        summaryDescription: String = "", dataClass: Int32 = 0
+        summaryDescription: String = "", dataClass: DataClass = .unknown
     ) {
         self.pluginName = pluginName
         self.content = content
@@ -106,7 +106,7 @@ public struct SummaryMetadata: Sendable, Equatable {
         }
         w.writeStringFieldIfNonEmpty(2, displayName)
         w.writeStringFieldIfNonEmpty(3, summaryDescription)
-        w.writeVarintFieldIfNonZero(4, Int64(dataClass))
+        w.writeVarintFieldIfNonZero(4, Int64(dataClass.wireValue))
     }
 }
 

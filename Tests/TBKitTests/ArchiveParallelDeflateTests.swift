@@ -1,0 +1,92 @@
+import Foundation
+import SystemPackage
+import Testing
+
+@testable import TBKit
+@testable import TBKitArchive
+
+/// The archive's gzip member assembled from blocks deflated on several threads.
+@Suite struct ArchiveParallelDeflateTests {
+    /// Compressible but not trivial bytes (event-file-like: repeating structure, varying values).
+    static let input: [UInt8] = {
+        var out = [UInt8]()
+        out.reserveCapacity(3_300_000)
+        var x: UInt32 = 12345
+        while out.count < 3_300_000 {
+            x = x &* 1_103_515_245 &+ 12345
+            out += Array("step \(out.count / 37) loss \(x >> 20)\n".utf8)
+            if x & 0xFF == 7 { out += [UInt8](repeating: UInt8(x >> 24), count: Int(x >> 22)) }
+        }
+        return out
+    }()
+
+    static func pipelined(_ base: String, name: String, workers: Int, chunk: Int, depth: Int) throws -> [UInt8] {
+        let path = base + "/" + name
+        let output = try FileDescriptor.open(
+            FilePath(path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+        let pipeline = CompressionPipeline(
+            level: 6, output: output, path: path, chunkSize: chunk, depth: depth, workers: workers)
+        // Odd write sizes, so blocks never line up with writes.
+        var offset = 0
+        while offset < input.count {
+            let take = min(70_001, input.count - offset)
+            try input[offset..<(offset + take)].withUnsafeBytes { try pipeline.write($0) }
+            offset += take
+        }
+        let reported = try pipeline.finish()
+        try output.close()
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(reported == UInt64(bytes.count))
+        return bytes
+    }
+
+    @Test func theSameInputGivesTheSameBytesWhateverTheNumberOfWorkers() throws {
+        let base = try ArchiveTestSupport.scratch()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let one = try Self.pipelined(base, name: "1.gz", workers: 1, chunk: 65_536, depth: 4)
+        let two = try Self.pipelined(base, name: "2.gz", workers: 2, chunk: 65_536, depth: 4)
+        let three = try Self.pipelined(base, name: "3.gz", workers: 3, chunk: 65_536, depth: 2)
+        let again = try Self.pipelined(base, name: "2b.gz", workers: 2, chunk: 65_536, depth: 4)
+        #expect(one == two && two == three && two == again)
+        #expect(try GZip.decompress(two) == Self.input)
+    }
+
+    @Test func theOutputIsOneGzipMemberWithTheRightCrcAndSizeThatGzipReads() throws {
+        let base = try ArchiveTestSupport.scratch()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let bytes = try Self.pipelined(base, name: "a.gz", workers: 2, chunk: 100_000, depth: 3)
+        // Trailer: CRC-32 and ISIZE of the whole input.
+        let crc = Self.input.withUnsafeBytes { GZipMemberAssembly.crc32($0) }
+        let trailer = Array(bytes.suffix(8))
+        #expect(trailer == GZipMemberAssembly.trailer(crc: crc, size: UInt64(Self.input.count)))
+        #expect(Array(bytes.prefix(3)) == [0x1F, 0x8B, 0x08])
+        // gzip checks the CRC and size; Python's zlib reads exactly one member with nothing after.
+        let (test, testOutput) = try ArchiveTestSupport.run(["gzip", "-t", base + "/a.gz"])
+        #expect(test == 0, "\(testOutput)")
+        let script = """
+            import sys, zlib
+            data = open(sys.argv[1], 'rb').read()
+            d = zlib.decompressobj(31)
+            out = d.decompress(data)
+            assert d.eof and d.unused_data == b'', 'not exactly one gzip member'
+            print(len(out))
+            """
+        let (status, output) = try ArchiveTestSupport.run(["python3", "-c", script, base + "/a.gz"])
+        #expect(status == 0, "\(output)")
+        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == String(Self.input.count))
+    }
+
+    @Test func anEmptyInputIsAnEmptyGzipMember() throws {
+        let base = try ArchiveTestSupport.scratch()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let path = base + "/empty.gz"
+        let output = try FileDescriptor.open(
+            FilePath(path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+        let pipeline = CompressionPipeline(level: 6, output: output, path: path)
+        try pipeline.finish()
+        try output.close()
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(try GZip.decompress(bytes) == [])
+        #expect(try ArchiveTestSupport.run(["gzip", "-t", path]).status == 0)
+    }
+}
