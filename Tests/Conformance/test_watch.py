@@ -92,6 +92,13 @@ def test_watch_prints_a_line_per_update_through_a_pipe_and_ends_on_sigint(tmp_pa
     logdir = tmp_path / "logs"
     a = SummaryWriter(str(logdir / "a"), flush_secs=1)
     write_points(a, "loss", range(3))
+    # tensorboardX writes from a queue thread: start watching once all three points are on disk.
+    from tensorboard.backend.event_processing import event_accumulator
+    def on_disk():
+        acc = event_accumulator.EventAccumulator(str(logdir / "a"))
+        acc.Reload()
+        return "loss" in acc.Tags()["scalars"] and len(acc.Scalars("loss")) == 3
+    wait_until(on_disk, "tensorboardX to write the first points")
     proc = subprocess.Popen([tbkit_binary(), "watch", str(logdir), "--interval", "0.2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lines = []
