@@ -20,10 +20,11 @@ struct ReportCommand: ParsableCommand {
             Examples:
               tbkit report logs -o report.html
               tbkit report logs -o report.html --max-points 5000
+              tbkit report s3://bucket/experiments -o report.html
             """
     )
 
-    @Argument(help: "The log directory (or a single event file).")
+    @Argument(help: "The log directory (or a single event file), local or s3://bucket/prefix.")
     var logdir: String
 
     @Option(name: .shortAndLong, help: "The HTML file to write.")
@@ -37,7 +38,12 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let data = try ReportBuilder(scalarPoints: maxPoints).build(logdir: logdir)
+        var scratch: ObjectStorage.Scratch?
+        defer { scratch?.cleanUp() }
+        let source = try ObjectStorage.localLogdir(logdir, scratch: &scratch)
+        var data = try ReportBuilder(scalarPoints: maxPoints).build(logdir: source)
+        // The page names the logdir the user gave (an s3:// URL), not the temporary local copy.
+        data.logdir = logdir
         let page = try ReportPage.render(data)
         let out = try TextOutput(path: output)
         page.withUnsafeBufferPointer { out.write(bytes: $0) }

@@ -155,12 +155,16 @@ def test_faults_between_tbkit_and_the_store_lose_nothing(s3, local_run, tbkit, m
     assert loaded(f"s3://{s3['bucket']}/faulty/{RUN}") == loaded(str(local_run / RUN))
 
 
-def test_cli_reads_an_s3_logdir(s3, s3_run, tbkit):
+def test_cli_reads_an_s3_logdir(s3, s3_run, tbkit, tmp_path):
     out = tbkit("inspect", s3_run["url"], env=tbkit_env(s3)).stdout
     assert f"run {RUN}" in out
     tbkit("verify", s3_run["url"], env=tbkit_env(s3))
     csv = tbkit("export", s3_run["url"], "--run", RUN, env=tbkit_env(s3)).stdout
     assert "loss" in csv
+    page = tmp_path / "report.html"
+    tbkit("report", s3_run["url"], "-o", page, env=tbkit_env(s3))
+    html = page.read_text()
+    assert RUN in html and "loss" in html and s3_run["url"] in html
 
 
 def test_archive_to_s3_and_extract_back_restores_the_logdir(s3, local_run, tbkit, tmp_path):
