@@ -24,7 +24,7 @@ public func fuzzTensorValues(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
         }
         _ = tensor.elementCount
         _ = HistogramPoint(tag: "t", step: 0, wallTime: 0, tensor: tensor)
-        for plugin in ["scalars", "histograms", "images", ""] {
+        for plugin in [PluginName.scalars, .histograms, .images, .unnamed] {
             var classifier = ValueClassifier()
             let metadata = SummaryMetadata(pluginName: plugin)
             _ = classifier.classify(

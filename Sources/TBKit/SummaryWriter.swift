@@ -217,7 +217,7 @@ public final class SummaryWriter: Sendable {
             try writeSimpleValue(tag, x, step: step, wallTime: wallTime)
         case .tensor:
             try summary(
-                tag: tag, kind: .tensor(.scalar(x)), metadata: SummaryMetadata(pluginName: "scalars"),
+                tag: tag, kind: .tensor(.scalar(x)), metadata: SummaryMetadata(pluginName: .scalars),
                 step: step, wallTime: wallTime)
         }
     }
@@ -230,7 +230,7 @@ public final class SummaryWriter: Sendable {
             try writeSimpleValue(tag, value, step: step, wallTime: wallTime)
         case .tensor:
             try summary(
-                tag: tag, kind: .tensor(.scalar(value)), metadata: SummaryMetadata(pluginName: "scalars"),
+                tag: tag, kind: .tensor(.scalar(value)), metadata: SummaryMetadata(pluginName: .scalars),
                 step: step, wallTime: wallTime)
         }
     }
@@ -320,7 +320,7 @@ public final class SummaryWriter: Sendable {
             try summary(tag: tag, kind: .histogram(histogram.proto), metadata: nil, step: step, wallTime: time)
         case .tensor:
             try summary(
-                tag: tag, kind: .tensor(histogram.tensor), metadata: SummaryMetadata(pluginName: "histograms"),
+                tag: tag, kind: .tensor(histogram.tensor), metadata: SummaryMetadata(pluginName: .histograms),
                 step: step, wallTime: time)
         }
         if histogram.nonFiniteCount > 0 {

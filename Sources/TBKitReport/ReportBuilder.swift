@@ -135,13 +135,13 @@ public struct ReportBuilder: Sendable {
                     acc.snapshots.add(h)
                 case .other(let o):
                     switch o.pluginName {
-                    case "images":
+                    case .images:
                         if let image = Self.image(o, run: run.name) { images[o.tag] = image }
-                    case SummaryWriter.textPluginName:
+                    case .text:
                         if let text = Self.text(o) {
                             texts[o.tag] = ReportData.Text(tag: o.tag, run: run.name, step: o.step, text: text)
                         }
-                    case HParams.pluginName:
+                    case .hparams:
                         if o.tag == HParams.sessionStartTag, let h = HParamsRecord.sessionHParams(o.pluginContent) {
                             hparams = h
                         } else if o.tag == HParams.experimentTag,

@@ -45,7 +45,7 @@ import Testing
             for (value, w) in zip(summary.values, values) {
                 #expect(value.tag == w["tag"] as? String)
                 let plugin = w["plugin"] as? String ?? ""
-                if !plugin.isEmpty { #expect(value.metadata?.pluginName == plugin) }
+                if !plugin.isEmpty { #expect(value.metadata?.pluginName.rawValue == plugin) }
                 switch (value.kind, w["kind"] as? String) {
                 case (.simpleValue(let x), "simple_value"):
                     #expect(Double(x) == Self.double(w["simple_value"]))
@@ -125,7 +125,7 @@ import Testing
         let reader = EventFileReader(file: Fixtures.tensorboardX)
         var others: [OtherValue] = []
         while let v = reader.nextValue() { if case .other(let o) = v { others.append(o) } }
-        #expect(others.map(\.pluginName) == ["images", "text"])
+        #expect(others.map(\.pluginName) == [.images, .text])
         #expect(others.map(\.tag) == ["inputs/sample", "notes/text_summary"])
         if case .tensor(let t) = others.last?.kind {
             #expect(t.stringValues == [Array("hello *world*".utf8)])
@@ -138,7 +138,7 @@ import Testing
         let reader = EventFileReader(file: Fixtures.tensorflow)
         var scalars: [ScalarPoint] = []
         var hists: [HistogramPoint] = []
-        var plugins: [String] = []
+        var plugins: [PluginName] = []
         while let v = reader.nextValue() {
             switch v {
             case .scalar(let p): scalars.append(p)
@@ -149,7 +149,7 @@ import Testing
         #expect(scalars.map(\.tag) == ["eval/accuracy", "eval/accuracy", "eval/accuracy", "eval/precise"])
         #expect(scalars.map(\.value) == [0.75, 0, -2.5, 0.1])
         #expect(scalars.map(\.dtype) == [.float, .float, .float, .double])
-        #expect(plugins == ["text"])
+        #expect(plugins == [.text])
         // histogram_pb([0, 1, 1, 2, 3.5, -1], buckets=4): edges linspace(-1, 3.5, 5).
         #expect(
             hists.first?.buckets == [

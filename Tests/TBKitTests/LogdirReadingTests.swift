@@ -33,7 +33,7 @@ import Testing
 
     @Test func filesOfARunAreReadInLexicographicOrderWithMetadataCarriedAcross() throws {
         let dir = TemporaryDirectory()
-        let meta = SummaryMetadata(pluginName: "scalars")
+        let meta = SummaryMetadata(pluginName: .scalars)
         func v2(_ x: Float, step: Int64, metadata: SummaryMetadata?) -> Event {
             Event(
                 wallTime: Double(step), step: step,
@@ -104,7 +104,7 @@ import Testing
             Issue.record("expected the graph")
             return
         }
-        #expect(o.tag == "__run_graph__" && o.pluginName == "graphs")
+        #expect(o.tag == "__run_graph__" && o.pluginName == .graphs)
     }
 
     @Test func v1HistogramDropsEmptyOuterBucketsAndUsesMinAndMaxAsOuterEdges() {
@@ -128,7 +128,7 @@ import Testing
 
     @Test func v2ScalarFromTensorContentAndFromDoubleValDecode() {
         var c = ValueClassifier()
-        let meta = SummaryMetadata(pluginName: "scalars")
+        let meta = SummaryMetadata(pluginName: .scalars)
         var bytes: [UInt8] = []
         withUnsafeBytes(of: Float(1.5).bitPattern.littleEndian) { bytes += $0 }
         let fromContent = c.classify(
@@ -150,7 +150,7 @@ import Testing
             Issue.record("expected raw")
             return
         }
-        #expect(o.pluginName == "scalars")
+        #expect(o.pluginName == .scalars)
     }
 
     @Test func csvExportHasTidyRowsWithExactFloat32Values() throws {

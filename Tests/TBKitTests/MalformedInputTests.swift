@@ -29,7 +29,7 @@ import Testing
         #expect(tensor.shape == [1 << 62, 3])
         #expect(HistogramPoint(tag: "h", step: 0, wallTime: 0, tensor: tensor) == nil)
         var classifier = ValueClassifier()
-        let value = SummaryValue(tag: "h", metadata: SummaryMetadata(pluginName: "histograms"), kind: .tensor(tensor))
+        let value = SummaryValue(tag: "h", metadata: SummaryMetadata(pluginName: .histograms), kind: .tensor(tensor))
         guard case .other = classifier.classify(value, step: 0, wallTime: 0) else {
             Issue.record("a tensor whose shape does not match its values was classified as a histogram")
             return

@@ -34,7 +34,7 @@ import Testing
         let floats = t.content.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         // TP [1,1], FP [1,0], TN [0,1], FN [0,0], precision [0.5,1], recall [1,1].
         #expect(floats == [1, 1, 1, 0, 0, 1, 0, 0, 0.5, 1, 1, 1])
-        #expect(curve.metadata.pluginName == "pr_curves" && curve.metadata.content == [0x10, 0x02])
+        #expect(curve.metadata.pluginName == .prCurves && curve.metadata.content == [0x10, 0x02])
         // 201 thresholds: `10 c9 01`, as the official runtime serializes PrCurvePluginData.
         #expect(try PRCurve(labels: [], predictions: []).metadata.content == [0x10, 0xC9, 0x01])
     }

@@ -52,7 +52,7 @@ private func logged(_ body: (SummaryWriter) throws -> Void) throws -> [[UInt8]] 
         }
         // 42 0e = tensor{dtype 7, shape {}, string_val "**hi**"}; 4a 06 0a 04 "text" = metadata.
         let first = SummaryValue(
-            tag: "notes", metadata: SummaryMetadata(pluginName: "text"),
+            tag: "notes", metadata: SummaryMetadata(pluginName: .text),
             kind: .tensor(.strings(["**hi**"], shape: [])))
         #expect(contains(events[0], summaryBytes(first)))
         #expect(contains(events[0], [0x42, 0x0C, 0x08, 0x07, 0x12, 0x00, 0x42, 0x06] + Array("**hi**".utf8)))
@@ -67,7 +67,7 @@ private func logged(_ body: (SummaryWriter) throws -> Void) throws -> [[UInt8]] 
         }
         let png = try PNGEncoder.encode(pixels, width: 3, height: 2, channels: 1)
         let value = SummaryValue(
-            tag: "img", metadata: SummaryMetadata(pluginName: "images"),
+            tag: "img", metadata: SummaryMetadata(pluginName: .images),
             kind: .tensor(
                 TensorProto(
                     dtype: .string, shape: [3],
@@ -79,7 +79,7 @@ private func logged(_ body: (SummaryWriter) throws -> Void) throws -> [[UInt8]] 
         let events = try logged { try $0.audio("clip", samples: [0, 0.5], sampleRate: 16000, step: 3, wallTime: 1) }
         let wav = try WAVEncoder.encode([0, 0.5], sampleRate: 16000)
         let value = SummaryValue(
-            tag: "clip", metadata: SummaryMetadata(pluginName: "audio", content: [0x10, 0x0B]),
+            tag: "clip", metadata: SummaryMetadata(pluginName: .audio, content: [0x10, 0x0B]),
             kind: .tensor(TensorProto(dtype: .string, shape: [1], stringValues: [wav])))
         #expect(contains(events[0], summaryBytes(value)))
     }
@@ -91,7 +91,7 @@ private func logged(_ body: (SummaryWriter) throws -> Void) throws -> [[UInt8]] 
         }
         let curve = try PRCurve(labels: [true, false], predictions: [0.9, 0.2], numThresholds: 4)
         let value = SummaryValue(
-            tag: "pr", metadata: SummaryMetadata(pluginName: "pr_curves", content: [0x10, 0x04]),
+            tag: "pr", metadata: SummaryMetadata(pluginName: .prCurves, content: [0x10, 0x04]),
             kind: .tensor(curve.tensor))
         #expect(contains(events[0], summaryBytes(value)))
     }
@@ -100,7 +100,7 @@ private func logged(_ body: (SummaryWriter) throws -> Void) throws -> [[UInt8]] 
         let layout = CustomScalarLayout([.init(title: "T", charts: [.init(title: "c", multiline: ["x"])])])
         let events = try logged { try $0.customScalarsLayout(layout, wallTime: 1) }
         let value = SummaryValue(
-            tag: "custom_scalars__config__", metadata: SummaryMetadata(pluginName: "custom_scalars"),
+            tag: "custom_scalars__config__", metadata: SummaryMetadata(pluginName: .customScalars),
             kind: .tensor(TensorProto(dtype: .string, shape: [], stringValues: [layout.encoded()])))
         #expect(contains(events[0], summaryBytes(value)))
     }
@@ -113,13 +113,13 @@ private func logged(_ body: (SummaryWriter) throws -> Void) throws -> [[UInt8]] 
         let start = SummaryValue(
             tag: "_hparams_/session_start_info",
             metadata: SummaryMetadata(
-                pluginName: "hparams",
+                pluginName: .hparams,
                 content: HParams.sessionStartContent(hparams: ["lr": 0.5], groupName: "", startTime: 10)),
             kind: .tensor(HParams.nullTensor))
         let end = SummaryValue(
             tag: "_hparams_/session_end_info",
             metadata: SummaryMetadata(
-                pluginName: "hparams",
+                pluginName: .hparams,
                 content: HParams.sessionEndContent(status: .failure, endTime: 20)),
             kind: .tensor(HParams.nullTensor))
         #expect(contains(events[0], summaryBytes(start)))
@@ -144,7 +144,7 @@ private func logged(_ body: (SummaryWriter) throws -> Void) throws -> [[UInt8]] 
         let content = try HParams.experimentContent(
             hparams: [.init(name: "lr")], metrics: [.init(tag: "acc")], timeCreated: 5)
         let value = SummaryValue(
-            tag: "_hparams_/experiment", metadata: SummaryMetadata(pluginName: "hparams", content: content),
+            tag: "_hparams_/experiment", metadata: SummaryMetadata(pluginName: .hparams, content: content),
             kind: .tensor(HParams.nullTensor))
         #expect(payloads.count == 2 && contains(payloads[1], summaryBytes(value)))
     }

@@ -27,7 +27,7 @@ import Testing
 
     @Test func everySummaryValueKindRoundTrips() throws {
         let meta = SummaryMetadata(
-            pluginName: "audio", content: [0x10, 0x0B], displayName: "d",
+            pluginName: .audio, content: [0x10, 0x0B], displayName: "d",
             summaryDescription: "s", dataClass: .blobSequence)
         let values: [SummaryValue] = [
             SummaryValue(tag: "zero", kind: .simpleValue(0)),
@@ -46,7 +46,7 @@ import Testing
                     AudioValue(
                         sampleRate: 16_000, numChannels: 1,
                         lengthFrames: 10, encodedAudio: [1, 2, 3]))),
-            SummaryValue(tag: "t", metadata: SummaryMetadata(pluginName: "scalars"), kind: .tensor(.scalar(0.25))),
+            SummaryValue(tag: "t", metadata: SummaryMetadata(pluginName: .scalars), kind: .tensor(.scalar(0.25))),
             SummaryValue(tag: "s", kind: .tensor(.strings(["a", "bc"], shape: [2]))),
             SummaryValue(
                 tag: "all",

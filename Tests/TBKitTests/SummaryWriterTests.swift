@@ -73,7 +73,7 @@ import Testing
             what: .summary(
                 Summary(values: [
                     SummaryValue(
-                        tag: "acc", metadata: SummaryMetadata(pluginName: "scalars"), kind: .tensor(.scalar(0.25)))
+                        tag: "acc", metadata: SummaryMetadata(pluginName: .scalars), kind: .tensor(.scalar(0.25)))
                 ]))
         ).encoded()
         let second = Event(

@@ -15,8 +15,6 @@
 public struct CustomScalarLayout: Sendable, Equatable {
     /// The tag TensorBoard reads the layout from.
     public static let tag = "custom_scalars__config__"
-    /// The plugin name in `SummaryMetadata.plugin_data`.
-    public static let pluginName = "custom_scalars"
 
     /// A titled group of charts (`tensorboard.Category`: 1 title, 2 chart, 3 closed).
     public struct Category: Sendable, Equatable {

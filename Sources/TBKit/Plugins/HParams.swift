@@ -23,8 +23,6 @@ import Foundation
 /// try writer.hparamsSessionEnd(status: .success)
 /// ```
 public enum HParams {
-    /// The plugin name in `SummaryMetadata.plugin_data`.
-    public static let pluginName = "hparams"
     /// The experiment tag.
     public static let experimentTag = "_hparams_/experiment"
     /// The session start tag.
@@ -296,7 +294,7 @@ public enum HParams {
         let writer = try SummaryWriter(logdir: logdir, filenameSuffix: experimentFileSuffix)
         try writer.summary(
             tag: experimentTag, kind: .tensor(nullTensor),
-            metadata: SummaryMetadata(pluginName: pluginName, content: content),
+            metadata: SummaryMetadata(pluginName: .hparams, content: content),
             step: 0, wallTime: time)
         try writer.close()
         return writer.path

@@ -9,8 +9,6 @@
 /// precision = TP / max(TP + FP, 1e-7) and recall = TP / max(TP + FN, 1e-7), computed in
 /// double precision and stored as float32. NaN predictions are skipped.
 public struct PRCurve: Sendable, Equatable {
-    /// The plugin name in `SummaryMetadata.plugin_data`.
-    public static let pluginName = "pr_curves"
     /// TensorBoard's default number of thresholds.
     public static let defaultThresholds = 201
     /// The floor of the denominators, as in TensorBoard (`_MINIMUM_COUNT`).
@@ -115,6 +113,6 @@ public struct PRCurve: Sendable, Equatable {
     public var metadata: SummaryMetadata {
         var w = ProtoWriter(capacity: 6)
         w.writeVarintField(2, Int64(numThresholds))
-        return SummaryMetadata(pluginName: PRCurve.pluginName, content: w.bytes)
+        return SummaryMetadata(pluginName: .prCurves, content: w.bytes)
     }
 }

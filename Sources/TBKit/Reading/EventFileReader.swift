@@ -206,7 +206,7 @@ public final class EventFileReader {
             return .other(
                 OtherValue(
                     tag: "__run_graph__", step: event.step, wallTime: event.wallTime,
-                    pluginName: "graphs", pluginContent: [], kind: .other(field: 4, bytes: bytes)))
+                    pluginName: .graphs, pluginContent: [], kind: .other(field: 4, bytes: bytes)))
         default:
             return nil
         }

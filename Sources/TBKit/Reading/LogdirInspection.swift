@@ -12,9 +12,11 @@ public struct LogdirInspection: Sendable, Encodable {
     public struct Tag: Sendable, Encodable {
         /// The tag.
         public var tag: String
-        /// "scalars", "histograms", "images", "text", "audio", "graphs", another plugin name, or
-        /// "unknown" for a tensor without plugin metadata.
+        /// The owning plugin's name ("scalars", "histograms", "images", "text", "audio", "graphs",
+        /// another plugin's name), or "unknown" for a tensor without plugin metadata.
         public var kind: String
+        /// The owning plugin (`.unnamed` for a tensor without plugin metadata).
+        public var plugin: PluginName
         /// Number of values.
         public var count: Int
         /// Smallest and largest step.
@@ -27,6 +29,11 @@ public struct LogdirInspection: Sendable, Encodable {
         public var lastWallTime: Double
         /// For scalars: the value of the last point read.
         public var lastValue: Double?
+
+        // JSON keeps `kind` only: `plugin` is the same fact, typed.
+        private enum CodingKeys: String, CodingKey {
+            case tag, kind, count, firstStep, lastStep, firstWallTime, lastWallTime, lastValue
+        }
     }
 
     /// One run.
@@ -52,8 +59,16 @@ public struct LogdirInspection: Sendable, Encodable {
     /// Runs sorted by name.
     public var runs: [Run]
 
-    /// The order kinds are listed in.
-    public static let kindOrder = ["scalars", "histograms", "images", "text", "audio", "graphs"]
+    /// The order plugins are listed in; others follow, by name.
+    public static let pluginOrder: [PluginName] = [.scalars, .histograms, .images, .text, .audio, .graphs]
+
+    /// `pluginOrder` as kind names.
+    public static let kindOrder = pluginOrder.map(\.rawValue)
+
+    /// The kind name of a plugin: its name, or "unknown" for `.unnamed`.
+    static func kind(of plugin: PluginName) -> String {
+        plugin.isUnnamed ? "unknown" : plugin.rawValue
+    }
 
     /// Reads every run under `logdir` (or the single event file it names).
     public static func inspect(logdir: String) throws(LogDirectoryError) -> LogdirInspection {
@@ -71,7 +86,7 @@ public struct LogdirInspection: Sendable, Encodable {
         var events = 0
         var firstWall: Double?
         var lastWall: Double?
-        func note(_ tag: String, _ kind: String, _ step: Int64, _ wall: Double, _ value: Double?) {
+        func note(_ tag: String, _ plugin: PluginName, _ step: Int64, _ wall: Double, _ value: Double?) {
             if var t = tags[tag] {
                 t.count += 1
                 t.firstStep = Swift.min(t.firstStep, step)
@@ -81,7 +96,7 @@ public struct LogdirInspection: Sendable, Encodable {
                 tags[tag] = t
             } else {
                 tags[tag] = Tag(
-                    tag: tag, kind: kind, count: 1, firstStep: step, lastStep: step,
+                    tag: tag, kind: kind(of: plugin), plugin: plugin, count: 1, firstStep: step, lastStep: step,
                     firstWallTime: wall, lastWallTime: wall, lastValue: value)
                 tagOrder.append(tag)
             }
@@ -96,14 +111,13 @@ public struct LogdirInspection: Sendable, Encodable {
                 for value in summary.values {
                     if case .none = value.kind { continue }
                     switch classifier.classify(value, step: event.step, wallTime: event.wallTime) {
-                    case .scalar(let s): note(s.tag, "scalars", s.step, s.wallTime, s.value)
-                    case .histogram(let h): note(h.tag, "histograms", h.step, h.wallTime, nil)
-                    case .other(let o):
-                        note(o.tag, o.pluginName.isEmpty ? "unknown" : o.pluginName, o.step, o.wallTime, nil)
+                    case .scalar(let s): note(s.tag, .scalars, s.step, s.wallTime, s.value)
+                    case .histogram(let h): note(h.tag, .histograms, h.step, h.wallTime, nil)
+                    case .other(let o): note(o.tag, o.pluginName, o.step, o.wallTime, nil)
                     }
                 }
             case .graphDef:
-                note("__run_graph__", "graphs", event.step, event.wallTime, nil)
+                note("__run_graph__", .graphs, event.step, event.wallTime, nil)
             default:
                 break
             }
@@ -114,9 +128,9 @@ public struct LogdirInspection: Sendable, Encodable {
                 "\(last): ends inside the record at byte \(tail.offset) (\(tail.available) of \(tail.needed) bytes; a writer may still be writing)"
             )
         }
-        func rank(_ kind: String) -> Int { kindOrder.firstIndex(of: kind) ?? kindOrder.count }
+        func rank(_ plugin: PluginName) -> Int { pluginOrder.firstIndex(of: plugin) ?? pluginOrder.count }
         let sorted = tagOrder.compactMap { tags[$0] }.sorted {
-            (rank($0.kind), $0.kind, $0.tag) < (rank($1.kind), $1.kind, $1.tag)
+            (rank($0.plugin), $0.kind, $0.tag) < (rank($1.plugin), $1.kind, $1.tag)
         }
         return Run(
             name: run.name, files: run.eventFiles.map { File(path: $0, events: perFile[$0] ?? 0) },

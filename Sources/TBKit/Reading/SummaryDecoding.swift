@@ -97,7 +97,7 @@ extension SummaryMetadata {
             }
         }
         self.init(
-            pluginName: pluginName, content: content, displayName: displayName,
+            pluginName: PluginName(rawValue: pluginName), content: content, displayName: displayName,
             summaryDescription: description, dataClass: DataClass(wireValue: dataClass))
     }
 }

@@ -161,9 +161,9 @@ public struct OtherValue: Sendable, Equatable {
     public var step: Int64
     /// The event's wall time.
     public var wallTime: Double
-    /// The owning plugin: the metadata's plugin_name for this tag, or for v1 values "images",
-    /// "audio", "histograms"; "graphs" for graph_def; "" when unknown.
-    public var pluginName: String
+    /// The owning plugin: the metadata's plugin_name for this tag, or for v1 values `.images`,
+    /// `.audio`; `.graphs` for graph_def; `.unnamed` when unknown.
+    public var pluginName: PluginName
     /// The plugin's metadata content (the first metadata seen for the tag), often empty.
     public var pluginContent: [UInt8]
     /// The value as decoded.
@@ -171,7 +171,7 @@ public struct OtherValue: Sendable, Equatable {
 
     /// Makes a raw value.
     public init(
-        tag: String, step: Int64, wallTime: Double, pluginName: String, pluginContent: [UInt8],
+        tag: String, step: Int64, wallTime: Double, pluginName: PluginName, pluginContent: [UInt8],
         kind: SummaryValue.Kind
     ) {
         self.tag = tag
@@ -224,18 +224,18 @@ public struct ValueClassifier: Sendable {
         } else {
             metadata = metadataByTag[value.tag]
         }
-        let plugin = metadata?.pluginName ?? ""
+        let plugin = metadata?.pluginName ?? .unnamed
         switch value.kind {
         case .simpleValue(let x):
             return .scalar(ScalarPoint(tag: value.tag, step: step, wallTime: wallTime, value: Double(x), dtype: .float))
         case .histogram(let h):
             return .histogram(HistogramPoint(tag: value.tag, step: step, wallTime: wallTime, histogram: h))
-        case .tensor(let t) where plugin == "scalars":
+        case .tensor(let t) where plugin == .scalars:
             if t.shape.isEmpty, let values = t.numericValues(), values.count == 1 {
                 return .scalar(
                     ScalarPoint(tag: value.tag, step: step, wallTime: wallTime, value: values[0], dtype: t.dtype))
             }
-        case .tensor(let t) where plugin == "histograms":
+        case .tensor(let t) where plugin == .histograms:
             if let h = HistogramPoint(tag: value.tag, step: step, wallTime: wallTime, tensor: t) {
                 return .histogram(h)
             }
@@ -243,10 +243,10 @@ public struct ValueClassifier: Sendable {
             break
         }
         var name = plugin
-        if name.isEmpty {
+        if name.isUnnamed {
             switch value.kind {
-            case .image: name = "images"
-            case .audio: name = "audio"
+            case .image: name = .images
+            case .audio: name = .audio
             default: break
             }
         }

@@ -75,8 +75,9 @@ public struct SummaryValue: Sendable, Equatable {
 
 /// `tensorflow.SummaryMetadata`: which plugin owns a tag, and that plugin's content.
 public struct SummaryMetadata: Sendable, Equatable {
-    /// `plugin_data.plugin_name`: "scalars", "histograms", "images", "text", ...
-    public var pluginName: String
+    /// `plugin_data.plugin_name`: `.scalars`, `.histograms`, `.images`, `.text`, ... or a name
+    /// TBKit does not know, kept as read.
+    public var pluginName: PluginName
     /// `plugin_data.content`: the plugin's own serialized proto (empty for version 0).
     public var content: [UInt8]
     /// Field 2.
@@ -88,7 +89,7 @@ public struct SummaryMetadata: Sendable, Equatable {
 
     /// Makes metadata for a plugin.
     public init(
-        pluginName: String, content: [UInt8] = [], displayName: String = "",
+        pluginName: PluginName, content: [UInt8] = [], displayName: String = "",
         summaryDescription: String = "", dataClass: DataClass = .unknown
     ) {
         self.pluginName = pluginName
@@ -101,7 +102,7 @@ public struct SummaryMetadata: Sendable, Equatable {
     /// Appends the protobuf encoding; `plugin_data` is always written.
     package func encode(into w: inout ProtoWriter) {
         w.writeMessageField(1) {
-            $0.writeStringFieldIfNonEmpty(1, pluginName)
+            $0.writeStringFieldIfNonEmpty(1, pluginName.rawValue)
             if !content.isEmpty { $0.writeBytesField(2, content) }
         }
         w.writeStringFieldIfNonEmpty(2, displayName)

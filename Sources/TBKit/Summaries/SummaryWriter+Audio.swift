@@ -1,6 +1,4 @@
 extension SummaryWriter {
-    /// The plugin name of the audio dashboard.
-    public static let audioPluginName = "audio"
     /// `AudioPluginData{encoding: WAV}`: `10 0b`.
     public static let audioPluginContent: [UInt8] = [0x10, 0x0B]
 
@@ -15,7 +13,7 @@ extension SummaryWriter {
         let tensor = TensorProto(dtype: .string, shape: [1], stringValues: [wav])
         try summary(
             tag: tag, kind: .tensor(tensor),
-            metadata: SummaryMetadata(pluginName: Self.audioPluginName, content: Self.audioPluginContent),
+            metadata: SummaryMetadata(pluginName: .audio, content: Self.audioPluginContent),
             step: step, wallTime: wallTime)
     }
 }

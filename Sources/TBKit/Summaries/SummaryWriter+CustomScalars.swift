@@ -6,7 +6,7 @@ extension SummaryWriter {
         let tensor = TensorProto(dtype: .string, shape: [], stringValues: [layout.encoded()])
         try summary(
             tag: CustomScalarLayout.tag, kind: .tensor(tensor),
-            metadata: SummaryMetadata(pluginName: CustomScalarLayout.pluginName),
+            metadata: SummaryMetadata(pluginName: .customScalars),
             step: step, wallTime: wallTime)
     }
 }

@@ -13,7 +13,7 @@ extension SummaryWriter {
         let content = HParams.sessionStartContent(hparams: hparams, groupName: groupName, startTime: time)
         try summary(
             tag: HParams.sessionStartTag, kind: .tensor(HParams.nullTensor),
-            metadata: SummaryMetadata(pluginName: HParams.pluginName, content: content),
+            metadata: SummaryMetadata(pluginName: .hparams, content: content),
             step: 0, wallTime: time)
     }
 
@@ -23,7 +23,7 @@ extension SummaryWriter {
         let content = HParams.sessionEndContent(status: status, endTime: time)
         try summary(
             tag: HParams.sessionEndTag, kind: .tensor(HParams.nullTensor),
-            metadata: SummaryMetadata(pluginName: HParams.pluginName, content: content),
+            metadata: SummaryMetadata(pluginName: .hparams, content: content),
             step: 0, wallTime: time)
     }
 }

@@ -1,7 +1,4 @@
 extension SummaryWriter {
-    /// The plugin name of the images dashboard.
-    public static let imagesPluginName = "images"
-
     /// Logs one 8-bit image (row-major, channels interleaved: 1 gray, 2 gray+alpha, 3 RGB,
     /// 4 RGBA) as a PNG in the v2 form: a DT_STRING [3] tensor `["<width>", "<height>", png]`
     /// with plugin "images". TensorBoard keeps 10 images per tag by default, so log images every
@@ -42,7 +39,7 @@ extension SummaryWriter {
             dtype: .string, shape: [3],
             stringValues: [Array(String(width).utf8), Array(String(height).utf8), png])
         try summary(
-            tag: tag, kind: .tensor(tensor), metadata: SummaryMetadata(pluginName: Self.imagesPluginName),
+            tag: tag, kind: .tensor(tensor), metadata: SummaryMetadata(pluginName: .images),
             step: step, wallTime: wallTime)
     }
 }
