@@ -42,7 +42,7 @@ public struct ReportBuilder: Sendable {
             for h in read.histograms { histogramCharts[h.tag, default: []].append(h.series) }
             data.images += read.images
             data.texts += read.texts
-            data.problems += read.problems.map { ReportData.Problem(run: run.name, message: $0) }
+            data.problems += read.problems.map { ReportData.Problem(run: run.name, message: $0.description) }
         }
         data.hparamNames = hparamNames.sorted()
         data.scalars = scalarCharts.keys.sorted().map { ReportData.ScalarChart(tag: $0, series: scalarCharts[$0]!) }
@@ -61,7 +61,7 @@ public struct ReportBuilder: Sendable {
         var histograms: [(tag: String, series: ReportData.HistogramSeries)]
         var images: [ReportData.Image]
         var texts: [ReportData.Text]
-        var problems: [String]
+        var problems: [ReadProblem]
     }
 
     private final class ScalarAccumulator {
@@ -87,7 +87,6 @@ public struct ReportBuilder: Sendable {
         var texts: [String: ReportData.Text] = [:]
         var hparams: [String: HParamSetting] = [:]
         var metricTags: [String]?
-        var problems: [String] = []
         var events = 0
         var firstWall: Double?
         var lastWall: Double?
@@ -155,12 +154,7 @@ public struct ReportBuilder: Sendable {
                 }
             }
         }
-        problems += reader.problems.map(\.description)
-        if let tail = reader.pendingTail, let last = run.eventFiles.last {
-            problems.append(
-                "\(last): ends inside the record at byte \(tail.offset) (\(tail.available) of \(tail.needed) bytes; a writer may still be writing)"
-            )
-        }
+        let problems = reader.readProblems
         let downsampler = ScalarDownsampler(maxPoints: scalarPoints)
         var lastScalars: [String: Double] = [:]
         var scalarSeries: [(String, ReportData.ScalarSeries)] = []

@@ -50,8 +50,24 @@ public struct LogdirInspection: Sendable, Encodable {
         public var lastWallTime: Double?
         /// Tags sorted by kind, then name.
         public var tags: [Tag]
-        /// Problems met while reading, as sentences.
-        public var problems: [String]
+        /// Problems met while reading, in reading order (an unfinished last record last).
+        public var problems: [ReadProblem]
+
+        private enum CodingKeys: String, CodingKey {
+            case name, files, events, firstWallTime, lastWallTime, tags, problems
+        }
+
+        /// Encodes the run; each problem as its sentence, as `tbkit inspect --json` has always printed.
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(files, forKey: .files)
+            try c.encode(events, forKey: .events)
+            try c.encodeIfPresent(firstWallTime, forKey: .firstWallTime)
+            try c.encodeIfPresent(lastWallTime, forKey: .lastWallTime)
+            try c.encode(tags, forKey: .tags)
+            try c.encode(problems.map(\.description), forKey: .problems)
+        }
     }
 
     /// The path inspected.
@@ -122,12 +138,7 @@ public struct LogdirInspection: Sendable, Encodable {
                 break
             }
         }
-        var problems = reader.problems.map(\.description)
-        if let tail = reader.pendingTail, let last = run.eventFiles.last {
-            problems.append(
-                "\(last): ends inside the record at byte \(tail.offset) (\(tail.available) of \(tail.needed) bytes; a writer may still be writing)"
-            )
-        }
+        let problems = reader.readProblems
         func rank(_ plugin: PluginName) -> Int { pluginOrder.firstIndex(of: plugin) ?? pluginOrder.count }
         let sorted = tagOrder.compactMap { tags[$0] }.sorted {
             (rank($0.plugin), $0.kind, $0.tag) < (rank($1.plugin), $1.kind, $1.tag)

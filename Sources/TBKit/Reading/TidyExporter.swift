@@ -29,8 +29,8 @@ public struct TidyExporter: Sendable {
         public var rows = 0
         /// Runs read.
         public var runs = 0
-        /// Problems met while reading, as sentences (also counted, never fatal).
-        public var problems: [String] = []
+        /// Problems met while reading (never fatal).
+        public var problems: [ReadProblem] = []
     }
 
     /// Output syntax.
@@ -139,7 +139,7 @@ public struct TidyExporter: Sendable {
                     counts.rows += 1
                     if out.count >= TidyExporter.chunkSize { out.flush(sink) }
                 }
-                counts.problems += reader.problems.map(\.description)
+                counts.problems += reader.problems.map(ReadProblem.init)
                 continue
             }
             while let value = reader.nextValue() {
@@ -188,7 +188,7 @@ public struct TidyExporter: Sendable {
                 }
                 if out.count >= TidyExporter.chunkSize { out.flush(sink) }
             }
-            counts.problems += reader.problems.map(\.description)
+            counts.problems += reader.problems.map(ReadProblem.init)
         }
         if out.count > 0 { out.flush(sink) }
         return counts
