@@ -55,6 +55,9 @@ struct ScenarioTests {
         #expect(throws: FreshRunDirectoryError.holdsEvents(path: dir, files: ["events.out.tfevents.1700000000.host"])) {
             try FreshRunDirectory.prepare(dir, overwrite: false)
         }
+        // The library says what is wrong and names no command-line flag; the CLI adds "--overwrite".
+        let refusal = "\(FreshRunDirectoryError.holdsEvents(path: dir, files: ["events.out.tfevents.1700000000.host"]))"
+        #expect(refusal.contains("already holds 1 event file(s)") && !refusal.contains("--"))
         try FreshRunDirectory.prepare(dir, overwrite: true)
         #expect(FreshRunDirectory.eventFiles(in: dir).isEmpty)
         #expect(fm.fileExists(atPath: dir + "/notes.txt"))

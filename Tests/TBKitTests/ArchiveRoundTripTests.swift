@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SystemPackage
+import TBKitTestSupport
 import Testing
 
 @testable import TBKit
@@ -212,5 +213,21 @@ extension ArchiveRoundTripTests {
         #expect(!FileManager.default.fileExists(atPath: base + "/a.tar.gz"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: base).filter { $0.contains("partial") }
         #expect(leftovers.isEmpty)
+    }
+
+    @Test func anExistingArchiveIsKeptWithAMessageNamingNoFlagAndReplacedWithOverwrite() throws {
+        let dir = TemporaryDirectory()
+        try ArchiveTestSupport.write([7], to: dir.path + "/logs/run/a")
+        let archive = dir.write("a.tar.gz", [1, 2, 3])
+        #expect {
+            try LogArchiver(logdir: dir.path + "/logs").write(to: archive)
+        } throws: { error in
+            // The library says what is wrong; the CLI adds "--overwrite".
+            guard case .archiveExists(let path)? = error as? LogArchiveError else { return false }
+            return path == archive && "\(error)".contains("already exists") && !"\(error)".contains("--")
+        }
+        #expect(FileManager.default.contents(atPath: archive) == Data([1, 2, 3]))
+        try LogArchiver(logdir: dir.path + "/logs", overwrite: true).write(to: archive)
+        #expect(FileManager.default.contents(atPath: archive)?.count ?? 0 > 3)
     }
 }
