@@ -93,7 +93,9 @@ let package = Package(
             path: "Tests/TBKitCLITests"
         ),
         .testTarget(name: "TBKitReportTests", dependencies: ["TBKitReport", "TBKit"], path: "Tests/TBKitReportTests"),
-        .testTarget(name: "TBKitS3Tests", dependencies: ["TBKitS3", "TBKit"], path: "Tests/TBKitS3Tests"),
-        .testTarget(name: "InitLabTests", dependencies: ["InitLab", "TBKit"], path: "Tests/InitLabTests"),
+        .testTarget(
+            name: "TBKitS3Tests", dependencies: ["TBKitS3", "TBKit", "TBKitTestSupport"], path: "Tests/TBKitS3Tests"),
+        .testTarget(
+            name: "InitLabTests", dependencies: ["InitLab", "TBKit", "TBKitTestSupport"], path: "Tests/InitLabTests"),
     ]
 )

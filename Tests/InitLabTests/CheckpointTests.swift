@@ -1,6 +1,7 @@
 import Foundation
 import InitLab
 import TBKit
+import TBKitTestSupport
 import Testing
 
 /// Checkpoints: the file format (round trip, damage refused), the store (atomic, newest kept) and
@@ -12,8 +13,11 @@ struct CheckpointTests {
 
     func scenario() throws -> Scenario { try #require(Scenario.named("full_train_he_relu")) }
 
+    /// Holds every run directory a test makes; removed when the test ends.
+    let scratch = TemporaryDirectory()
+
     func temporaryRun() -> String {
-        NSTemporaryDirectory() + "initlab-ckpt-\(UUID().uuidString)"
+        scratch.path + "/ckpt-\(UUID().uuidString)"
     }
 
     /// Trains until `stopBefore` with a checkpoint every `every` steps; returns the store.

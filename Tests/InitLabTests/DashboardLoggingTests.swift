@@ -1,6 +1,7 @@
 import Foundation
 import InitLab
 import TBKit
+import TBKitTestSupport
 import Testing
 
 /// What the trainer sends to the images, text, hparams, custom scalars, PR curves and projector
@@ -244,7 +245,8 @@ struct DashboardLoggingTests {
     @Test("Written by a SummaryWriter, the projector files land in the run directory")
     func projectorFiles() throws {
         let data = try #require(Self.data)
-        let dir = NSTemporaryDirectory() + "initlab-projector-\(UUID().uuidString)"
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let writer = try SummaryWriter(logdir: dir)
         _ = try Trainer.run(
             try #require(Scenario.named("full_train_he_relu")), data: data,
@@ -260,7 +262,8 @@ struct DashboardLoggingTests {
     @Test(
         "Writing the experiment twice leaves exactly one experiment file at the logdir root and no other file touched")
     func experimentRewritten() throws {
-        let root = NSTemporaryDirectory() + "initlab-exp-\(UUID().uuidString)"
+        let tmp = TemporaryDirectory()
+        let root = tmp.path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let other = root + "/events.out.tfevents.1700000000.host"
         #expect(FileManager.default.createFile(atPath: other, contents: Data([1])))

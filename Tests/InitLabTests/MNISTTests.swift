@@ -1,10 +1,14 @@
 import Foundation
 import InitLab
 import TBKit
+import TBKitTestSupport
 import Testing
 
 /// The IDX reader on the embedded subset and on broken files.
 struct MNISTTests {
+    /// Holds every directory a test makes; removed when the test ends.
+    let scratch = TemporaryDirectory()
+
     @Test("The embedded subset has 4,000 + 1,000 images, 400/100 of each digit, pixel mean 0.1309 and variance 0.0949")
     func embeddedSubset() throws {
         let data = try MNIST.embedded()
@@ -22,9 +26,9 @@ struct MNISTTests {
         #expect(data.train.images.storage.allSatisfy { $0 >= 0 && $0 <= 1 })
     }
 
-    /// A temporary directory holding the given files.
+    /// A new directory under `scratch` holding the given files.
     func directory(_ files: [String: [UInt8]]) throws -> String {
-        let dir = NSTemporaryDirectory() + "initlab-mnist-\(UUID().uuidString)"
+        let dir = scratch.path + "/mnist-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         for (name, bytes) in files {
             try Data(bytes).write(to: URL(fileURLWithPath: dir + "/" + name))

@@ -1,5 +1,6 @@
 import Foundation
 import InitLab
+import TBKitTestSupport
 import Testing
 
 /// The scenario table and the run-directory rules.
@@ -47,7 +48,8 @@ struct ScenarioTests {
 
     @Test("A run directory with event files is refused unless overwrite, which deletes only the event files")
     func runDirectory() throws {
-        let dir = NSTemporaryDirectory() + "initlab-run-\(UUID().uuidString)"
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path + "/run"
         try FreshRunDirectory.prepare(dir, overwrite: false)  // creates it
         let fm = FileManager.default
         #expect(fm.createFile(atPath: dir + "/events.out.tfevents.1700000000.host", contents: Data([1, 2, 3])))

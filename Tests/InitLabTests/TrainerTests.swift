@@ -1,6 +1,7 @@
 import Foundation
 import InitLab
 import TBKit
+import TBKitTestSupport
 import Testing
 
 /// What the trainer logs, checked against direct computation, and how training behaves.
@@ -56,7 +57,8 @@ struct TrainerTests {
     func eventFileMatchesDirectComputation() throws {
         let data = try #require(Self.data)
         let s = try scenario("first_pass_variance")
-        let dir = NSTemporaryDirectory() + "initlab-read-\(UUID().uuidString)"
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let writer = try SummaryWriter(logdir: dir)
         _ = try Trainer.run(s, data: data, options: TrainingOptions(seed: 4), log: writer)
         try writer.close()
@@ -187,7 +189,8 @@ struct TrainerTests {
     )
     func sameSeedSameFiles() throws {
         let data = try #require(Self.data)
-        let root = NSTemporaryDirectory() + "initlab-seed-\(UUID().uuidString)"
+        let tmp = TemporaryDirectory()
+        let root = tmp.path
         var files: [[[UInt8]]] = []
         var sessions: [Int] = []
         var tensors: [Data] = []

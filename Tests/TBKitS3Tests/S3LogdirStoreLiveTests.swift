@@ -1,4 +1,5 @@
 import Foundation
+import TBKitTestSupport
 import Testing
 
 @testable import TBKit
@@ -11,8 +12,8 @@ struct S3LogdirStoreLiveTests {
     @Test func unsentSegmentStaysInTheSpoolAndTheNextStoreSendsIt() throws {
         let good = try S3ClientLiveTests.client()
         let bucket = try S3ClientLiveTests.bucket(good)
-        let spool = NSTemporaryDirectory() + "tbkit-spool-\(UUID())"
-        defer { try? FileManager.default.removeItem(atPath: spool) }
+        let tmp = TemporaryDirectory()
+        let spool = tmp.path + "/spool"
         let settings = try S3LogdirSettings(environment: ["TBKIT_S3_SPOOL": spool, "TBKIT_S3_CLOSE_TIMEOUT": "1"])
         let location = S3Location(bucket: bucket, key: "p/run")
         let dead = try S3ClientLiveTests.client {

@@ -1,4 +1,5 @@
 import Foundation
+import TBKitTestSupport
 import Testing
 
 @testable import TBKit
@@ -9,8 +10,8 @@ import Testing
 @Suite struct ArchiveExtractRefusalTests {
     /// Extracts and returns the error text; the destination must hold nothing afterwards.
     static func refusal(_ build: (String) throws -> Void) throws -> String {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         try build(base + "/bad.tar.gz")
         do {
             try LogExtractor(archive: base + "/bad.tar.gz", destination: base + "/dest").extract()
@@ -125,8 +126,8 @@ import Testing
     }
 
     @Test func existingFileIsKeptWithoutOverwriteAndReplacedWithIt() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         try ArchiveTestSupport.write([7], to: base + "/logs/run/a")
         try LogArchiver(logdir: base + "/logs").write(to: base + "/a.tar.gz")
         try ArchiveTestSupport.write([9, 9], to: base + "/dest/run/a")

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TBKitTestSupport
 import Testing
 
 @testable import TBKit
@@ -15,8 +16,8 @@ import Testing
     }
 
     @Test func aGeneratedFileIsListedWithItsChecksumAndExtractedLikeAnyFile() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         var expected = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         let summary = try archiver(base + "/logs").write(to: base + "/a.tar.gz")
         let row = summary.manifest.files.first { $0.path == "report.html" }
@@ -29,8 +30,8 @@ import Testing
     }
 
     @Test func theSameLogdirAndGeneratedFileGiveTheSameBytesAndReArchivingReplacesTheExtractedCopy() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         try archiver(base + "/logs").write(to: base + "/a.tar.gz")
         try archiver(base + "/logs").write(to: base + "/b.tar.gz")
@@ -43,8 +44,8 @@ import Testing
     }
 
     @Test func aDirectoryWhereTheGeneratedFileGoesIsRefusedByName() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         try FileManager.default.createDirectory(atPath: base + "/logs/report.html", withIntermediateDirectories: true)
         #expect {
@@ -57,8 +58,8 @@ import Testing
     }
 
     @Test func aGeneratedNameWithASlashOrTheManifestsNameIsRefused() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         for name in ["a/b.html", "", "..", ArchiveManifest.memberName] {
             var a = LogArchiver(logdir: base + "/logs")

@@ -1,4 +1,5 @@
 import Foundation
+import TBKitTestSupport
 import Testing
 
 @testable import TBKit
@@ -7,8 +8,8 @@ import Testing
 /// The manifest's per-run part, from event files written by `SummaryWriter`.
 @Suite struct ArchiveManifestRunsTests {
     @Test func manifestListsEachRunsTagsWithStepRangesAndCounts() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         let a = try SummaryWriter(logdir: base + "/logs/relu-he")
         for step in stride(from: 10, through: 50, by: 10) { try a.scalar("loss", Float(step), step: step) }
         try a.histogram("mat_mul_hist_1", [Float]([0.5, -1, 2]), step: 3)
@@ -31,8 +32,8 @@ import Testing
     }
 
     @Test func eventFilesAtTheLogdirRootFormTheRunNamedDot() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         let writer = try SummaryWriter(logdir: base + "/logs")
         try writer.scalar("loss", 1.0, step: 0)
         try writer.close()
@@ -41,8 +42,8 @@ import Testing
     }
 
     @Test func archiverWithoutAScannerOmitsTheRunsKey() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         let summary = try LogArchiver(logdir: base + "/logs", runScanner: nil).write(to: base + "/a.tar.gz")
         #expect(summary.manifest.runs == nil)

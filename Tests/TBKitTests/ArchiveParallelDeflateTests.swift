@@ -1,5 +1,6 @@
 import Foundation
 import SystemPackage
+import TBKitTestSupport
 import Testing
 
 @testable import TBKit
@@ -41,8 +42,8 @@ import Testing
     }
 
     @Test func theSameInputGivesTheSameBytesWhateverTheNumberOfWorkers() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         let one = try Self.pipelined(base, name: "1.gz", workers: 1, chunk: 65_536, depth: 4)
         let two = try Self.pipelined(base, name: "2.gz", workers: 2, chunk: 65_536, depth: 4)
         let three = try Self.pipelined(base, name: "3.gz", workers: 3, chunk: 65_536, depth: 2)
@@ -52,8 +53,8 @@ import Testing
     }
 
     @Test func theOutputIsOneGzipMemberWithTheRightCrcAndSizeThatGzipReads() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         let bytes = try Self.pipelined(base, name: "a.gz", workers: 2, chunk: 100_000, depth: 3)
         // Trailer: CRC-32 and ISIZE of the whole input.
         let crc = Self.input.withUnsafeBytes { GZipMemberAssembly.crc32($0) }
@@ -77,8 +78,8 @@ import Testing
     }
 
     @Test func anEmptyInputIsAnEmptyGzipMember() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         let path = base + "/empty.gz"
         let output = try FileDescriptor.open(
             FilePath(path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])

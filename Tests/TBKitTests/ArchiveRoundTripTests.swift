@@ -9,8 +9,8 @@ import Testing
 
 @Suite struct ArchiveRoundTripTests {
     @Test func extractRestoresEveryFileOfANestedLogdirWithLongNamesAndEmptyFiles() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         let expected = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         let summary = try LogArchiver(logdir: base + "/logs").write(to: base + "/a.tar.gz")
         #expect(summary.files == expected.count)
@@ -26,8 +26,8 @@ import Testing
     }
 
     @Test func archivingTheSameLogdirTwiceGivesIdenticalBytes() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         try LogArchiver(logdir: base + "/logs").write(to: base + "/a.tar.gz")
         try LogArchiver(logdir: base + "/logs").write(to: base + "/b.tar.gz")
@@ -36,8 +36,8 @@ import Testing
     }
 
     @Test func reArchivingAnExtractedLogdirGivesIdenticalBytes() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         try LogArchiver(logdir: base + "/logs").write(to: base + "/a.tar.gz")
         try LogExtractor(archive: base + "/a.tar.gz", destination: base + "/out").extract()
@@ -48,8 +48,8 @@ import Testing
     }
 
     @Test func manifestIsTheFirstMemberAndListsSizesAndChecksums() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         let expected = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         let summary = try LogArchiver(logdir: base + "/logs").write(to: base + "/a.tar.gz")
         let bytes = try GZip.decompress(Array(FileManager.default.contents(atPath: base + "/a.tar.gz") ?? Data()))
@@ -68,8 +68,8 @@ import Testing
     }
 
     @Test func gnuTarListsEveryMemberIncludingPaxLongNames() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         let expected = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         try LogArchiver(logdir: base + "/logs").write(to: base + "/a.tar.gz")
         let (status, output) = try ArchiveTestSupport.run(["tar", "tzf", base + "/a.tar.gz"])
@@ -81,8 +81,8 @@ import Testing
     }
 
     @Test func pythonTarfileReadsEveryMemberWithTheRightContent() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         let expected = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         try LogArchiver(logdir: base + "/logs").write(to: base + "/a.tar.gz")
         let script = """
@@ -105,8 +105,8 @@ import Testing
     }
 
     @Test func gnuTarExtractsTheSameFilesAsTBKit() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         let expected = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         try LogArchiver(logdir: base + "/logs").write(to: base + "/a.tar.gz")
         try FileManager.default.createDirectory(atPath: base + "/gnu", withIntermediateDirectories: true)
@@ -118,8 +118,8 @@ import Testing
     }
 
     @Test func symlinksInsideTheLogdirSurviveTheRoundTrip() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         try FileManager.default.createSymbolicLink(atPath: base + "/logs/run-b/latest", withDestinationPath: "../run-a")
         try LogArchiver(logdir: base + "/logs").write(to: base + "/a.tar.gz")
@@ -128,8 +128,8 @@ import Testing
     }
 
     @Test func archivingRefusesASymlinkThatLeavesTheLogdir() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         try FileManager.default.createSymbolicLink(atPath: base + "/logs/passwd", withDestinationPath: "/etc/passwd")
         #expect(throws: LogArchiveError.self) { try LogArchiver(logdir: base + "/logs").write(to: base + "/a.tar.gz") }
@@ -137,8 +137,8 @@ import Testing
     }
 
     @Test func anArchiveWrittenInsideTheLogdirDoesNotContainItself() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         let expected = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         let summary = try LogArchiver(logdir: base + "/logs").write(to: base + "/logs/self.tar.gz")
         #expect(summary.files == expected.count)
@@ -147,8 +147,8 @@ import Testing
 
 extension ArchiveRoundTripTests {
     @Test func archivingRefusesToReplaceAnExistingArchiveWithoutOverwrite() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         try ArchiveTestSupport.write([1, 2, 3], to: base + "/a.tar.gz")
         #expect(throws: LogArchiveError.self) { try LogArchiver(logdir: base + "/logs").write(to: base + "/a.tar.gz") }
@@ -158,8 +158,8 @@ extension ArchiveRoundTripTests {
     }
 
     @Test func compressionPipelineReportsAWriteFailureToTheProducer() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         try ArchiveTestSupport.write([], to: base + "/readonly")
         // A descriptor opened read-only: every write fails with EBADF on the worker thread.
         let output = try FileDescriptor.open(FilePath(base + "/readonly"), .readOnly)
@@ -178,8 +178,8 @@ extension ArchiveRoundTripTests {
 /// meanwhile), through the archiver's `betweenPasses` seam.
 @Suite struct ArchiveLiveLogdirTests {
     @Test func eventFileAppendedBetweenPassesIsArchivedAsItsFirstBytes() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         let expected = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         let grown = base + "/logs/run-a/events.out.tfevents.1700000000.host"
         var archiver = LogArchiver(logdir: base + "/logs")
@@ -196,8 +196,8 @@ extension ArchiveRoundTripTests {
     }
 
     @Test func fileRewrittenBetweenPassesStopsTheArchive() throws {
-        let base = try ArchiveTestSupport.scratch()
-        defer { try? FileManager.default.removeItem(atPath: base) }
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
         _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         let rewritten = base + "/logs/top.json"
         var archiver = LogArchiver(logdir: base + "/logs")

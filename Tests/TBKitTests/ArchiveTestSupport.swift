@@ -4,16 +4,8 @@ import Foundation
 @testable import TBKit
 @testable import TBKitArchive
 
-/// Scratch directories and small helpers shared by the archive tests.
+/// Small helpers shared by the archive tests (their directories are `TemporaryDirectory`s).
 enum ArchiveTestSupport {
-    static func scratch(_ name: String = #function) throws -> String {
-        let base =
-            FileManager.default.temporaryDirectory.path
-            + "/tbkit-archive-tests-\(getpid())-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-        return base
-    }
-
     static func write(_ bytes: [UInt8], to path: String, mtime: Int = 1_700_000_000) throws {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

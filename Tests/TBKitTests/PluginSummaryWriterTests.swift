@@ -35,8 +35,8 @@ private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
 
 /// Logs through a fresh writer and returns the event payloads after the file_version record.
 private func logged(_ body: (SummaryWriter) throws -> Void) throws -> [[UInt8]] {
-    let dir = NSTemporaryDirectory() + "tbkit-plugins-" + UUID().uuidString
-    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let tmp = TemporaryDirectory()
+    let dir = tmp.path
     let writer = try SummaryWriter(logdir: dir)
     try body(writer)
     try writer.close()
@@ -133,8 +133,8 @@ private func logged(_ body: (SummaryWriter) throws -> Void) throws -> [[UInt8]] 
     }
 
     @Test func experimentIsWrittenInItsOwnFileAtTheLogdirRoot() throws {
-        let dir = NSTemporaryDirectory() + "tbkit-hparams-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let path = try HParams.writeExperiment(
             logdir: dir, hparams: [.init(name: "lr")], metrics: [.init(tag: "acc")],
             timeCreated: 5)

@@ -4,18 +4,12 @@ import Testing
 
 @testable import TBKit
 
-private func temporaryDirectory() -> String {
-    let path = NSTemporaryDirectory() + "tbkit-projector-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
 private func read(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
 
 @Suite struct ProjectorTests {
     @Test func writesTensorTSVLabelsAndAConfigWithPathsInsideTheRun() throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         try Projector.writeEmbedding(
             runDirectory: dir, name: "words", vectors: [1, 0.5, -2, 0.1], rows: 2, dims: 2,
             labels: ["a\tb", ""])
@@ -35,8 +29,8 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
     }
 
     @Test func secondEmbeddingIsAddedAndSameNameReplaced() throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         try Projector.writeEmbedding(runDirectory: dir, name: "a \"q\"", vectors: [1], rows: 1, dims: 1)
         try Projector.writeEmbedding(runDirectory: dir, name: "b", vectors: [1, 2], rows: 1, dims: 2)
         try Projector.writeEmbedding(runDirectory: dir, name: "a \"q\"", vectors: [1, 2, 3], rows: 3, dims: 1)
@@ -47,8 +41,8 @@ private func read(_ path: String) throws -> String { try String(contentsOfFile: 
     }
 
     @Test func aForeignConfigIsAnErrorAndLeftUntouched() throws {
-        let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let foreign = "model_checkpoint_path: \"x\"\n"
         try foreign.write(toFile: dir + "/projector_config.pbtxt", atomically: true, encoding: .utf8)
         #expect(throws: Projector.Error.self) {

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TBKitTestSupport
 import Testing
 
 @testable import TBKit
@@ -38,8 +39,8 @@ import Testing
     }
 
     @Test func flushPastTheMinimumSealsAndCloseFinishesTheStore() throws {
-        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("tbkit-remote-\(UUID())").path
-        defer { try? FileManager.default.removeItem(atPath: spool) }
+        let tmp = TemporaryDirectory()
+        let spool = tmp.path + "/spool"
         let store = RecordingStore(spool: spool)
         RemoteLogdirs.register(RecordingScheme(store: store))
         let writer = try SummaryWriter(logdir: "tbkit-test://bucket/run", flushInterval: 0)

@@ -1,11 +1,13 @@
 import Foundation
+import TBKitTestSupport
 import Testing
 
 @testable import TBKit
 
 @Suite struct SummaryWriterRankTests {
     @Test func rankZeroOnlyGivesOtherRanksAWriterThatMakesNothing() throws {
-        let dir = makeTemporaryDirectory() + "/run"
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path + "/run"
         let writer = try SummaryWriter(logdir: dir, ranks: .rankZeroOnly, rank: ProcessRank(rank: 3, worldSize: 4))
         #expect(writer.isDisabled)
         try writer.scalar("loss", 1, step: 0)
@@ -19,7 +21,8 @@ import Testing
     }
 
     @Test func rankZeroOnlyLogsOnRankZero() throws {
-        let dir = makeTemporaryDirectory()
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let writer = try SummaryWriter(logdir: dir, ranks: .rankZeroOnly, rank: ProcessRank(rank: 0, worldSize: 4))
         try writer.scalar("loss", 1, step: 0)
         try writer.close()
@@ -28,7 +31,8 @@ import Testing
     }
 
     @Test func perRankLogsIntoRankSubdirectories() throws {
-        let dir = makeTemporaryDirectory()
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let writer = try SummaryWriter(logdir: dir, ranks: .perRank, rank: ProcessRank(rank: 2, worldSize: 4))
         try writer.close()
         #expect(writer.logdir == dir + "/rank_2")
@@ -61,7 +65,8 @@ import Testing
 
 @Suite struct SummaryWriterConcurrencyTests {
     @Test func eightThreadsTimesOneHundredThousandScalarsAllReadBackNoneInterleaved() throws {
-        let writer = try SummaryWriter(logdir: makeTemporaryDirectory())
+        let tmp = TemporaryDirectory()
+        let writer = try SummaryWriter(logdir: tmp.path)
         let threads = 8
         let perThread = 100_000
         DispatchQueue.concurrentPerform(iterations: threads) { t in
@@ -89,7 +94,8 @@ import Testing
 
 @Suite struct SummaryWriterDurabilityTests {
     @Test func fsyncOnFlushWritesTheSameRecords() throws {
-        let writer = try SummaryWriter(logdir: makeTemporaryDirectory(), durability: .fsyncOnFlush)
+        let tmp = TemporaryDirectory()
+        let writer = try SummaryWriter(logdir: tmp.path, durability: .fsyncOnFlush)
         for step in 0..<10 {
             try writer.scalar("loss", Float(step), step: step)
             try writer.flush()
@@ -102,7 +108,8 @@ import Testing
 
 @Suite struct SummaryWriterNamedCallsTests {
     @Test func scalarsWritesMainSlashKeyInThisRunAndOneMultilineChart() throws {
-        let dir = makeTemporaryDirectory()
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let writer = try SummaryWriter(logdir: dir)
         try writer.scalars("loss", ["train": 1, "test": 2], step: 0)
         try writer.scalars("loss", ["train": 0.5, "test": 1.5], step: 1)
@@ -140,7 +147,8 @@ import Testing
     }
 
     @Test func hparamsAndEmbeddingAreReachableFromTheWriter() throws {
-        let dir = makeTemporaryDirectory()
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let writer = try SummaryWriter(logdir: dir)
         try writer.hparams(["lr": 0.01])
         let embedding = try writer.embedding("words", vectors: [1, 2, 3, 4], rows: 2, dims: 2, labels: ["a", "b"])

@@ -1,11 +1,13 @@
 import Foundation
+import TBKitTestSupport
 import Testing
 
 @testable import TBKit
 
 @Suite struct SummaryWriterResumeTests {
     @Test func purgeStepWritesTwoSessionStartsAtThatStepRightAfterFileVersion() throws {
-        let writer = try SummaryWriter(logdir: makeTemporaryDirectory(), purgeStep: 500)
+        let tmp = TemporaryDirectory()
+        let writer = try SummaryWriter(logdir: tmp.path, purgeStep: 500)
         try writer.scalar("loss", 1, step: 500)
         try writer.close()
         let records = try #require(splitRecords(readFile(writer.path)))
@@ -23,7 +25,8 @@ import Testing
     }
 
     @Test func noPurgeStepWritesNoSessionLog() throws {
-        let writer = try SummaryWriter(logdir: makeTemporaryDirectory())
+        let tmp = TemporaryDirectory()
+        let writer = try SummaryWriter(logdir: tmp.path)
         try writer.scalar("loss", 1, step: 0)
         try writer.close()
         let events = try #require(splitRecords(readFile(writer.path))).map { try Event(decoding: $0) }
@@ -32,7 +35,8 @@ import Testing
     }
 
     @Test func aNegativePurgeStepIsRefusedAtConstruction() throws {
-        let dir = makeTemporaryDirectory() + "/run"
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path + "/run"
         #expect(throws: SummaryWriterError.invalidPurgeStep(-1)) {
             _ = try SummaryWriter(logdir: dir, purgeStep: -1)
         }
@@ -42,13 +46,15 @@ import Testing
 
 @Suite struct LoggedStepsTests {
     @Test func aMissingRunDirectoryHasNoStep() throws {
-        let steps = try LoggedSteps(runDirectory: makeTemporaryDirectory() + "/never-written")
+        let tmp = TemporaryDirectory()
+        let steps = try LoggedSteps(runDirectory: tmp.path + "/never-written")
         #expect(steps.overall == nil)
         #expect(steps.byTag.isEmpty)
     }
 
     @Test func lastStepsArePerTagAndOverallIsTheLargest() throws {
-        let dir = makeTemporaryDirectory()
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let writer = try SummaryWriter(logdir: dir)
         for step in 0..<600 { try writer.scalar("loss", Float(step), step: step) }
         for step in stride(from: 0, to: 600, by: 100) { try writer.histogram("w", [1, 2, 3], step: step) }
@@ -59,7 +65,8 @@ import Testing
     }
 
     @Test func aResumeWithPurgeStepDropsEarlierFilesPointsAtOrAfterIt() throws {
-        let dir = makeTemporaryDirectory()
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let first = try SummaryWriter(logdir: dir)
         for step in 0..<600 { try first.scalar("loss", 1, step: step) }
         // A tag logged only before the crash, at steps before and after the resume step.
@@ -72,13 +79,15 @@ import Testing
         let steps = try LoggedSteps(runDirectory: dir)
         #expect(steps.byTag == ["loss": 519, "rare": 400])
         // Just after the START, before anything new: the run stands before step 500.
-        let onlyStart = try SummaryWriter(logdir: makeTemporaryDirectory(), purgeStep: 0)
+        let tmp2 = TemporaryDirectory()
+        let onlyStart = try SummaryWriter(logdir: tmp2.path, purgeStep: 0)
         try onlyStart.close()
         #expect(LoggedSteps(files: [first.path, onlyStart.path]).overall == nil)
     }
 
     @Test func aStepWrittenAgainWithoutStartReplacesItsTagsLaterPoints() throws {
-        let dir = makeTemporaryDirectory()
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let writer = try SummaryWriter(logdir: dir)
         for step in [0, 1, 2, 3, 4, 5, 3, 4] { try writer.scalar("x", 1, step: step) }
         try writer.scalar("y", 1, step: 9)

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TBKitTestSupport
 import Testing
 
 @testable import TBKit
@@ -33,7 +34,8 @@ final class SealedFiles: Sendable {
     }
 
     @Test func aSizeLimitSealsFilesThatSortInWriteOrderAndLoseOrRepeatNothing() throws {
-        let dir = makeTemporaryDirectory()
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let sealed = SealedFiles()
         let writer = try SummaryWriter(
             logdir: dir, rotation: .init(maxBytes: 2_000), onFileSealed: { sealed.record($0) })
@@ -57,7 +59,8 @@ final class SealedFiles: Sendable {
     }
 
     @Test func rotateSealsTheCurrentFileOnDemand() throws {
-        let dir = makeTemporaryDirectory()
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let sealed = SealedFiles()
         let writer = try SummaryWriter(logdir: dir, onFileSealed: { sealed.record($0) })
         try writer.scalar("a", 1, step: 0)
@@ -73,7 +76,8 @@ final class SealedFiles: Sendable {
     }
 
     @Test func anAgeLimitSealsTheFileAtTheFirstRecordAfterIt() throws {
-        let dir = makeTemporaryDirectory()
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let writer = try SummaryWriter(logdir: dir, flushInterval: 0, rotation: .init(maxSeconds: 0.2))
         try writer.scalar("a", 1, step: 0)
         #expect(writer.paths.count == 1)
@@ -87,8 +91,9 @@ final class SealedFiles: Sendable {
 
     @Test func theBackgroundFlushSealsAnIdleFileAtItsAgeLimit() throws {
         let sealed = SealedFiles()
+        let tmp = TemporaryDirectory()
         let writer = try SummaryWriter(
-            logdir: makeTemporaryDirectory(), flushInterval: 0.1, rotation: .init(maxSeconds: 0.2),
+            logdir: tmp.path, flushInterval: 0.1, rotation: .init(maxSeconds: 0.2),
             onFileSealed: { sealed.record($0) })
         let first = writer.path
         try writer.scalar("a", 1, step: 0)
@@ -98,7 +103,8 @@ final class SealedFiles: Sendable {
     }
 
     @Test func pluginMetadataIsRepeatedInEachNewFile() throws {
-        let writer = try SummaryWriter(logdir: makeTemporaryDirectory(), scalarFormat: .tensor)
+        let tmp = TemporaryDirectory()
+        let writer = try SummaryWriter(logdir: tmp.path, scalarFormat: .tensor)
         try writer.scalar("t", 1, step: 0)
         try writer.scalar("t", 1, step: 1)
         try writer.rotate()
@@ -117,7 +123,8 @@ final class SealedFiles: Sendable {
         FileRotation(maxSeconds: -1), FileRotation(maxSeconds: .infinity), FileRotation(),
     ])
     func aRotationLimitOfZeroOrLessIsRefusedAtConstruction(_ rotation: FileRotation) throws {
-        let dir = makeTemporaryDirectory() + "/run"
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path + "/run"
         #expect {
             _ = try SummaryWriter(logdir: dir, rotation: rotation)
         } throws: { error in
@@ -128,8 +135,9 @@ final class SealedFiles: Sendable {
     }
 
     @Test func bothLimitsTogetherCompileAsTheIssueWritesThem() throws {
+        let tmp = TemporaryDirectory()
         let writer = try SummaryWriter(
-            logdir: makeTemporaryDirectory(), rotation: .init(maxBytes: 256 << 20, maxSeconds: 3600))
+            logdir: tmp.path, rotation: .init(maxBytes: 256 << 20, maxSeconds: 3600))
         #expect(writer.rotation == FileRotation(maxBytes: 256 << 20, maxSeconds: 3600))
         try writer.close()
     }

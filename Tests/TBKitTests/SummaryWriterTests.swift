@@ -11,7 +11,8 @@ import Testing
     }
 
     @Test func createsTheDirectoryAndAFileStartingWithFileVersion() throws {
-        let dir = makeTemporaryDirectory() + "/a/b/run1"
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path + "/a/b/run1"
         let writer = try SummaryWriter(logdir: dir)
         try writer.close()
         let files = eventFiles(dir)
@@ -32,7 +33,8 @@ import Testing
     }
 
     @Test func twoWritersInOneSecondGetDifferentFiles() throws {
-        let dir = makeTemporaryDirectory()
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let a = try SummaryWriter(logdir: dir)
         let b = try SummaryWriter(logdir: dir)
         #expect(a.path != b.path)
@@ -42,7 +44,8 @@ import Testing
     }
 
     @Test func scalarRecordIsTheV1EventWithTheGivenWallTimeAndStep() throws {
-        let dir = makeTemporaryDirectory()
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let writer = try SummaryWriter(logdir: dir)
         try writer.scalar("loss", 0.5, step: 1, wallTime: 1_700_000_000)
         try writer.scalar("zero", 0.0, step: 2, wallTime: 1_700_000_000)
@@ -62,7 +65,8 @@ import Testing
     }
 
     @Test func tensorScalarsCarryPluginMetadataOnlyOnTheFirstValueOfATag() throws {
-        let dir = makeTemporaryDirectory()
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let writer = try SummaryWriter(logdir: dir, scalarFormat: .tensor)
         try writer.scalar("acc", 0.25, step: 0, wallTime: 10)
         try writer.scalar("acc", 0.5, step: 1, wallTime: 10)
@@ -88,7 +92,8 @@ import Testing
     }
 
     @Test func histogramWithNonFiniteValuesAlsoLogsTheirCount() throws {
-        let dir = makeTemporaryDirectory()
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let writer = try SummaryWriter(logdir: dir)
         let h = try writer.histogram("w", [1, 2, .nan] as [Float], step: 3, wallTime: 5)
         try writer.close()
@@ -106,7 +111,8 @@ import Testing
     }
 
     @Test func emptyTagAndControlCharactersAreRefused() throws {
-        let writer = try SummaryWriter(logdir: makeTemporaryDirectory())
+        let tmp = TemporaryDirectory()
+        let writer = try SummaryWriter(logdir: tmp.path)
         #expect(throws: SummaryWriterError.self) { try writer.scalar("", 1, step: 0) }
         #expect(throws: SummaryWriterError.self) { try writer.scalar("a\nb", 1, step: 0) }
         #expect(throws: SummaryWriterError.self) { try writer.histogram("", [1.0] as [Float], step: 0) }
@@ -115,7 +121,8 @@ import Testing
     }
 
     @Test func writingAfterCloseThrowsAndKeepsTheFileIntact() throws {
-        let writer = try SummaryWriter(logdir: makeTemporaryDirectory())
+        let tmp = TemporaryDirectory()
+        let writer = try SummaryWriter(logdir: tmp.path)
         try writer.scalar("a", 1, step: 0)
         try writer.close()
         #expect(throws: SummaryWriterError.closed(path: writer.path)) { try writer.scalar("a", 2, step: 1) }
@@ -124,7 +131,8 @@ import Testing
     }
 
     @Test func aLogdirUnderAFileSaysThatPathIsAFileNotADirectory() throws {
-        let dir = makeTemporaryDirectory()
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let blocker = dir + "/file"
         _ = FileManager.default.createFile(atPath: blocker, contents: Data([1]))
         do {
@@ -143,7 +151,8 @@ import Testing
     }
 
     @Test func recordsAppearWithoutAnExplicitFlushWithinTheFlushInterval() async throws {
-        let writer = try SummaryWriter(logdir: makeTemporaryDirectory(), flushInterval: 0.05)
+        let tmp = TemporaryDirectory()
+        let writer = try SummaryWriter(logdir: tmp.path, flushInterval: 0.05)
         try writer.scalar("a", 1, step: 0)
         var seen = 0
         for _ in 0..<200 where seen < 2 {
@@ -155,7 +164,8 @@ import Testing
     }
 
     @Test func manyThreadsLoseNoRecordsAndInterleaveNone() throws {
-        let writer = try SummaryWriter(logdir: makeTemporaryDirectory())
+        let tmp = TemporaryDirectory()
+        let writer = try SummaryWriter(logdir: tmp.path)
         let threads = 8
         let perThread = 5_000
         DispatchQueue.concurrentPerform(iterations: threads) { t in
@@ -170,7 +180,8 @@ import Testing
     }
 
     @Test func aFullDiskKeepsEveryEarlierRecordAndTheFileEndsOnARecordBoundary() throws {
-        let dir = makeTemporaryDirectory()
+        let tmp = TemporaryDirectory()
+        let dir = tmp.path
         let file = try EventFileWriter(directory: dir)
         for i in 0..<10 {
             file.append(
@@ -221,7 +232,8 @@ import Testing
 
 @Suite struct SummaryWriterInputTests {
     @Test func slicesContiguousArraysAndLazyCollectionsGiveTheSameHistogramAsArrays() throws {
-        let writer = try SummaryWriter(logdir: makeTemporaryDirectory())
+        let tmp = TemporaryDirectory()
+        let writer = try SummaryWriter(logdir: tmp.path)
         let values: [Float] = (0..<1000).map { Float($0) * 0.37 - 100 }
         let fromArray = try writer.histogram("a", values, step: 0)
         let fromSlice = try writer.histogram("b", values[0..<1000], step: 0)

@@ -2,13 +2,6 @@ import Foundation
 
 @testable import TBKit
 
-/// A fresh temporary directory for one test.
-func makeTemporaryDirectory(_ name: String = #function) -> String {
-    let base = NSTemporaryDirectory() + "tbkit-tests-" + UUID().uuidString
-    try? FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-    return base
-}
-
 /// Splits TFRecord bytes into payloads, checking both CRCs; a minimal, independent check of the
 /// framing that the writer tests rely on. Returns nil on any damage.
 func splitRecords(_ bytes: [UInt8]) -> [[UInt8]]? {
