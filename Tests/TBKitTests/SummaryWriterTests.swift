@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import TBKitTestSupport
 import Testing
 
@@ -179,6 +180,40 @@ import Testing
         #expect(records.count == 1 + threads * perThread + threads * (perThread / 1000))
     }
 
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full"), "needs Linux's /dev/full"))
+    func aDeviceThatIsFullMakesTheFirstWriteADiskFullErrorAtOffsetZero() throws {
+        // /dev/full refuses every write with ENOSPC: the real write path, no stand-in.
+        let fd = try FileDescriptor.open("/dev/full", .writeOnly)
+        #expect {
+            _ = try EventFileWriter(fileDescriptor: fd.rawValue, path: "/dev/full", wallTime: 1)
+        } throws: { error in
+            guard case .writeFailed(let path, let offset, let reason, let diskFull)? = error as? SummaryWriterError
+            else { return false }
+            return path == "/dev/full" && offset == 0 && diskFull && reason == "\(Errno.noSpace)"
+        }
+    }
+
+    @Test func aFailedWriteThatWroteNothingLeavesTheFileAsItWasAndIsRetried() throws {
+        let tmp = TemporaryDirectory()
+        let file = try EventFileWriter(directory: tmp.path)
+        let sound = file.bytesWritten
+        file.append(
+            Event(wallTime: 1, step: 1, what: .summary(Summary(values: [.init(tag: "x", kind: .simpleValue(1))]))))
+        file.writeAll = { _, _ throws(Errno) in throw .ioError }
+        #expect {
+            try file.flush()
+        } throws: { error in
+            guard case .writeFailed(_, let offset, _, let diskFull)? = error as? SummaryWriterError else {
+                return false
+            }
+            return offset == sound && !diskFull
+        }
+        #expect(readFile(file.path).count == sound)
+        file.writeAll = { fd, bytes throws(Errno) in try fd.writeFully(bytes) }
+        try file.close()
+        #expect(splitRecords(readFile(file.path))?.count == 2)
+    }
+
     @Test func aFullDiskKeepsEveryEarlierRecordAndTheFileEndsOnARecordBoundary() throws {
         let tmp = TemporaryDirectory()
         let dir = tmp.path
@@ -193,13 +228,10 @@ import Testing
                         ]))))
         }
         try file.flush()
-        // The disk fills up halfway through the next write.
-        var callCount = 0
-        file.writeFunction = { fd, bytes, count in
-            callCount += 1
-            if callCount == 1 { return write(fd, bytes, min(count, 20)) }
-            errno = ENOSPC
-            return -1
+        // The disk fills up 20 bytes into the next write.
+        file.writeAll = { fd, bytes throws(Errno) in
+            try fd.writeFully(UnsafeRawBufferPointer(rebasing: bytes.prefix(20)))
+            throw .noSpace
         }
         for i in 10..<15 {
             file.append(
@@ -224,7 +256,7 @@ import Testing
         // Everything before the failure is whole and readable; the partial record is gone.
         #expect(splitRecords(readFile(file.path))?.count == 11)
         // Space comes back: the buffered records are written on the next flush.
-        file.writeFunction = { fd, bytes, count in write(fd, bytes, count) }
+        file.writeAll = { fd, bytes throws(Errno) in try fd.writeFully(bytes) }
         try file.close()
         #expect(splitRecords(readFile(file.path))?.count == 16)
     }

@@ -31,8 +31,11 @@ public final class EventFileWriter {
     private var fd: Int32
     /// Once the buffer holds this many bytes, it is written out without waiting for a flush.
     private let bufferLimit: Int
-    /// Stands in for write(2) in fault-injection tests (a full disk, a short write).
-    var writeFunction: (Int32, UnsafeRawPointer, Int) -> Int = { fd, bytes, count in write(fd, bytes, count) }
+    /// Writes a whole buffer to the file: swift-system's `writeAll`, which carries on after short
+    /// and interrupted writes. Fault-injection tests put a disk that fills up mid-write here.
+    var writeAll: (FileDescriptor, UnsafeRawBufferPointer) throws(Errno) -> Void = { file, bytes throws(Errno) in
+        try file.writeFully(bytes)
+    }
 
     /// `events.out.tfevents.<10-digit secs>.<host>.<pid>.<n>.<random><suffix>`: the name
     /// TensorBoard's own writers use, plus a random part. `n` counts the files this process has
@@ -151,33 +154,22 @@ public final class EventFileWriter {
     public func flush() throws {
         guard buffer.count > 0 else { return }
         guard fd >= 0 else { throw SummaryWriterError.closed(path: path) }
-        var done = 0
         let total = buffer.count
-        var failure: Int32 = 0
-        buffer.withBytes { raw in
-            while done < total {
-                let n = writeFunction(fd, raw.baseAddress! + done, total - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                if n == 0 {
-                    failure = ENOSPC
-                    return
-                }
-                done += n
+        let failure: Errno? = buffer.withBytes { raw in
+            do throws(Errno) {
+                try writeAll(FileDescriptor(rawValue: fd), raw)
+                return nil
+            } catch {
+                return error
             }
         }
-        if failure != 0 {
-            if done > 0 {
-                // Drop the partial tail so the next write starts on a record boundary.
-                try? FileDescriptor(rawValue: fd).resize(to: Int64(bytesWritten))
-            }
+        if let failure {
+            // Drop whatever part of the buffer reached the file, so the next write starts on a
+            // record boundary (the file held exactly `bytesWritten` bytes before this write).
+            try? FileDescriptor(rawValue: fd).resize(to: Int64(bytesWritten))
             throw SummaryWriterError.writeFailed(
-                path: path, offset: bytesWritten,
-                reason: String(cString: strerror(failure)),
-                diskFull: failure == ENOSPC || failure == EDQUOT)
+                path: path, offset: bytesWritten, reason: failure.description,
+                diskFull: failure == .noSpace || failure == .diskQuotaExceeded)
         }
         bytesWritten += total
         buffer.removeAll()
