@@ -50,7 +50,7 @@ extension BenchCommand {
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         var rng = SplitMix(seed: 7)
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        FileManager.default.createFile(atPath: file, contents: nil)
+        _ = FileManager.default.createFile(atPath: file, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: file) else {
             throw S3Error.localFile(path: file, detail: "cannot create the upload test file")
         }
