@@ -66,7 +66,11 @@ let package = Package(
             resources: [.copy("Resources/mnist-5k")]
         ),
         // The command line's commands, shared by the two executables below. It links neither
-        // swift-crypto nor the archive and S3 code: those come in through `StorageTools`.
+        // swift-crypto nor the archive and S3 code: those come in through `StorageTools`. It is
+        // glue over the libraries (the work is theirs, built optimized), so it is compiled without
+        // optimization even in release builds: that takes about 20 s off the first
+        // `swift run -c release tbkit train` on two cores. It is no product, so packages that
+        // depend on TBKit's libraries never meet the flag.
         .target(
             name: "TBKitCommands",
             dependencies: [
@@ -75,7 +79,8 @@ let package = Package(
                 "InitLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Sources/TBKitCommands"
+            path: "Sources/TBKitCommands",
+            swiftSettings: [.unsafeFlags(["-Onone"], .when(configuration: .release))]
         ),
         // `tbkit`: training and every command on local logdirs. Builds no swift-crypto, so the
         // first `swift run -c release tbkit train` stays short; archive, extract, bench and s3://
