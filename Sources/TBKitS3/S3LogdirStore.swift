@@ -71,7 +71,7 @@ public final class S3LogdirStore: RemoteLogdirStore {
     /// Marks `path` sealed and queues it.
     public func fileSealed(path: String) {
         let name = (path as NSString).lastPathComponent
-        FileManager.default.createFile(atPath: markDirectory + "/" + name, contents: nil)
+        _ = FileManager.default.createFile(atPath: markDirectory + "/" + name, contents: nil)
         state.withLock { $0.queue.append(path) }
         wake.lock()
         wake.signal()

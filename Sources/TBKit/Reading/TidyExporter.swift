@@ -70,6 +70,7 @@ public struct TidyExporter: Sendable {
 
     /// Writes the rows for every run under `logdir` to `sink`, in chunks of text (each ends with a
     /// newline). Runs are in name order, points in file order.
+    @_optimize(none)  // a thin adapter: keeps the optimizer from cloning the row loops for this closure
     public func export(logdir: String, to sink: (String) -> Void) throws(LogDirectoryError) -> Counts {
         try export(logdir: logdir, bytes: { sink(String(decoding: $0, as: UTF8.self)) })
     }
@@ -81,178 +82,81 @@ public struct TidyExporter: Sendable {
         -> Counts
     {
         var counts = Counts()
-        var out = TidyRowBuffer(capacity: TidyExporter.chunkSize + 4096)
+        var rows = TidyRows(exporter: self)
         if format == .csv {
-            out.append(Array(columns.joined(separator: ",").utf8))
-            out.append(byte: 0x0A)
+            rows.out.append(Array(columns.joined(separator: ",").utf8))
+            rows.out.append(byte: 0x0A)
         }
-        let names = valueColumnNames
-        // Raw copies of the first three labels for the per-row paths (no reference counting there).
-        let label0 = TidyRowBuffer(copying: names[0])
-        let label1 = TidyRowBuffer(copying: names.count > 1 ? names[1] : [])
-        let label2 = TidyRowBuffer(copying: names.count > 2 ? names[2] : [])
-        var tagFields: [String: [UInt8]] = [:]
-        let edges = TidyNumberCache()
-        let values = TidyNumberCache()
-        let floats = TidyNumberCache()
-        var start = TidyRowBuffer(capacity: 256)
         var rawTags = RawTagFields()
         for run in try RunDirectory.discover(logdir: logdir) {
             if !runs.isEmpty && !runs.contains(run.name) { continue }
             counts.runs += 1
             let reader = EventFileReader(files: run.eventFiles)
-            let runField = Array(field(run.name).utf8)
-            tagFields.removeAll(keepingCapacity: true)
-            func tagField(_ tag: String) -> [UInt8] {
-                if let known = tagFields[tag] { return known }
-                let bytes = Array(field(tag).utf8)
-                if tagFields.count < 4096 { tagFields[tag] = bytes }
-                return bytes
-            }
+            rows.startRun(field: Array(field(run.name).utf8))
             if kind == .scalars && formatsRawScalars {
                 rawTags.removeAll()
-                while let step = reader.nextValueOrRawScalar() {
-                    let value: TaggedValue
-                    switch step {
-                    case .scalar(let raw):
-                        guard let tag = rawTags.field(for: raw.tag, exporter: self) else { continue }
-                        tag.withUnsafeBufferPointer { prefix(&out, runField, $0, raw.step, raw.wallTime) }
-                        out.append(label0)
-                        floats.append(Double(raw.value), float32: true, format: format, to: &out)
-                        endRow(&out)
-                        counts.rows += 1
-                        if out.count >= TidyExporter.chunkSize { out.flush(sink) }
-                        continue
-                    case .value(let v):
-                        value = v
-                    }
-                    guard case .scalar(let p) = value else { continue }
-                    if !tags.isEmpty && !tags.contains(p.tag) { continue }
-                    tagField(p.tag).withUnsafeBufferPointer { prefix(&out, runField, $0, p.step, p.wallTime) }
-                    out.append(label0)
-                    if p.dtype == .float {
-                        floats.append(p.value, float32: true, format: format, to: &out)
-                    } else {
-                        values.append(p.value, float32: false, format: format, to: &out)
-                    }
-                    endRow(&out)
-                    counts.rows += 1
-                    if out.count >= TidyExporter.chunkSize { out.flush(sink) }
-                }
-                counts.problems += reader.problems.map(ReadProblem.init)
-                continue
-            }
-            while let value = reader.nextValue() {
-                switch (kind, value) {
-                case (.scalars, .scalar(let p)):
-                    if !tags.isEmpty && !tags.contains(p.tag) { continue }
-                    tagField(p.tag).withUnsafeBufferPointer { prefix(&out, runField, $0, p.step, p.wallTime) }
-                    out.append(label0)
-                    if p.dtype == .float {
-                        floats.append(p.value, float32: true, format: format, to: &out)
-                    } else {
-                        values.append(p.value, float32: false, format: format, to: &out)
-                    }
-                    endRow(&out)
-                    counts.rows += 1
-                case (.histograms, .histogram(let h)):
-                    if !tags.isEmpty && !tags.contains(h.tag) { continue }
-                    if statistics {
-                        tagField(h.tag).withUnsafeBufferPointer { prefix(&out, runField, $0, h.step, h.wallTime) }
-                        let stats = [h.min, h.max, h.num, h.sum, h.mean, h.standardDeviation]
-                        for (i, x) in stats.enumerated() {
-                            out.append(names[i])
-                            values.append(x, float32: false, format: format, to: &out)
-                        }
-                        endRow(&out)
-                        counts.rows += 1
-                    } else {
-                        // The leading columns are the same for every bucket of the point: format once.
-                        start.removeAll()
-                        tagField(h.tag).withUnsafeBufferPointer { prefix(&start, runField, $0, h.step, h.wallTime) }
-                        for b in h.buckets {
-                            out.append(start)
-                            out.append(label0)
-                            edges.append(b.left, float32: false, format: format, to: &out)
-                            out.append(label1)
-                            edges.append(b.right, float32: false, format: format, to: &out)
-                            out.append(label2)
-                            appendCount(b.count, to: &out, cache: values)
-                            endRow(&out)
-                            counts.rows += 1
-                            if out.count >= TidyExporter.chunkSize { out.flush(sink) }
-                        }
-                    }
-                default:
-                    continue
-                }
-                if out.count >= TidyExporter.chunkSize { out.flush(sink) }
+                counts.rows += rawScalarRows(reader, &rows, &rawTags, sink)
+            } else {
+                counts.rows += valueRows(reader, &rows, sink)
             }
             counts.problems += reader.problems.map(ReadProblem.init)
         }
-        if out.count > 0 { out.flush(sink) }
+        if rows.out.count > 0 { rows.out.flush(sink) }
         return counts
+    }
+
+    /// The rows of one run whose plain v1 scalars are formatted straight from their bytes; other
+    /// records go through `TaggedValue`. Returns the number of rows.
+    @inline(never)
+    private func rawScalarRows(
+        _ reader: EventFileReader, _ rows: inout TidyRows, _ rawTags: inout RawTagFields,
+        _ sink: (UnsafeBufferPointer<UInt8>) -> Void
+    ) -> Int {
+        var count = 0
+        while let step = reader.nextValueOrRawScalar() {
+            switch step {
+            case .scalar(let raw):
+                guard let tag = rawTags.field(for: raw.tag, exporter: self) else { continue }
+                tag.withUnsafeBufferPointer {
+                    rows.scalar(tag: $0, raw.step, raw.wallTime, Double(raw.value), float32: true)
+                }
+            case .value(let value):
+                guard case .scalar(let p) = value, tags.isEmpty || tags.contains(p.tag) else { continue }
+                rows.scalar(p)
+            }
+            count += 1
+            if rows.out.count >= TidyExporter.chunkSize { rows.out.flush(sink) }
+        }
+        return count
+    }
+
+    /// The rows of one run from decoded values. Returns the number of rows.
+    @inline(never)
+    private func valueRows(
+        _ reader: EventFileReader, _ rows: inout TidyRows, _ sink: (UnsafeBufferPointer<UInt8>) -> Void
+    ) -> Int {
+        var count = 0
+        while let value = reader.nextValue() {
+            switch (kind, value) {
+            case (.scalars, .scalar(let p)):
+                if !tags.isEmpty && !tags.contains(p.tag) { continue }
+                rows.scalar(p)
+                count += 1
+            case (.histograms, .histogram(let h)):
+                if !tags.isEmpty && !tags.contains(h.tag) { continue }
+                count += statistics ? rows.statistics(h) : rows.buckets(h, sink)
+            default:
+                continue
+            }
+            if rows.out.count >= TidyExporter.chunkSize { rows.out.flush(sink) }
+        }
+        return count
     }
 
     /// Bytes handed to the sink at a time (whole rows, so a little more).
     static let chunkSize = 1 << 18
 
-    /// What goes before each value column: `,` in CSV, `,"name":` in JSON Lines.
-    private var valueColumnNames: [[UInt8]] {
-        columns.dropFirst(4).map { name in
-            switch format {
-            case .csv: return [0x2C]
-            case .jsonl: return Array(",\"\(name)\":".utf8)
-            }
-        }
-    }
-
-    /// The leading columns (run, tag, step, wall_time) of a row.
-    private func prefix(
-        _ out: inout TidyRowBuffer, _ run: [UInt8], _ tag: UnsafeBufferPointer<UInt8>, _ step: Int64, _ wall: Double
-    ) {
-        switch format {
-        case .csv:
-            out.append(run)
-            out.append(byte: 0x2C)
-            out.append(tag)
-            out.append(byte: 0x2C)
-            out.append(integer: step)
-            out.append(byte: 0x2C)
-        case .jsonl:
-            out.append("{\"run\":")
-            out.append(run)
-            out.append(",\"tag\":")
-            out.append(tag)
-            out.append(",\"step\":")
-            out.append(integer: step)
-            out.append(",\"wall_time\":")
-        }
-        appendNumber(wall, float32: false, to: &out)
-    }
-
-    private func endRow(_ out: inout TidyRowBuffer) {
-        if format == .jsonl { out.append(byte: 0x7D) }
-        out.append(byte: 0x0A)
-    }
-
-    /// A bucket count: whole numbers (the usual case) print without the float formatter, in the
-    /// same form `Double.description` gives them ("12.0").
-    private func appendCount(_ x: Double, to out: inout TidyRowBuffer, cache: borrowing TidyNumberCache) {
-        if x >= 0 && x < 1e15, x == x.rounded(.towardZero) {
-            out.append(integer: Int64(x))
-            out.append(byte: 0x2E)
-            out.append(byte: 0x30)
-        } else {
-            cache.append(x, float32: false, format: format, to: &out)
-        }
-    }
-
     /// A number in the format's syntax, appended.
-    fileprivate func appendNumber(_ x: Double, float32: Bool, to out: inout TidyRowBuffer) {
-        TidyExporter.appendNumber(x, float32: float32, format: format, to: &out)
-    }
-
     fileprivate static func appendNumber(_ x: Double, float32: Bool, format: Format, to out: inout TidyRowBuffer) {
         if x.isFinite {
             var text = float32 ? Float(x).description : x.description
@@ -302,6 +206,149 @@ public struct TidyExporter: Sendable {
             }
         }
         return out + "\""
+    }
+}
+
+/// The row formatting state of one export: the output buffer, the value column labels, the number
+/// caches and the current run's field. Not copyable (it owns raw buffers).
+struct TidyRows: ~Copyable {
+    let format: TidyExporter.Format
+    var out = TidyRowBuffer(capacity: TidyExporter.chunkSize + 4096)
+    /// The labels before each value column (`,` in CSV, `,"name":` in JSON Lines).
+    let names: [[UInt8]]
+    // Raw copies of the first three labels for the per-row paths (no reference counting there).
+    let label0: TidyRowBuffer
+    let label1: TidyRowBuffer
+    let label2: TidyRowBuffer
+    let edges = TidyNumberCache()
+    let values = TidyNumberCache()
+    let floats = TidyNumberCache()
+    /// The leading columns of the histogram being written.
+    var start = TidyRowBuffer(capacity: 256)
+    var run: [UInt8] = []
+    /// Quoted tag fields of the current run.
+    var tagFields: [String: [UInt8]] = [:]
+    let exporter: TidyExporter
+
+    init(exporter: TidyExporter) {
+        self.exporter = exporter
+        format = exporter.format
+        names = exporter.columns.dropFirst(4).map { name in
+            switch exporter.format {
+            case .csv: return [0x2C]
+            case .jsonl: return Array(",\"\(name)\":".utf8)
+            }
+        }
+        label0 = TidyRowBuffer(copying: names[0])
+        label1 = TidyRowBuffer(copying: names.count > 1 ? names[1] : [])
+        label2 = TidyRowBuffer(copying: names.count > 2 ? names[2] : [])
+    }
+
+    /// Starts the rows of a run whose quoted name is `field`.
+    mutating func startRun(field: [UInt8]) {
+        run = field
+        tagFields.removeAll(keepingCapacity: true)
+    }
+
+    /// The quoted field of `tag`, kept for the run (up to 4096 tags).
+    mutating func tagField(_ tag: String) -> [UInt8] {
+        if let known = tagFields[tag] { return known }
+        let bytes = Array(exporter.field(tag).utf8)
+        if tagFields.count < 4096 { tagFields[tag] = bytes }
+        return bytes
+    }
+
+    /// A scalar row from bytes already quoted for the tag.
+    mutating func scalar(tag: UnsafeBufferPointer<UInt8>, _ step: Int64, _ wall: Double, _ x: Double, float32: Bool) {
+        TidyRows.prefix(&out, format, run, tag, step, wall)
+        out.append(label0)
+        if float32 {
+            floats.append(x, float32: true, format: format, to: &out)
+        } else {
+            values.append(x, float32: false, format: format, to: &out)
+        }
+        endRow()
+    }
+
+    /// A decoded scalar's row.
+    mutating func scalar(_ p: ScalarPoint) {
+        let field = tagField(p.tag)
+        field.withUnsafeBufferPointer { scalar(tag: $0, p.step, p.wallTime, p.value, float32: p.dtype == .float) }
+    }
+
+    /// One row with the histogram's statistics. Returns 1.
+    mutating func statistics(_ h: HistogramPoint) -> Int {
+        let field = tagField(h.tag)
+        field.withUnsafeBufferPointer { TidyRows.prefix(&out, format, run, $0, h.step, h.wallTime) }
+        let stats = [h.min, h.max, h.num, h.sum, h.mean, h.standardDeviation]
+        for (i, x) in stats.enumerated() {
+            out.append(names[i])
+            values.append(x, float32: false, format: format, to: &out)
+        }
+        endRow()
+        return 1
+    }
+
+    /// One row per bucket of the histogram. Returns the number of rows.
+    mutating func buckets(_ h: HistogramPoint, _ sink: (UnsafeBufferPointer<UInt8>) -> Void) -> Int {
+        // The leading columns are the same for every bucket of the point: format once.
+        start.removeAll()
+        let field = tagField(h.tag)
+        field.withUnsafeBufferPointer { TidyRows.prefix(&start, format, run, $0, h.step, h.wallTime) }
+        for b in h.buckets {
+            out.append(start)
+            out.append(label0)
+            edges.append(b.left, float32: false, format: format, to: &out)
+            out.append(label1)
+            edges.append(b.right, float32: false, format: format, to: &out)
+            out.append(label2)
+            appendCount(b.count)
+            endRow()
+            if out.count >= TidyExporter.chunkSize { out.flush(sink) }
+        }
+        return h.buckets.count
+    }
+
+    /// The leading columns (run, tag, step, wall_time) of a row.
+    private static func prefix(
+        _ out: inout TidyRowBuffer, _ format: TidyExporter.Format, _ run: [UInt8], _ tag: UnsafeBufferPointer<UInt8>,
+        _ step: Int64, _ wall: Double
+    ) {
+        switch format {
+        case .csv:
+            out.append(run)
+            out.append(byte: 0x2C)
+            out.append(tag)
+            out.append(byte: 0x2C)
+            out.append(integer: step)
+            out.append(byte: 0x2C)
+        case .jsonl:
+            out.append("{\"run\":")
+            out.append(run)
+            out.append(",\"tag\":")
+            out.append(tag)
+            out.append(",\"step\":")
+            out.append(integer: step)
+            out.append(",\"wall_time\":")
+        }
+        TidyExporter.appendNumber(wall, float32: false, format: format, to: &out)
+    }
+
+    private mutating func endRow() {
+        if format == .jsonl { out.append(byte: 0x7D) }
+        out.append(byte: 0x0A)
+    }
+
+    /// A bucket count: whole numbers (the usual case) print without the float formatter, in the
+    /// same form `Double.description` gives them ("12.0").
+    private mutating func appendCount(_ x: Double) {
+        if x >= 0 && x < 1e15, x == x.rounded(.towardZero) {
+            out.append(integer: Int64(x))
+            out.append(byte: 0x2E)
+            out.append(byte: 0x30)
+        } else {
+            values.append(x, float32: false, format: format, to: &out)
+        }
     }
 }
 

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import TBKit
-import TBKitS3
 
 /// The command line's contract with scripts, applied to every subcommand:
 /// - a usage error (an unknown option, a missing or invalid argument, a path that does not
@@ -9,11 +8,10 @@ import TBKitS3
 /// - a runtime failure prints one line, `tbkit: error: ...`, without the usage text, and exits 1;
 /// - a command that documents its own exit codes (`verify`) throws `ExitCode`, which is kept;
 /// - `--help` prints to standard output and exits 0.
-@main
-enum EntryPoint {
-    static func main() {
-        // s3:// logdirs for SummaryWriter, before any subcommand runs.
-        S3Storage.register()
+package enum EntryPoint {
+    /// Parses the command line and runs the subcommand; never returns. `tbkit-storage` installs
+    /// its `StorageTools` first.
+    package static func main() -> Never {
         var command: any ParsableCommand
         do {
             command = try TBKitCommand.parseAsRoot()
@@ -43,6 +41,7 @@ enum EntryPoint {
             printError("tbkit: error: \(oneLine(error))")
             exit(EXIT_FAILURE)
         }
+        exit(EXIT_SUCCESS)
     }
 
     /// Exit status of a usage error (README's contract; ArgumentParser's own default is 64).
@@ -55,17 +54,19 @@ enum EntryPoint {
 }
 
 /// A runtime failure of a subcommand (not a usage mistake): printed as one line, exit status 1.
-struct CommandFailure: Error, CustomStringConvertible {
+package struct CommandFailure: Error, CustomStringConvertible {
     /// What failed, where, and what to do.
-    let description: String
+    package let description: String
 
-    init(_ description: String) {
+    package init(_ description: String) {
         self.description = description
     }
 }
 
 /// The flag that lets `train`, `archive` and `extract` replace what is already there.
-struct OverwriteOption: ParsableArguments {
+package struct OverwriteOption: ParsableArguments {
     @Flag(name: .long, help: "Replace what is already there instead of refusing.")
-    var overwrite = false
+    package var overwrite = false
+
+    package init() {}
 }

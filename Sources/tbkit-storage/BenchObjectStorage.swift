@@ -1,12 +1,16 @@
 import Foundation
 import TBKit
+import TBKitCommands
 import TBKitS3
 
-extension BenchCommand {
+extension ArchiveAndObjectStorage {
     /// Scalars/s into s3:// against a local logdir, both as the training thread sees them (the
     /// `scalar()` loop; uploads run on the store's thread), then the wait in `close()` for the
     /// last segments, and the throughput of a multipart upload of `uploadMib` MiB.
-    func benchObjectStorage(_ url: String) throws {
+    func benchObjectStorage(_ command: BenchCommand, url: String) throws {
+        let repeats = command.repeats
+        let scalars = command.scalars
+        let uploadMib = command.uploadMib
         let base = try S3Location(url: url)
         let tmp = NSTemporaryDirectory() + "tbkit-bench-s3-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: tmp) }
@@ -50,7 +54,7 @@ extension BenchCommand {
         try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
         var rng = SplitMix(seed: 7)
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        FileManager.default.createFile(atPath: file, contents: nil)
+        _ = FileManager.default.createFile(atPath: file, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: file) else {
             throw S3Error.localFile(path: file, detail: "cannot create the upload test file")
         }

@@ -151,7 +151,7 @@ struct TrainCommand: ParsableCommand {
                 let dir = ObjectStorage.join(logdir, s.name)
                 let existing =
                     remote
-                    ? try ObjectStorage.remoteEventFiles(dir).map(\.key) : FreshRunDirectory.eventFiles(in: dir)
+                    ? try ObjectStorage.remoteEventFiles(dir) : FreshRunDirectory.eventFiles(in: dir)
                 if resume {
                     let plan: RunPlan
                     do {

@@ -1,12 +1,11 @@
 import ArgumentParser
 import Foundation
 import TBKit
-import TBKitArchive
 
 /// `tbkit bench`: TBKit's writing, exporting and archiving speed, beside its peers doing the same
 /// work in the same run (tensorboardX, TensorBoard's Rust data server, `tar czf`).
-struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct BenchCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure writing, export and archive speed beside tensorboardX, TensorBoard's data server and tar.",
         discussion: """
@@ -27,13 +26,13 @@ struct BenchCommand: ParsableCommand {
     )
 
     @Option(help: "Scalar events per repetition.")
-    var scalars = 2_000_000
+    package var scalars = 2_000_000
 
     @Option(help: "Values in the histogram.")
     var histogramValues = 1_000_000
 
     @Option(help: "Repetitions of each measurement (the median is printed).")
-    var repeats = 5
+    package var repeats = 5
 
     @Option(help: "Scalar events in the log directory that export and archive work on (0 skips them).")
     var logdirEvents = 1_000_000
@@ -51,9 +50,12 @@ struct BenchCommand: ParsableCommand {
     var s3: String?
 
     @Option(help: "MiB uploaded by the archive upload measurement (with --s3).")
-    var uploadMib = 64
+    package var uploadMib = 64
 
-    func run() throws {
+    /// An instance with every option at its default (what ArgumentParser starts from).
+    package init() {}
+
+    package func run() throws {
         #if DEBUG
             print("warning: this is a debug build; use `swift run -c release tbkit bench` for real figures")
         #endif
@@ -145,7 +147,7 @@ struct BenchCommand: ParsableCommand {
                 format: "  flush:      %12.1f us per scalar+flush, %.1f us with fsync (durability: .fsyncOnFlush, %@)",
                 plainFlush, syncedFlush, NSTemporaryDirectory()))
 
-        if let s3 { try benchObjectStorage(s3) }
+        if let s3 { try Storage.tools(for: "tbkit bench --s3").benchObjectStorage(self, url: s3) }
         let logdirFigures = logdirEvents > 0 ? try measureLogdirCases(in: tmp) : nil
 
         guard !noPeer else { return }
@@ -225,7 +227,7 @@ struct BenchCommand: ParsableCommand {
             let archive = tmp + "/bench.tar.gz"
             try? FileManager.default.removeItem(atPath: archive)
             start = DispatchTime.now().uptimeNanoseconds
-            try LogArchiver(logdir: logdir).write(to: archive)
+            try Storage.tools(for: "tbkit bench").writeArchive(of: logdir, to: archive)
             archiveSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             try? FileManager.default.removeItem(atPath: archive)
         }
@@ -346,9 +348,9 @@ func median(_ xs: [Double]) -> Double {
 }
 
 /// A small seeded generator for benchmark data (SplitMix64 + Box-Muller).
-struct SplitMix {
+package struct SplitMix {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
@@ -357,7 +359,7 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
     mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
-    mutating func normal() -> Float {
+    package mutating func normal() -> Float {
         let u1 = max(uniform(), 1e-300)
         let u2 = uniform()
         return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))

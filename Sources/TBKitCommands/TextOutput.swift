@@ -53,7 +53,7 @@ final class TextOutput {
 }
 
 /// Writes a line to standard error.
-func printError(_ text: String) {
+package func printError(_ text: String) {
     var t = text + "\n"
     t.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
 }
