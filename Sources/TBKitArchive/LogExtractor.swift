@@ -383,7 +383,7 @@ private struct Job {
         return (file, temporary)
     }
 
-    /// Moves everything into place. Files replaced under --force are replaced atomically.
+    /// Moves everything into place. Files replaced when overwriting are replaced atomically.
     mutating func commit() throws {
         for (temporary, final) in temporaries {
             let existed = try LogArchiver.linkStatus(final) != nil

@@ -57,7 +57,7 @@ public struct LogdirInspection: Sendable, Encodable {
             case name, files, events, firstWallTime, lastWallTime, tags, problems
         }
 
-        /// Encodes the run; each problem as its sentence, as `tbkit inspect --json` has always printed.
+        /// Encodes the run; each problem as its sentence, the form the JSON has always had.
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(name, forKey: .name)
