@@ -17,10 +17,10 @@ struct BinaryMissing: Error, CustomStringConvertible {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }()
 
-    func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary) else { throw BinaryMissing(path: Self.binary) }
+    func run(_ arguments: [String], binary: String = Self.binary) throws -> (status: Int32, out: String, err: String) {
+        guard FileManager.default.isExecutableFile(atPath: binary) else { throw BinaryMissing(path: binary) }
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = arguments
         let out = Pipe()
         let err = Pipe()
@@ -116,5 +116,30 @@ struct BinaryMissing: Error, CustomStringConvertible {
                 tensorflow-style,eval/precise,7,1700000130.0,0.1
 
                 """)
+    }
+
+    @Test func archiveAndS3RunInTbkitStorageAndAMissingToolIsNamedWithItsBuildCommand() throws {
+        // Through tbkit, archive runs tbkit-storage (the same process: an exec) and works.
+        let dir = TemporaryDirectory()
+        let archive = dir.path + "/fixtures.tar.gz"
+        let packed = try run(["archive", Fixtures.directory, archive])
+        #expect(packed.status == 0)
+        #expect(packed.out.contains("archived"))
+        #expect(try run(["inspect", Fixtures.directory]).status == 0)
+
+        // A tbkit with no tbkit-storage beside it still runs local commands, and says what to
+        // build for the others (exit 1, one line).
+        let alone = dir.path + "/bin/tbkit"
+        try FileManager.default.createDirectory(atPath: dir.path + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.binary, toPath: alone)
+        #expect(try run(["inspect", Fixtures.directory], binary: alone).status == 0)
+        for arguments in [["archive", Fixtures.directory, archive + "2"], ["inspect", "s3://bucket/logs"]] {
+            let refused = try run(arguments, binary: alone)
+            #expect(refused.status == 1)
+            #expect(refused.err.contains("tbkit-storage"))
+            #expect(refused.err.contains("swift build -c release --product tbkit-storage"))
+            #expect(refused.err.split(separator: "\n").count == 1)
+        }
+        #expect(!FileManager.default.fileExists(atPath: archive + "2"))
     }
 }
