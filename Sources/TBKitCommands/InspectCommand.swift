@@ -74,14 +74,15 @@ struct InspectCommand: ParsableCommand {
             for kind in kinds {
                 let tags = run.tags.filter { $0.kind == kind }
                 let label = LogdirInspection.kindOrder.contains(kind) ? kind : "plugin \(kind)"
+                let scalars = tags.first?.plugin == .scalars
                 s += "  \(label) (\(tags.count) tag\(tags.count == 1 ? "" : "s"))\n"
                 var rows: [[String]] = []
                 for t in tags {
                     var row = [t.tag, String(t.count), "\(t.firstStep)..\(t.lastStep)"]
-                    if kind == "scalars" { row.append(t.lastValue.map(formatNumber) ?? "") }
+                    if scalars { row.append(t.lastValue.map(formatNumber) ?? "") }
                     rows.append(row)
                 }
-                let header = kind == "scalars" ? ["tag", "values", "steps", "last"] : ["tag", "values", "steps"]
+                let header = scalars ? ["tag", "values", "steps", "last"] : ["tag", "values", "steps"]
                 s += renderTable(header, rows, rightAligned: [1, 3], indent: "    ")
             }
             if run.tags.isEmpty { s += "  no summary values\n" }
