@@ -32,11 +32,11 @@ struct CompareCommand: ParsableCommand {
     var goal: ScalarComparison.Goal?
 
     func run() throws {
-        var scratch: ObjectStorage.Scratch?
-        defer { scratch?.cleanUp() }
         var local = self
-        local.logdir = try ObjectStorage.localLogdir(logdir, scratch: &scratch)
-        try local.runLocal()
+        try ObjectStorage.withLocalLogdir(logdir) {
+            local.logdir = $0
+            try local.runLocal()
+        }
     }
 
     func runLocal() throws {

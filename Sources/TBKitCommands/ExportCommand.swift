@@ -53,11 +53,11 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        var scratch: ObjectStorage.Scratch?
-        defer { scratch?.cleanUp() }
         var local = self
-        local.logdir = try ObjectStorage.localLogdir(logdir, scratch: &scratch)
-        try local.runLocal()
+        try ObjectStorage.withLocalLogdir(logdir) {
+            local.logdir = $0
+            try local.runLocal()
+        }
     }
 
     func runLocal() throws {

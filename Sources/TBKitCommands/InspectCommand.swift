@@ -27,11 +27,11 @@ struct InspectCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        var scratch: ObjectStorage.Scratch?
-        defer { scratch?.cleanUp() }
         var local = self
-        local.path = try ObjectStorage.localLogdir(path, scratch: &scratch)
-        try local.runLocal()
+        try ObjectStorage.withLocalLogdir(path) {
+            local.path = $0
+            try local.runLocal()
+        }
     }
 
     func runLocal() throws {

@@ -31,6 +31,14 @@ package enum ObjectStorage {
         return try tools.mirror(path, into: space.path)
     }
 
+    /// Runs `body` with a local path for `path` (`localLogdir`); the mirror, if one was made, is
+    /// removed afterwards.
+    static func withLocalLogdir<T>(_ path: String, _ body: (String) throws -> T) throws -> T {
+        var scratch: Scratch?
+        defer { scratch?.cleanUp() }
+        return try body(try localLogdir(path, scratch: &scratch))
+    }
+
     /// Joins a run name onto a logdir, keeping `s3://` intact (NSString would fold its `//`).
     static func join(_ logdir: String, _ name: String) -> String {
         if isRemote(logdir) { return logdir.hasSuffix("/") ? logdir + name : logdir + "/" + name }

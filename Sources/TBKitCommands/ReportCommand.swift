@@ -38,10 +38,9 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        var scratch: ObjectStorage.Scratch?
-        defer { scratch?.cleanUp() }
-        let source = try ObjectStorage.localLogdir(logdir, scratch: &scratch)
-        var data = try ReportBuilder(scalarPoints: maxPoints).build(logdir: source)
+        var data = try ObjectStorage.withLocalLogdir(logdir) {
+            try ReportBuilder(scalarPoints: maxPoints).build(logdir: $0)
+        }
         // The page names the logdir the user gave (an s3:// URL), not the temporary local copy.
         data.logdir = logdir
         let page = try ReportPage.render(data)
