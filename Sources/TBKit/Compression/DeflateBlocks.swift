@@ -15,22 +15,11 @@ package final class DeflateBlockCompressor {
 
     /// A compressor at `level` (0 = store ... 9 = smallest).
     package init(level: Int32) throws(ZlibError) {
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        let status = deflateInit2_(
-            stream, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw ZlibError(description: "deflateInit2 failed (code \(status)); the level must be 0...9")
-        }
+        // Raw deflate (negative windowBits): the gzip wrapper is written once around all blocks.
+        stream = try ZStreamLifecycle.makeDeflate(level: level, windowBits: -15)
     }
 
-    deinit {
-        deflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
-    }
+    deinit { ZStreamLifecycle.endDeflate(stream) }
 
     /// The raw deflate bytes of `block` (at most 1 GiB), ending with a sync flush; empty input
     /// gives no bytes.

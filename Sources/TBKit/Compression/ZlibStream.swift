@@ -11,6 +11,53 @@ package enum DeflateFormat: Sendable {
     var windowBits: Int32 { self == .gzip ? 16 + 15 : 15 }
 }
 
+/// The `z_stream` lifecycle every stream type here shares: allocated and initialized for deflate
+/// or inflate (freed again when zlib refuses), then ended and freed exactly once.
+enum ZStreamLifecycle {
+    /// A stream ready to deflate at `level` with zlib's `windowBits` (negative: raw deflate).
+    static func makeDeflate(level: Int32, windowBits: Int32) throws(ZlibError) -> UnsafeMutablePointer<z_stream> {
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        let status = deflateInit2_(
+            stream, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
+            Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else {
+            free(stream)
+            throw ZlibError(description: "deflateInit2 failed (code \(status)); the level must be 0...9")
+        }
+        return stream
+    }
+
+    /// A stream ready to inflate data of zlib's `windowBits`.
+    static func makeInflate(windowBits: Int32) throws(ZlibError) -> UnsafeMutablePointer<z_stream> {
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        let status = inflateInit2_(stream, windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else {
+            free(stream)
+            throw ZlibError(description: "inflateInit2 failed (code \(status))")
+        }
+        return stream
+    }
+
+    /// Ends a deflating stream and frees it.
+    static func endDeflate(_ stream: UnsafeMutablePointer<z_stream>) {
+        deflateEnd(stream)
+        free(stream)
+    }
+
+    /// Ends an inflating stream and frees it.
+    static func endInflate(_ stream: UnsafeMutablePointer<z_stream>) {
+        inflateEnd(stream)
+        free(stream)
+    }
+
+    private static func free(_ stream: UnsafeMutablePointer<z_stream>) {
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+    }
+}
+
 /// Streaming deflate through zlib, in a gzip or a zlib wrapper: memory stays flat whatever the
 /// input size.
 ///
@@ -29,24 +76,11 @@ package final class DeflateStream {
     /// Starts a gzip member or a bare zlib (RFC 1950) stream, as PNG's IDAT holds, at `level`
     /// (0 = store ... 9 = smallest; 6 is zlib's default).
     package init(level: Int32 = 6, chunkSize: Int = 1 << 17, format: DeflateFormat) throws(ZlibError) {
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
+        stream = try ZStreamLifecycle.makeDeflate(level: level, windowBits: format.windowBits)
         output = [UInt8](repeating: 0, count: max(chunkSize, 1024))
-        let status = deflateInit2_(
-            stream, level, Z_DEFLATED, format.windowBits, 8, Z_DEFAULT_STRATEGY,
-            zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw ZlibError(description: "deflateInit2 failed (code \(status)); the level must be 0...9")
-        }
     }
 
-    deinit {
-        deflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
-    }
+    deinit { ZStreamLifecycle.endDeflate(stream) }
 
     /// Compresses `input`, passing any output zlib has ready to `sink`.
     package func compress(
@@ -126,22 +160,11 @@ package final class InflateStream {
     /// Prepares to read gzip members, or zlib (RFC 1950) streams; `chunkSize` bounds each piece
     /// handed to the sink.
     package init(chunkSize: Int = 1 << 17, format: DeflateFormat) throws(ZlibError) {
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
+        stream = try ZStreamLifecycle.makeInflate(windowBits: format.windowBits)
         output = [UInt8](repeating: 0, count: max(chunkSize, 1024))
-        let status = inflateInit2_(stream, format.windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw ZlibError(description: "inflateInit2 failed (code \(status))")
-        }
     }
 
-    deinit {
-        inflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
-    }
+    deinit { ZStreamLifecycle.endInflate(stream) }
 
     /// Decompresses `input`, passing the output to `sink` chunk by chunk.
     package func decompress(
@@ -254,23 +277,13 @@ package final class InflateReader {
         chunkSize: Int = 1 << 16, format: DeflateFormat,
         source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int
     ) throws(ZlibError) {
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
+        stream = try ZStreamLifecycle.makeInflate(windowBits: format.windowBits)
         input = .allocate(byteCount: max(chunkSize, 512), alignment: 16)
         self.source = source
-        let status = inflateInit2_(stream, format.windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            input.deallocate()
-            throw ZlibError(description: "inflateInit2 failed (code \(status))")
-        }
     }
 
     deinit {
-        inflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
+        ZStreamLifecycle.endInflate(stream)
         input.deallocate()
     }
 
