@@ -181,26 +181,25 @@ struct CheckpointDecoder {
     }
 
     mutating func floats(_ field: String) throws -> [Float] {
-        let n = try count(field, elementSize: 4)
-        var out = [Float]()
-        out.reserveCapacity(n)
-        for _ in 0..<n { out.append(Float(bitPattern: try u32(field))) }
-        return out
+        try array(field, elementSize: 4) { Float(bitPattern: try $0.u32(field)) }
     }
 
     mutating func doubles(_ field: String) throws -> [Double] {
-        let n = try count(field, elementSize: 8)
-        var out = [Double]()
-        out.reserveCapacity(n)
-        for _ in 0..<n { out.append(try f64(field)) }
-        return out
+        try array(field, elementSize: 8) { try $0.f64(field) }
     }
 
     mutating func ints(_ field: String) throws -> [Int] {
-        let n = try count(field, elementSize: 8)
-        var out = [Int]()
+        try array(field, elementSize: 8) { try $0.i64(field) }
+    }
+
+    /// A counted array of `elementSize`-byte elements, each read by `element`.
+    private mutating func array<T>(
+        _ field: String, elementSize: Int, _ element: (inout Self) throws -> T
+    ) throws -> [T] {
+        let n = try count(field, elementSize: elementSize)
+        var out = [T]()
         out.reserveCapacity(n)
-        for _ in 0..<n { out.append(try i64(field)) }
+        for _ in 0..<n { out.append(try element(&self)) }
         return out
     }
 }
