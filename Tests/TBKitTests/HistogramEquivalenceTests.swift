@@ -201,6 +201,21 @@ import Testing
         }
     }
 
+    /// Inputs long enough to be tallied on two threads (counting beside the statistics), with one
+    /// to three values past the last group of four.
+    @Test func tensorflowBucketsTalliedOnTwoThreadsMatchThePlainReferenceBitForBit() {
+        var g = Values(state: 4)
+        for (mix, extra) in [([0], 3), ([0, 2], 1), ([0, 3, 5], 2), ([4, 2], 0)] {
+            let n = TensorFlowBuckets.parallelThreshold + extra
+            let f = g.floats(n, kinds: mix)
+            let ft = f.withUnsafeBufferPointer { TensorFlowBuckets.tally($0) }
+            #expect(Self.tallied(ft) == Self.tensorflowReference(f), "floats, mix \(mix), n \(n)")
+            let d = g.doubles(n, kinds: mix)
+            let dt = d.withUnsafeBufferPointer { TensorFlowBuckets.tally($0) }
+            #expect(Self.tallied(dt) == Self.tensorflowReference(d), "doubles, mix \(mix), n \(n)")
+        }
+    }
+
     @Test func theFirstZeroDecidesTheSignOfAZeroMinimumOrMaximum() throws {
         for v: [Float] in [
             [0, -0.0, 1], [-0.0, 0, 1], [1, 2, -0.0, 0], [-1, 0, -0.0], [-1, -0.0, 0], [0, 0, 0, 0, -0.0],

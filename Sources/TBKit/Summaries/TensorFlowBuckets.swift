@@ -1,3 +1,5 @@
+import Dispatch
+
 /// TensorFlow's default histogram bucket limits (`histogram.cc`) and a lookup table that finds a
 /// value's bucket with one table read and one comparison instead of a binary search.
 enum TensorFlowBuckets {
@@ -120,106 +122,168 @@ enum TensorFlowBuckets {
         return x >= limits[b] ? b &+ 1 : b
     }
 
-    /// One pass over Float values, four at a time: the lookup keys of the four come from one
-    /// SIMD shift of their bit patterns; each lands in its own count array (so runs of one bucket
-    /// do not wait on a single counter); min and max are lane-wise SIMD selects; the sums are two
-    /// chains (even and odd positions) in one SIMD2, the order the statistics have always used.
+    /// Inputs at least this long are tallied on two threads: one counts the buckets while the
+    /// other takes the statistics. Each is a pass of its own over the same values, so the results
+    /// are exactly those of one thread.
+    static let parallelThreshold = 1 << 17
+
+    /// Runs `counting` and `statistics`, on two threads when `parallel`.
+    @inline(__always)
+    private static func bothPasses(parallel: Bool, _ counting: () -> Void, _ statistics: () -> Void) {
+        if parallel {
+            // The passes share nothing they write (the count arrays against the statistics'
+            // locals), and `concurrentPerform` returns only when both have finished.
+            nonisolated(unsafe) let counting = counting
+            nonisolated(unsafe) let statistics = statistics
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                if part == 0 { counting() } else { statistics() }
+            }
+        } else {
+            counting()
+            statistics()
+        }
+    }
+
+    /// Float values, four at a time. Counting: the lookup keys of the four come from one SIMD
+    /// shift of their bit patterns, and each lands in its own count array (so runs of one bucket
+    /// do not wait on a single counter). Statistics: min and max are lane-wise SIMD selects; the
+    /// sums are two chains (even and odd positions) in one SIMD2, the order the statistics have
+    /// always used.
     private static func tallyFloats(
         _ values: UnsafeBufferPointer<Float>, table: UnsafeBufferPointer<UInt16>, limits: UnsafeBufferPointer<Float>
     ) -> Tally {
         let n = values.count
         let lanes = TallyLanes()
-        var sums = SIMD2<Double>()
-        var squares = SIMD2<Double>()
-        var lo = SIMD4<Float>(repeating: .infinity)
-        var hi = SIMD4<Float>(repeating: -.infinity)
-        var i = 0
+        let sums = SIMD2<Double>()
+        let squares = SIMD2<Double>()
+        let lo = SIMD4<Float>(repeating: .infinity)
+        let hi = SIMD4<Float>(repeating: -.infinity)
+        var (outSums, outSquares, outLo, outHi) = (sums, squares, lo, hi)
         if let base = values.baseAddress, let t = table.baseAddress, let l = limits.baseAddress {
             let c = lanes.counts
             let s = laneStride
             let raw = UnsafeRawPointer(base)
-            while i &+ 4 <= n {
-                let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD4<Float>.self)
-                let k = unsafeBitCast(v, to: SIMD4<UInt32>.self) &>> 19
-                c[bucket(v[0], key: Int(k[0]), table: t, limits: l)] &+= 1
-                c[s &+ bucket(v[1], key: Int(k[1]), table: t, limits: l)] &+= 1
-                c[2 &* s &+ bucket(v[2], key: Int(k[2]), table: t, limits: l)] &+= 1
-                c[3 &* s &+ bucket(v[3], key: Int(k[3]), table: t, limits: l)] &+= 1
-                let a = SIMD2<Double>(Double(v[0]), Double(v[1]))
-                let b = SIMD2<Double>(Double(v[2]), Double(v[3]))
-                sums += a
-                squares += a * a
-                sums += b
-                squares += b * b
-                lo.replace(with: v, where: v .< lo)
-                hi.replace(with: v, where: v .> hi)
-                i &+= 4
-            }
-            // The last one to three values continue the even/odd chains.
-            var parity = 0
-            while i < n {
-                let x = base[i]
-                c[parity &* s &+ bucket(x, key: Int(x.bitPattern >> 19), table: t, limits: l)] &+= 1
-                let d = Double(x)
-                sums[parity] += d
-                squares[parity] += d * d
-                lo[parity] = x < lo[parity] ? x : lo[parity]
-                hi[parity] = x > hi[parity] ? x : hi[parity]
-                parity ^= 1
-                i &+= 1
+            let whole = n & ~3
+            bothPasses(parallel: n >= parallelThreshold) {
+                var i = 0
+                while i < whole {
+                    let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD4<Float>.self)
+                    let k = unsafeBitCast(v, to: SIMD4<UInt32>.self) &>> 19
+                    c[bucket(v[0], key: Int(k[0]), table: t, limits: l)] &+= 1
+                    c[s &+ bucket(v[1], key: Int(k[1]), table: t, limits: l)] &+= 1
+                    c[2 &* s &+ bucket(v[2], key: Int(k[2]), table: t, limits: l)] &+= 1
+                    c[3 &* s &+ bucket(v[3], key: Int(k[3]), table: t, limits: l)] &+= 1
+                    i &+= 4
+                }
+                var parity = 0
+                while i < n {
+                    let x = base[i]
+                    c[parity &* s &+ bucket(x, key: Int(x.bitPattern >> 19), table: t, limits: l)] &+= 1
+                    parity ^= 1
+                    i &+= 1
+                }
+            } _: {
+                // Locals, written back at the end: the captured variables would live in memory.
+                var (sums, squares, lo, hi) = (sums, squares, lo, hi)
+                defer { (outSums, outSquares, outLo, outHi) = (sums, squares, lo, hi) }
+                var i = 0
+                while i < whole {
+                    let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD4<Float>.self)
+                    let a = SIMD2<Double>(Double(v[0]), Double(v[1]))
+                    let b = SIMD2<Double>(Double(v[2]), Double(v[3]))
+                    sums += a
+                    squares += a * a
+                    sums += b
+                    squares += b * b
+                    lo.replace(with: v, where: v .< lo)
+                    hi.replace(with: v, where: v .> hi)
+                    i &+= 4
+                }
+                // The last one to three values continue the even/odd chains.
+                var parity = 0
+                while i < n {
+                    let x = base[i]
+                    let d = Double(x)
+                    sums[parity] += d
+                    squares[parity] += d * d
+                    lo[parity] = x < lo[parity] ? x : lo[parity]
+                    hi[parity] = x > hi[parity] ? x : hi[parity]
+                    parity ^= 1
+                    i &+= 1
+                }
             }
         }
         return lanes.tally(
-            values, sums: sums, squares: squares, min: Double(lo.min()), max: Double(hi.max()))
+            values, sums: outSums, squares: outSquares, min: Double(outLo.min()), max: Double(outHi.max()))
     }
 
-    /// The same pass over Double values, four at a time as two SIMD2 loads.
+    /// The same over Double values, four at a time as two SIMD2 loads.
     private static func tallyDoubles(
         _ values: UnsafeBufferPointer<Double>, table: UnsafeBufferPointer<UInt16>, limits: UnsafeBufferPointer<Double>
     ) -> Tally {
         let n = values.count
         let lanes = TallyLanes()
-        var sums = SIMD2<Double>()
-        var squares = SIMD2<Double>()
-        var lo = SIMD2<Double>(repeating: .infinity)
-        var hi = SIMD2<Double>(repeating: -.infinity)
-        var i = 0
+        let sums = SIMD2<Double>()
+        let squares = SIMD2<Double>()
+        let lo = SIMD2<Double>(repeating: .infinity)
+        let hi = SIMD2<Double>(repeating: -.infinity)
+        var (outSums, outSquares, outLo, outHi) = (sums, squares, lo, hi)
         if let base = values.baseAddress, let t = table.baseAddress, let l = limits.baseAddress {
             let c = lanes.counts
             let s = laneStride
             let raw = UnsafeRawPointer(base)
-            while i &+ 4 <= n {
-                let a = raw.loadUnaligned(fromByteOffset: i &* 8, as: SIMD2<Double>.self)
-                let b = raw.loadUnaligned(fromByteOffset: i &* 8 &+ 16, as: SIMD2<Double>.self)
-                let ka = unsafeBitCast(a, to: SIMD2<UInt64>.self) &>> 48
-                let kb = unsafeBitCast(b, to: SIMD2<UInt64>.self) &>> 48
-                c[bucket(a[0], key: Int(ka[0]), table: t, limits: l)] &+= 1
-                c[s &+ bucket(a[1], key: Int(ka[1]), table: t, limits: l)] &+= 1
-                c[2 &* s &+ bucket(b[0], key: Int(kb[0]), table: t, limits: l)] &+= 1
-                c[3 &* s &+ bucket(b[1], key: Int(kb[1]), table: t, limits: l)] &+= 1
-                sums += a
-                squares += a * a
-                sums += b
-                squares += b * b
-                lo.replace(with: a, where: a .< lo)
-                hi.replace(with: a, where: a .> hi)
-                lo.replace(with: b, where: b .< lo)
-                hi.replace(with: b, where: b .> hi)
-                i &+= 4
-            }
-            var parity = 0
-            while i < n {
-                let x = base[i]
-                c[parity &* s &+ bucket(x, key: Int(x.bitPattern >> 48), table: t, limits: l)] &+= 1
-                sums[parity] += x
-                squares[parity] += x * x
-                lo[parity] = x < lo[parity] ? x : lo[parity]
-                hi[parity] = x > hi[parity] ? x : hi[parity]
-                parity ^= 1
-                i &+= 1
+            let whole = n & ~3
+            bothPasses(parallel: n >= parallelThreshold) {
+                var i = 0
+                while i < whole {
+                    let a = raw.loadUnaligned(fromByteOffset: i &* 8, as: SIMD2<Double>.self)
+                    let b = raw.loadUnaligned(fromByteOffset: i &* 8 &+ 16, as: SIMD2<Double>.self)
+                    let ka = unsafeBitCast(a, to: SIMD2<UInt64>.self) &>> 48
+                    let kb = unsafeBitCast(b, to: SIMD2<UInt64>.self) &>> 48
+                    c[bucket(a[0], key: Int(ka[0]), table: t, limits: l)] &+= 1
+                    c[s &+ bucket(a[1], key: Int(ka[1]), table: t, limits: l)] &+= 1
+                    c[2 &* s &+ bucket(b[0], key: Int(kb[0]), table: t, limits: l)] &+= 1
+                    c[3 &* s &+ bucket(b[1], key: Int(kb[1]), table: t, limits: l)] &+= 1
+                    i &+= 4
+                }
+                var parity = 0
+                while i < n {
+                    let x = base[i]
+                    c[parity &* s &+ bucket(x, key: Int(x.bitPattern >> 48), table: t, limits: l)] &+= 1
+                    parity ^= 1
+                    i &+= 1
+                }
+            } _: {
+                // Locals, written back at the end: the captured variables would live in memory.
+                var (sums, squares, lo, hi) = (sums, squares, lo, hi)
+                defer { (outSums, outSquares, outLo, outHi) = (sums, squares, lo, hi) }
+                var i = 0
+                while i < whole {
+                    let a = raw.loadUnaligned(fromByteOffset: i &* 8, as: SIMD2<Double>.self)
+                    let b = raw.loadUnaligned(fromByteOffset: i &* 8 &+ 16, as: SIMD2<Double>.self)
+                    sums += a
+                    squares += a * a
+                    sums += b
+                    squares += b * b
+                    lo.replace(with: a, where: a .< lo)
+                    hi.replace(with: a, where: a .> hi)
+                    lo.replace(with: b, where: b .< lo)
+                    hi.replace(with: b, where: b .> hi)
+                    i &+= 4
+                }
+                var parity = 0
+                while i < n {
+                    let x = base[i]
+                    sums[parity] += x
+                    squares[parity] += x * x
+                    lo[parity] = x < lo[parity] ? x : lo[parity]
+                    hi[parity] = x > hi[parity] ? x : hi[parity]
+                    parity ^= 1
+                    i &+= 1
+                }
             }
         }
-        return lanes.tally(values, sums: sums, squares: squares, min: lo.min(), max: hi.max())
+        return lanes.tally(values, sums: outSums, squares: outSquares, min: outLo.min(), max: outHi.max())
     }
 
     /// Four count arrays of `laneStride` buckets on raw memory, summed into one at the end.
