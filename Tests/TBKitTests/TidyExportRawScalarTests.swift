@@ -113,6 +113,53 @@ import Testing
         #expect(dup?.wallTime == 6 && dup?.step == 10 && dup?.value == 2)
     }
 
+    /// The byte-pattern reading of the usual layout gives the fields the field-by-field reading
+    /// gives, and leaves every other layout to it.
+    @Test func theUsualLayoutMatcherAgreesWithTheFieldByFieldReading() {
+        let steps: [Int64] = [0, 1, 127, 128, 300, 1 << 40, -1, -7, .max, .min]
+        let tags: [[UInt8]] = [
+            [], Array("loss".utf8), [0xFF, 0x00], Array(repeating: 0x61, count: 113),
+            Array(repeating: 0x62, count: 114), Array(repeating: 0x63, count: 200),
+        ]
+        var matched = 0
+        for step in steps {
+            for tag in tags {
+                for wall in [0.0, 1_700_000_000.125, -.infinity] {
+                    let head = (wall == 0 ? [] : Self.doubleField(1, wall)) + (step == 0 ? [] : Self.stepField(step))
+                    let payloads = [
+                        Self.event(head, [Self.value(tag: tag, 0.5)]),
+                        Self.event(Self.doubleField(1, wall) + Self.stepField(step), [Self.value(tag: tag, -2)]),
+                        // Not the usual layout: fields out of order, or a value before its tag.
+                        Self.event(Self.stepField(step) + Self.doubleField(1, wall), [Self.value(tag: tag, 1)]),
+                        Self.event(Self.doubleField(1, wall), [Self.floatField(2, 3) + Self.bytesField(1, tag)]),
+                        // Truncated by one byte, and one byte too long.
+                        Array(Self.event(Self.doubleField(1, wall), [Self.value(tag: tag, 4)]).dropLast()),
+                        Self.event(Self.doubleField(1, wall), [Self.value(tag: tag, 4)]) + [0],
+                    ]
+                    for payload in payloads {
+                        payload.withUnsafeBytes { raw in
+                            let usual = RawScalarEvent(usualLayout: raw)
+                            let general = RawScalarEvent(fieldByField: raw)
+                            if let usual {
+                                matched += 1
+                                #expect(general != nil)
+                                #expect(usual.wallTime.bitPattern == general?.wallTime.bitPattern)
+                                #expect(usual.step == general?.step)
+                                #expect(usual.value.bitPattern == general?.value.bitPattern)
+                                #expect(Array(usual.tag) == general.map { Array($0.tag) })
+                            }
+                            let combined = RawScalarEvent(raw)
+                            #expect((combined == nil) == (general == nil))
+                        }
+                    }
+                }
+            }
+        }
+        // Every record with a wall time, a tag under 115 bytes (lengths of one byte) and the
+        // fields in order took the byte path: five tags, and five such records per step and tag.
+        #expect(matched == steps.count * 5 * 5)
+    }
+
     /// Rows as a plain reference writes them: every scalar `nextValue()` gives, in file order.
     static func referenceCSV(_ dir: String, runs: [String], tags: Set<String>) throws -> String {
         var text = "run,tag,step,wall_time,value\n"

@@ -40,7 +40,7 @@ public final class EventFileReader {
     /// Problems met so far, in reading order.
     public private(set) var problems: [EventFileProblem] = []
     /// The file the last event came from.
-    public private(set) var currentFile: String?
+    public var currentFile: String? { currentFileIndex.map { files[$0] } }
     /// The byte offset of the record that held the last event.
     public private(set) var lastRecordOffset: Int64 = 0
     /// Events returned so far.
@@ -49,6 +49,7 @@ public final class EventFileReader {
     public private(set) var pendingTail: (offset: Int64, available: Int, needed: Int)?
 
     private var fileIndex = 0
+    private var currentFileIndex: Int?
     private var reader: RecordReader?
     private var readerDead = false
     private var classifier = ValueClassifier()
@@ -109,7 +110,7 @@ public final class EventFileReader {
                     case .record(let offset, let payload):
                         do {
                             let decoded = try decode(payload)
-                            currentFile = path
+                            currentFileIndex = fileIndex
                             lastRecordOffset = offset
                             eventCount += 1
                             return decoded
@@ -169,7 +170,7 @@ public final class EventFileReader {
             case event(Event)
         }
         while true {
-            if let value = nextPendingValue() { return .value(value) }
+            if pendingIndex < pendingValues.count, let value = nextPendingValue() { return .value(value) }
             let record = nextRecord { payload throws(ProtoDecodingError) -> Record in
                 if let scalar = RawScalarEvent(payload) { return .scalar(scalar) }
                 return .event(try Event(decoding: payload))
@@ -230,6 +231,17 @@ struct RawScalarEvent {
 
     /// The scalar of `payload`, or nil when the record is anything more or less than one.
     init?(_ payload: UnsafeRawBufferPointer) {
+        if let scalar = RawScalarEvent(usualLayout: payload) {
+            self = scalar
+        } else if let scalar = RawScalarEvent(fieldByField: payload) {
+            self = scalar
+        } else {
+            return nil
+        }
+    }
+
+    /// The scalar of `payload` read field by field as protobuf reads it (any order, repeats).
+    init?(fieldByField payload: UnsafeRawBufferPointer) {
         do {
             var event = ProtoReader(payload)
             var wallTime = 0.0
@@ -269,5 +281,48 @@ struct RawScalarEvent {
         } catch {
             return nil
         }
+    }
+
+    /// The scalar of a payload laid out the way writers lay one out, each field once and in
+    /// field order: `wall_time`, `step` (absent when 0), then a summary of one value of a tag
+    /// and a `simple_value`, each length one byte. Nil for anything else (the field-by-field
+    /// reading above then decides); where this matches, that reading gives the same fields.
+    @inline(__always)
+    init?(usualLayout payload: UnsafeRawBufferPointer) {
+        let n = payload.count
+        guard n >= 18, let base = payload.baseAddress else { return nil }
+        let b = base.assumingMemoryBound(to: UInt8.self)
+        guard b[0] == 0x09 else { return nil }
+        var i = 9
+        var step: UInt64 = 0
+        if b[i] == 0x10 {
+            i += 1
+            var shift: UInt64 = 0
+            while true {
+                // At most ten bytes, and the tenth may only carry bit 63.
+                guard i < n, shift < 63 || b[i] <= 1 else { return nil }
+                let byte = b[i]
+                step |= UInt64(byte & 0x7F) << shift
+                i += 1
+                if byte < 0x80 { break }
+                shift += 7
+            }
+        }
+        // summary (5), value (1), tag (1), simple_value (2): lengths of one byte, nested exactly.
+        guard i + 6 <= n, b[i] == 0x2A, b[i + 2] == 0x0A, b[i + 4] == 0x0A else { return nil }
+        let summaryLength = Int(b[i + 1])
+        let valueLength = Int(b[i + 3])
+        let tagLength = Int(b[i + 5])
+        guard summaryLength < 0x80, i + 2 + summaryLength == n, valueLength == summaryLength - 2,
+            tagLength < 0x80, valueLength == tagLength + 7
+        else { return nil }
+        let tagStart = i + 6
+        let valueKey = tagStart + tagLength
+        guard b[valueKey] == 0x15 else { return nil }
+        wallTime = Double(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 1, as: UInt64.self)))
+        self.step = Int64(bitPattern: step)
+        tag = UnsafeRawBufferPointer(start: base + tagStart, count: tagLength)
+        value = Float(
+            bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: valueKey + 1, as: UInt32.self)))
     }
 }

@@ -43,13 +43,21 @@ struct TidyBatch: Sendable {
 /// the formatting side never sees one slot mean two tags within a batch.
 struct TagSlots {
     static let count = 1024
-    /// The stored bytes of the tag each slot means.
-    private var keys: [[UInt8]?] = Array(repeating: nil, count: TagSlots.count)
+    /// The stored bytes of the tag each slot means: `keyLength[slot]` bytes (-1 when the slot is
+    /// free) from `keyStart[slot]` in `arena`, which is rebuilt when slots taken over again and
+    /// again have left it mostly dead.
+    private var arena: [UInt8] = []
+    private var keyStart = [Int](repeating: 0, count: TagSlots.count)
+    private var keyLength = [Int](repeating: -1, count: TagSlots.count)
     private var kept = [Bool](repeating: false, count: TagSlots.count)
+    /// Bytes of `arena` that slots still use.
+    private var liveBytes = 0
 
     mutating func removeAll() {
+        arena.removeAll(keepingCapacity: true)
+        liveBytes = 0
         for i in 0..<TagSlots.count {
-            keys[i] = nil
+            keyLength[i] = -1
             kept[i] = false
         }
     }
@@ -62,23 +70,48 @@ struct TagSlots {
     }
 
     /// The slot of the tag whose stored bytes are `tag`.
+    @inline(__always)
     mutating func lookup(_ tag: UnsafeRawBufferPointer, exporter: TidyExporter) -> Lookup {
         var hash: UInt32 = 2_166_136_261
         for b in tag { hash = (hash ^ UInt32(b)) &* 16_777_619 }
         let slot = Int(hash & UInt32(TagSlots.count - 1))
-        if let key = keys[slot] {
-            let same = key.withUnsafeBytes { k in
-                k.count == tag.count && (k.count == 0 || memcmp(k.baseAddress!, tag.baseAddress!, k.count) == 0)
+        let length = keyLength[slot]
+        if length == tag.count {
+            let start = keyStart[slot]
+            let same = arena.withUnsafeBytes { a in
+                length == 0 || memcmp(a.baseAddress! + start, tag.baseAddress!, length) == 0
             }
             if same { return .known(slot: slot, kept: kept[slot]) }
         }
-        let replaced = keys[slot] != nil
+        return take(slot, tag, exporter)
+    }
+
+    /// Gives `slot` to `tag`.
+    private mutating func take(_ slot: Int, _ tag: UnsafeRawBufferPointer, _ exporter: TidyExporter) -> Lookup {
+        let replaced = keyLength[slot] >= 0
+        if replaced { liveBytes -= keyLength[slot] }
+        keyLength[slot] = -1
+        if arena.count > 2 * liveBytes + 4096 { compact() }
+        liveBytes += tag.count
+        keyStart[slot] = arena.count
+        keyLength[slot] = tag.count
+        arena.append(contentsOf: tag)
         // Decoded the way `ProtoReader.readString` decodes a tag, then quoted like every field.
         let text = String(decoding: tag, as: UTF8.self)
         let keep = exporter.tags.isEmpty || exporter.tags.contains(text)
-        keys[slot] = Array(tag)
         kept[slot] = keep
         return .new(slot: slot, field: keep ? Array(exporter.field(text).utf8) : nil, replaced: replaced)
+    }
+
+    /// Keeps only the keys of the slots in use.
+    private mutating func compact() {
+        var fresh: [UInt8] = []
+        for slot in 0..<TagSlots.count where keyLength[slot] >= 0 {
+            let start = keyStart[slot]
+            keyStart[slot] = fresh.count
+            fresh.append(contentsOf: arena[start..<start + keyLength[slot]])
+        }
+        arena = fresh
     }
 }
 

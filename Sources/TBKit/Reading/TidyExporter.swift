@@ -110,8 +110,7 @@ public struct TidyExporter: Sendable {
     /// A number in the format's syntax, appended.
     fileprivate static func appendNumber(_ x: Double, float32: Bool, format: Format, to out: inout TidyRowBuffer) {
         if x.isFinite {
-            var text = float32 ? Float(x).description : x.description
-            text.withUTF8 { out.append($0) }
+            if float32 { out.append(formatted: Float(x)) } else { out.append(formatted: x) }
             return
         }
         switch format {
@@ -174,6 +173,8 @@ struct TidyRows: ~Copyable {
     let edges = TidyNumberCache()
     let values = TidyNumberCache()
     let floats = TidyNumberCache()
+    /// Wall times: the rows of one step often share one.
+    let wallTimes = TidyNumberCache()
     /// The leading columns of the histogram being written.
     var start = TidyRowBuffer(capacity: 256)
     var run: [UInt8] = []
@@ -241,7 +242,7 @@ struct TidyRows: ~Copyable {
 
     /// A scalar row from bytes already quoted for the tag.
     mutating func scalar(tag: UnsafeBufferPointer<UInt8>, _ step: Int64, _ wall: Double, _ x: Double, float32: Bool) {
-        TidyRows.prefix(&out, format, run, tag, step, wall)
+        TidyRows.prefix(&out, format, run, tag, step, wall, wallTimes)
         out.append(label0)
         if float32 {
             floats.append(x, float32: true, format: format, to: &out)
@@ -254,7 +255,7 @@ struct TidyRows: ~Copyable {
     /// One row with the histogram's statistics. Returns 1.
     mutating func statistics(_ h: HistogramPoint) -> Int {
         let field = tagField(h.tag)
-        field.withUnsafeBufferPointer { TidyRows.prefix(&out, format, run, $0, h.step, h.wallTime) }
+        field.withUnsafeBufferPointer { TidyRows.prefix(&out, format, run, $0, h.step, h.wallTime, wallTimes) }
         let stats = [h.min, h.max, h.num, h.sum, h.mean, h.standardDeviation]
         for (i, x) in stats.enumerated() {
             out.append(names[i])
@@ -269,7 +270,7 @@ struct TidyRows: ~Copyable {
         // The leading columns are the same for every bucket of the point: format once.
         start.removeAll()
         let field = tagField(h.tag)
-        field.withUnsafeBufferPointer { TidyRows.prefix(&start, format, run, $0, h.step, h.wallTime) }
+        field.withUnsafeBufferPointer { TidyRows.prefix(&start, format, run, $0, h.step, h.wallTime, wallTimes) }
         for b in h.buckets {
             out.append(start)
             out.append(label0)
@@ -287,7 +288,7 @@ struct TidyRows: ~Copyable {
     /// The leading columns (run, tag, step, wall_time) of a row.
     private static func prefix(
         _ out: inout TidyRowBuffer, _ format: TidyExporter.Format, _ run: [UInt8], _ tag: UnsafeBufferPointer<UInt8>,
-        _ step: Int64, _ wall: Double
+        _ step: Int64, _ wall: Double, _ wallTimes: borrowing TidyNumberCache
     ) {
         switch format {
         case .csv:
@@ -306,7 +307,7 @@ struct TidyRows: ~Copyable {
             out.append(integer: step)
             out.append(",\"wall_time\":")
         }
-        TidyExporter.appendNumber(wall, float32: false, format: format, to: &out)
+        wallTimes.append(wall, float32: false, format: format, to: &out)
     }
 
     private mutating func endRow() {
@@ -392,6 +393,21 @@ struct TidyRowBuffer: ~Copyable {
         s.withUTF8Buffer { append($0) }
     }
 
+    /// A finite number's text as its `description` gives it (shortest form that reads back the
+    /// same), formatted straight into the buffer when the standard library hands the digits
+    /// over as bytes, as it does through `TextOutputStream._writeASCII`.
+    mutating func append<F: BinaryFloatingPoint & TextOutputStreamable>(formatted x: F) {
+        reserve(TidyDigitSink.capacity)
+        var sink = TidyDigitSink(base + count)
+        x.write(to: &sink)
+        if let text = sink.overflow {
+            var text = text
+            text.withUTF8 { append($0) }
+        } else {
+            count += sink.count
+        }
+    }
+
     /// Decimal digits of an integer, as `String(v)` gives them.
     mutating func append(integer v: Int64) {
         reserve(20)
@@ -424,6 +440,33 @@ struct TidyRowBuffer: ~Copyable {
     mutating func flush(_ sink: (UnsafeBufferPointer<UInt8>) -> Void) {
         sink(UnsafeBufferPointer(start: base, count: count))
         count = 0
+    }
+}
+
+/// Where a number writes its text: straight into reserved buffer space, or, should the text come
+/// as a `String` or be longer than any number's, into `overflow` (which then holds all of it).
+struct TidyDigitSink: TextOutputStream {
+    /// More than the longest text of a finite Float or Double ("-2.2250738585072014e-308").
+    static let capacity = 40
+    let base: UnsafeMutablePointer<UInt8>
+    var count = 0
+    var overflow: String?
+
+    init(_ base: UnsafeMutablePointer<UInt8>) { self.base = base }
+
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard overflow == nil, count + buffer.count <= TidyDigitSink.capacity, let from = buffer.baseAddress else {
+            write(String(decoding: buffer, as: UTF8.self))
+            return
+        }
+        (base + count).update(from: from, count: buffer.count)
+        count += buffer.count
+    }
+
+    mutating func write(_ string: String) {
+        var text = overflow ?? String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+        text += string
+        overflow = text
     }
 }
 
