@@ -37,6 +37,12 @@ package struct BenchCommand: ParsableCommand {
     @Option(help: "Scalar events in the log directory that export and archive work on (0 skips them).")
     var logdirEvents = 1_000_000
 
+    @Option(
+        help: ArgumentHelp(
+            "Write the export and archive log directory here and keep it (to time other tools on it).",
+            valueName: "path"))
+    var keepLogdir: String?
+
     @Flag(help: "Skip the peers (tensorboardX, the data server, tar).")
     var noPeer = false
 
@@ -56,6 +62,9 @@ package struct BenchCommand: ParsableCommand {
     package init() {}
 
     package func run() throws {
+        if let keepLogdir, FileManager.default.fileExists(atPath: keepLogdir) {
+            throw ValidationError("\(keepLogdir) already exists; give a path that does not")
+        }
         #if DEBUG
             print("warning: this is a debug build; use `swift run -c release tbkit bench` for real figures")
         #endif
@@ -198,7 +207,7 @@ package struct BenchCommand: ParsableCommand {
 
     /// Writes the log directory, then times `export` (CSV to /dev/null) and `archive` in process.
     func measureLogdirCases(in tmp: String) throws -> LogdirFigures {
-        let logdir = tmp + "/logdir"
+        let logdir = keepLogdir ?? tmp + "/logdir"
         var rng = SplitMix(seed: 7)
         let tags = ["loss", "accuracy", "learning_rate", "grad_norm"]
         var bytes: UInt64 = 0
