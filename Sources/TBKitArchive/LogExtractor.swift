@@ -61,9 +61,9 @@ public struct LogExtractor {
             try FileDescriptor.typed { try FileDescriptor.open(FilePath(archive), .readOnly, options: .closeOnExec) }
         }
         defer { try? file.close() }
-        let gzip = try InflateReader(format: .gzip) { buffer in
-            try LogArchiveError.during("read", archive) { () throws(Errno) in try file.readFully(into: buffer) }
-        }
+        // Inflating runs on a second thread, ahead of the tar reading, hashing and writing here.
+        let gzip = InflateAhead(file: file, path: archive)
+        defer { gzip.stop() }
         var tar = TarReader { try gzip.read(into: $0) }
         var summary = Summary()
         var lastGood: String?

@@ -289,8 +289,26 @@ package final class InflateReader {
 
     /// Fills `output` with decompressed bytes; returns less than `output.count` only at the end.
     package func read(into output: UnsafeMutableRawBufferPointer) throws -> Int {
-        guard let outBase = output.baseAddress else { return 0 }
+        let (count, failure) = readUpToFailure(into: output)
+        if let failure { throw failure }
+        return count
+    }
+
+    /// `read(into:)` that, when it fails, also says how many bytes it put in `output` before the
+    /// failure (they are good: deflate data is checked as it is inflated).
+    package func readUpToFailure(into output: UnsafeMutableRawBufferPointer) -> (count: Int, failure: (any Error)?) {
         var produced = 0
+        do {
+            try fill(output, &produced)
+            return (produced, nil)
+        } catch {
+            decompressedCount += UInt64(produced)
+            return (produced, error)
+        }
+    }
+
+    private func fill(_ output: UnsafeMutableRawBufferPointer, _ produced: inout Int) throws {
+        guard let outBase = output.baseAddress else { return }
         while produced < output.count {
             if stream.pointee.avail_in == 0 {
                 if sourceEnded { break }
@@ -332,7 +350,6 @@ package final class InflateReader {
                 throw ZlibError(description: "gzip data is damaged at compressed byte \(compressedOffset): \(message)")
             }
         }
-        decompressedCount += UInt64(produced)
         if produced < output.count {
             guard sawInput else { throw ZlibError(description: "gzip data is empty (no gzip member at all)") }
             guard atMemberBoundary else {
@@ -342,6 +359,6 @@ package final class InflateReader {
                 )
             }
         }
-        return produced
+        decompressedCount += UInt64(produced)
     }
 }

@@ -1,0 +1,131 @@
+import Foundation
+import Synchronization
+import SystemPackage
+import TBKit
+
+/// Inflates a gzip file on its own thread, ahead of the one reading it: while the reader parses
+/// tar members, hashes and writes them, the next chunks are being inflated. At most `depth`
+/// chunks of `chunkSize` bytes wait at once, so memory stays flat. Errors (a read error, damaged
+/// deflate data, a bad CRC-32 or size in the trailer) reach the reader at the point of the
+/// stream where they happened, with their own type.
+///
+/// The reader's thread alone calls `read(into:)` and `stop()`; the two threads share only a
+/// `Mutex`-guarded queue of Sendable chunks.
+final class InflateAhead: Sendable {
+    private enum Chunk: Sendable {
+        case bytes([UInt8])
+        case end
+        case failure(any Error)
+    }
+
+    private struct State {
+        var chunks: [Chunk] = []
+        var stopped = false
+    }
+
+    private let state = Mutex(State())
+    private let free: DispatchSemaphore
+    private let ready = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let depth: Int
+    /// The chunk being read from and the position in it (the reader's thread only).
+    private let current = Mutex<(bytes: [UInt8], position: Int, done: Bool)>(([], 0, false))
+
+    /// Starts inflating the gzip stream of `file` (named `path` in errors). `stop()` must be
+    /// called before the descriptor is closed.
+    init(file: FileDescriptor, path: String, chunkSize: Int = 1 << 20, depth: Int = 4) {
+        self.depth = max(depth, 1)
+        free = DispatchSemaphore(value: self.depth)
+        let thread = Thread { [self] in
+            inflate(file: file, path: path, chunkSize: max(chunkSize, 1))
+            finished.signal()
+        }
+        thread.name = "tbkit-extract-inflate"
+        thread.start()
+    }
+
+    /// Fills `buffer` with inflated bytes and returns its size, or less only at the end of the
+    /// stream (as `InflateReader.read` does). Rethrows the inflating thread's error once the
+    /// bytes before it have been read; like `InflateReader`, the bytes of the failing call are
+    /// not returned.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let target = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        var filled = 0
+        while filled < buffer.count {
+            let copied = current.withLock { c -> Int? in
+                if c.done { return 0 }
+                guard c.position < c.bytes.count else { return nil }
+                let n = min(buffer.count - filled, c.bytes.count - c.position)
+                c.bytes.withUnsafeBytes { from in
+                    if let source = from.baseAddress {
+                        (target + filled).copyMemory(from: source + c.position, byteCount: n)
+                    }
+                }
+                c.position += n
+                return n
+            }
+            if let copied {
+                if copied == 0 { break }
+                filled += copied
+                continue
+            }
+            ready.wait()
+            let next = state.withLock { $0.chunks.removeFirst() }
+            free.signal()
+            switch next {
+            case .bytes(let bytes):
+                current.withLock { $0 = (bytes, 0, false) }
+            case .end:
+                current.withLock { $0 = ([], 0, true) }
+            case .failure(let error):
+                current.withLock { $0 = ([], 0, true) }
+                throw error
+            }
+        }
+        return filled
+    }
+
+    /// Stops the inflating thread (if it has not ended) and waits for it. Call once.
+    func stop() {
+        state.withLock { $0.stopped = true }
+        // Free every place, so a thread waiting to queue a chunk sees the stop.
+        for _ in 0..<depth { free.signal() }
+        finished.wait()
+    }
+
+    private func inflate(file: FileDescriptor, path: String, chunkSize: Int) {
+        func put(_ chunk: Chunk) -> Bool {
+            free.wait()
+            return state.withLock { s in
+                guard !s.stopped else { return false }
+                s.chunks.append(chunk)
+                return true
+            }
+        }
+        do {
+            let gzip = try InflateReader(format: .gzip) { buffer in
+                try LogArchiveError.during("read", path) { () throws(Errno) in try file.readFully(into: buffer) }
+            }
+            while true {
+                var chunk = [UInt8](repeating: 0, count: chunkSize)
+                let (filled, failure) = chunk.withUnsafeMutableBytes { gzip.readUpToFailure(into: $0) }
+                // The bytes inflated before a failure are read before it.
+                if filled > 0 {
+                    chunk.removeLast(chunkSize - filled)
+                    guard put(.bytes(chunk)) else { return }
+                    ready.signal()
+                }
+                if let failure {
+                    if put(.failure(failure)) { ready.signal() }
+                    return
+                }
+                if filled < chunkSize {
+                    if put(.end) { ready.signal() }
+                    return
+                }
+            }
+        } catch {
+            if put(.failure(error)) { ready.signal() }
+        }
+    }
+}
