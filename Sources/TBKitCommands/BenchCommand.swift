@@ -203,6 +203,9 @@ package struct BenchCommand: ParsableCommand {
         var bytes: UInt64
         var exportSeconds: Double
         var archiveSeconds: Double
+        var extractSeconds: Double
+        /// The archive the extract case read (kept for the peer's extraction).
+        var archive: String
     }
 
     /// Writes the log directory, then times `export` (CSV to /dev/null) and `archive` in process.
@@ -227,27 +230,36 @@ package struct BenchCommand: ParsableCommand {
         }
         var exportSeconds = [Double]()
         var archiveSeconds = [Double]()
+        var extractSeconds = [Double]()
+        let archive = tmp + "/bench.tar.gz"
         for _ in 0..<repeats {
             let out = try TextOutput(path: "/dev/null")
             var start = DispatchTime.now().uptimeNanoseconds
             _ = try TidyExporter().export(logdir: logdir, bytes: { out.write(bytes: $0) })
             try out.close()
             exportSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            let archive = tmp + "/bench.tar.gz"
             try? FileManager.default.removeItem(atPath: archive)
             start = DispatchTime.now().uptimeNanoseconds
             try Storage.tools(for: "tbkit bench").writeArchive(of: logdir, to: archive)
             archiveSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            try? FileManager.default.removeItem(atPath: archive)
+            let restored = tmp + "/restored"
+            try? FileManager.default.removeItem(atPath: restored)
+            start = DispatchTime.now().uptimeNanoseconds
+            try Storage.tools(for: "tbkit bench").extractArchive(archive, into: restored)
+            extractSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            try? FileManager.default.removeItem(atPath: restored)
         }
         let figures = LogdirFigures(
-            logdir: logdir, bytes: bytes, exportSeconds: median(exportSeconds), archiveSeconds: median(archiveSeconds))
+            logdir: logdir, bytes: bytes, exportSeconds: median(exportSeconds), archiveSeconds: median(archiveSeconds),
+            extractSeconds: median(extractSeconds), archive: archive)
         print(
             String(
                 format: "  export:     %12.3f s for %d scalar events (CSV, %.1f MB logdir)", figures.exportSeconds,
                 logdirEvents, Double(bytes) / 1e6))
         print(
             String(format: "  archive:    %12.3f s (.tar.gz, level 6, with SHA-256 manifest)", figures.archiveSeconds))
+        print(
+            String(format: "  extract:    %12.3f s (every file checked against the manifest)", figures.extractSeconds))
         return figures
     }
 
@@ -273,6 +285,21 @@ package struct BenchCommand: ParsableCommand {
             tars.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             try? FileManager.default.removeItem(atPath: tmp + "/peer.tar.gz")
         }
+        var untars = [Double]()
+        for _ in 0..<repeats {
+            let into = tmp + "/peer-restored"
+            try? FileManager.default.removeItem(atPath: into)
+            try FileManager.default.createDirectory(atPath: into, withIntermediateDirectories: true)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["tar", "xzf", figures.archive, "-C", into]
+            let start = DispatchTime.now().uptimeNanoseconds
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { break }
+            untars.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            try? FileManager.default.removeItem(atPath: into)
+        }
         print("TensorBoard data server and tar (same log directory, same run)")
         if loads.isEmpty {
             print("  data server: not measured (tensorboard-data-server not found for \(interpreter))")
@@ -289,6 +316,14 @@ package struct BenchCommand: ParsableCommand {
                 String(
                     format: "  tar czf:                     %7.3f s   -> tbkit archive is %.2fx faster", median(tars),
                     median(tars) / figures.archiveSeconds))
+        }
+        if untars.isEmpty {
+            print("  tar xzf: not measured (tar failed)")
+        } else {
+            print(
+                String(
+                    format: "  tar xzf (same archive):      %7.3f s   -> tbkit extract is %.2fx faster", median(untars),
+                    median(untars) / figures.extractSeconds))
         }
     }
 

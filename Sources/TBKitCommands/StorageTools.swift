@@ -23,6 +23,8 @@ package protocol StorageTools: Sendable {
     func extract(_ command: ExtractCommand) throws
     /// Writes the archive of `logdir` to `path` (the bench's archive case).
     func writeArchive(of logdir: String, to path: String) throws
+    /// Restores the archive at `path` into `directory` (the bench's extract case).
+    func extractArchive(_ path: String, into directory: String) throws
     /// The bench's object-storage cases against `url`.
     func benchObjectStorage(_ command: BenchCommand, url: String) throws
 }

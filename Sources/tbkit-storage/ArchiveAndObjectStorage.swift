@@ -59,6 +59,10 @@ struct ArchiveAndObjectStorage: StorageTools {
         try LogArchiver(logdir: logdir).write(to: path)
     }
 
+    func extractArchive(_ path: String, into directory: String) throws {
+        try LogExtractor(archive: path, destination: directory).extract()
+    }
+
     func archive(_ command: ArchiveCommand) throws {
         let logdir = command.logdir
         let output = command.output
