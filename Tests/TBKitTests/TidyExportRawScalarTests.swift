@@ -112,4 +112,42 @@ import Testing
         let dup = payloads[9].withUnsafeBytes { RawScalarEvent($0) }
         #expect(dup?.wallTime == 6 && dup?.step == 10 && dup?.value == 2)
     }
+
+    /// Rows as a plain reference writes them: every scalar `nextValue()` gives, in file order.
+    static func referenceCSV(_ dir: String, runs: [String], tags: Set<String>) throws -> String {
+        var text = "run,tag,step,wall_time,value\n"
+        for run in runs {
+            let reader = try EventFileReader(runDirectory: dir + "/" + run)
+            while let value = reader.nextValue() {
+                guard case .scalar(let p) = value, tags.isEmpty || tags.contains(p.tag) else { continue }
+                text += "\(run),\(TidyExporter.csvField(p.tag)),\(p.step),\(p.wallTime),\(Float(p.value))\n"
+            }
+        }
+        return text
+    }
+
+    @Test func thousandsOfTagsSharingTagSlotsAcrossBatchesKeepEveryRowsOwnTag() throws {
+        let dir = TemporaryDirectory()
+        // 5,000 tags (more than the reader's tag slots, so slots are taken over again and again)
+        // over 30,000 rows (several batches), in an order that revisits old tags.
+        for run in ["a", "b"] {
+            var file: [UInt8] = []
+            for i in 0..<30_000 {
+                let tag = "layer\((i * 7919) % 5000)/w,\(run)"
+                let payload = Self.event(
+                    Self.doubleField(1, 1_700_000_000.5 + Double(i) / 8) + Self.stepField(Int64(i)),
+                    [Self.value(tag: Array(tag.utf8), Float(i) / 3)])
+                RecordWriter.append(payload: payload, to: &file)
+            }
+            dir.write("\(run)/events.out.tfevents.1.h", file)
+        }
+        for tags: Set<String> in [[], ["layer7/w,a", "layer4999/w,b", "layer0/w,a"]] {
+            var csv: [UInt8] = []
+            let counts = try TidyExporter(tags: tags).export(logdir: dir.path, bytes: { csv += $0 })
+            let reference = try Self.referenceCSV(dir.path, runs: ["a", "b"], tags: tags)
+            #expect(String(decoding: csv, as: UTF8.self) == reference)
+            #expect(counts.rows == reference.utf8.filter { $0 == 0x0A }.count - 1)
+            #expect(counts.rows == (tags.isEmpty ? 60_000 : 18))
+        }
+    }
 }

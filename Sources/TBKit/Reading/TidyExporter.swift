@@ -81,76 +81,27 @@ public struct TidyExporter: Sendable {
     public func export(logdir: String, bytes sink: (UnsafeBufferPointer<UInt8>) -> Void) throws(LogDirectoryError)
         -> Counts
     {
+        let runs = try RunDirectory.discover(logdir: logdir).filter { self.runs.isEmpty || self.runs.contains($0.name) }
         var counts = Counts()
+        counts.runs = runs.count
         var rows = TidyRows(exporter: self)
         if format == .csv {
             rows.out.append(Array(columns.joined(separator: ",").utf8))
             rows.out.append(byte: 0x0A)
         }
-        var rawTags = RawTagFields()
-        for run in try RunDirectory.discover(logdir: logdir) {
-            if !runs.isEmpty && !runs.contains(run.name) { continue }
-            counts.runs += 1
-            let reader = EventFileReader(files: run.eventFiles)
-            rows.startRun(field: Array(field(run.name).utf8))
-            if kind == .scalars && formatsRawScalars {
-                rawTags.removeAll()
-                counts.rows += rawScalarRows(reader, &rows, &rawTags, sink)
-            } else {
-                counts.rows += valueRows(reader, &rows, sink)
+        // Decoding runs on a second thread while this one formats and hands out the rows.
+        let queue = startReading(runs)
+        var current = -1
+        while let batch = queue.take() {
+            if batch.run != current {
+                current = batch.run
+                rows.startRun(field: Array(field(runs[current].name).utf8))
             }
-            counts.problems += reader.problems.map(ReadProblem.init)
+            counts.rows += rows.rows(of: batch, sink)
+            if let problems = batch.problems { counts.problems += problems }
         }
         if rows.out.count > 0 { rows.out.flush(sink) }
         return counts
-    }
-
-    /// The rows of one run whose plain v1 scalars are formatted straight from their bytes; other
-    /// records go through `TaggedValue`. Returns the number of rows.
-    @inline(never)
-    private func rawScalarRows(
-        _ reader: EventFileReader, _ rows: inout TidyRows, _ rawTags: inout RawTagFields,
-        _ sink: (UnsafeBufferPointer<UInt8>) -> Void
-    ) -> Int {
-        var count = 0
-        while let step = reader.nextValueOrRawScalar() {
-            switch step {
-            case .scalar(let raw):
-                guard let tag = rawTags.field(for: raw.tag, exporter: self) else { continue }
-                tag.withUnsafeBufferPointer {
-                    rows.scalar(tag: $0, raw.step, raw.wallTime, Double(raw.value), float32: true)
-                }
-            case .value(let value):
-                guard case .scalar(let p) = value, tags.isEmpty || tags.contains(p.tag) else { continue }
-                rows.scalar(p)
-            }
-            count += 1
-            if rows.out.count >= TidyExporter.chunkSize { rows.out.flush(sink) }
-        }
-        return count
-    }
-
-    /// The rows of one run from decoded values. Returns the number of rows.
-    @inline(never)
-    private func valueRows(
-        _ reader: EventFileReader, _ rows: inout TidyRows, _ sink: (UnsafeBufferPointer<UInt8>) -> Void
-    ) -> Int {
-        var count = 0
-        while let value = reader.nextValue() {
-            switch (kind, value) {
-            case (.scalars, .scalar(let p)):
-                if !tags.isEmpty && !tags.contains(p.tag) { continue }
-                rows.scalar(p)
-                count += 1
-            case (.histograms, .histogram(let h)):
-                if !tags.isEmpty && !tags.contains(h.tag) { continue }
-                count += statistics ? rows.statistics(h) : rows.buckets(h, sink)
-            default:
-                continue
-            }
-            if rows.out.count >= TidyExporter.chunkSize { rows.out.flush(sink) }
-        }
-        return count
     }
 
     /// Bytes handed to the sink at a time (whole rows, so a little more).
@@ -228,6 +179,8 @@ struct TidyRows: ~Copyable {
     var run: [UInt8] = []
     /// Quoted tag fields of the current run.
     var tagFields: [String: [UInt8]] = [:]
+    /// The quoted tag field of each tag slot of the current run (see `TidyBatch`).
+    var slotFields = [[UInt8]](repeating: [], count: TagSlots.count)
     let exporter: TidyExporter
 
     init(exporter: TidyExporter) {
@@ -248,6 +201,34 @@ struct TidyRows: ~Copyable {
     mutating func startRun(field: [UInt8]) {
         run = field
         tagFields.removeAll(keepingCapacity: true)
+        for i in slotFields.indices { slotFields[i] = [] }
+    }
+
+    /// The rows of one batch, handing out full chunks. Returns the number of rows.
+    mutating func rows(of batch: borrowing TidyBatch, _ sink: (UnsafeBufferPointer<UInt8>) -> Void) -> Int {
+        for (slot, field) in batch.slotFields { slotFields[slot] = field }
+        let count = batch.tags.count
+        batch.tags.withUnsafeBufferPointer { tags in
+            batch.steps.withUnsafeBufferPointer { steps in
+                batch.walls.withUnsafeBufferPointer { walls in
+                    batch.values.withUnsafeBufferPointer { values in
+                        for i in 0..<count {
+                            let t = tags[i]
+                            slotFields[Int(t & ~TidyBatch.float32)].withUnsafeBufferPointer {
+                                scalar(tag: $0, steps[i], walls[i], values[i], float32: t & TidyBatch.float32 != 0)
+                            }
+                            if out.count >= TidyExporter.chunkSize { out.flush(sink) }
+                        }
+                    }
+                }
+            }
+        }
+        var rows = count
+        for h in batch.histograms {
+            rows += exporter.statistics ? statistics(h) : buckets(h, sink)
+            if out.count >= TidyExporter.chunkSize { out.flush(sink) }
+        }
+        return rows
     }
 
     /// The quoted field of `tag`, kept for the run (up to 4096 tags).
@@ -268,12 +249,6 @@ struct TidyRows: ~Copyable {
             values.append(x, float32: false, format: format, to: &out)
         }
         endRow()
-    }
-
-    /// A decoded scalar's row.
-    mutating func scalar(_ p: ScalarPoint) {
-        let field = tagField(p.tag)
-        field.withUnsafeBufferPointer { scalar(tag: $0, p.step, p.wallTime, p.value, float32: p.dtype == .float) }
     }
 
     /// One row with the histogram's statistics. Returns 1.
@@ -496,37 +471,5 @@ struct TidyNumberCache: ~Copyable {
             lengths[slot] = UInt8(written)
             out.copyLast(written, to: text + slot * TidyNumberCache.width)
         }
-    }
-}
-
-/// The quoted tag field of raw scalar records, by the tag's stored bytes, and whether the tag
-/// passes the exporter's tag filter: a direct-mapped cache on a hash of the bytes, so the per-row
-/// path makes no String. A miss (or a slot taken by another tag) builds the field the way every
-/// other row's is built: the bytes decoded as `ProtoReader.readString` decodes them, then quoted.
-struct RawTagFields {
-    private static let slots = 256
-    private var keys = [[UInt8]?](repeating: nil, count: RawTagFields.slots)
-    private var fields = [[UInt8]?](repeating: nil, count: RawTagFields.slots)
-
-    /// Forgets every tag (a new run).
-    mutating func removeAll() {
-        for i in 0..<RawTagFields.slots {
-            keys[i] = nil
-            fields[i] = nil
-        }
-    }
-
-    /// The field for `tag`, or nil when the exporter's filter leaves the tag out.
-    mutating func field(for tag: UnsafeRawBufferPointer, exporter: TidyExporter) -> [UInt8]? {
-        var hash: UInt32 = 2_166_136_261
-        for b in tag { hash = (hash ^ UInt32(b)) &* 16_777_619 }
-        let slot = Int(hash % UInt32(RawTagFields.slots))
-        if let key = keys[slot], key.elementsEqual(tag) { return fields[slot] }
-        let text = String(decoding: tag, as: UTF8.self)
-        let field: [UInt8]? =
-            exporter.tags.isEmpty || exporter.tags.contains(text) ? Array(exporter.field(text).utf8) : nil
-        keys[slot] = Array(tag)
-        fields[slot] = field
-        return field
     }
 }

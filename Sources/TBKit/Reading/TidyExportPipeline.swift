@@ -1,0 +1,201 @@
+import Foundation
+import Synchronization
+
+/// Decoded rows of one run, handed from the exporter's reading thread to its formatting thread.
+///
+/// Scalar rows are columns of plain numbers: the tag is a slot of the run's tag table (`TagSlots`),
+/// with `TidyBatch.float32` set when the value prints as a float32. A slot's field is sent in
+/// `slotFields` of the batch where the slot starts to mean it, and no row before that in the same
+/// batch uses the slot; so applying a batch's `slotFields` first, then its rows, is always right.
+struct TidyBatch: Sendable {
+    /// The run's index in the export's run list.
+    var run: Int
+    /// Tag slot of each scalar row, with `float32` or-ed in when the value is a float32.
+    var tags: [UInt32] = []
+    var steps: [Int64] = []
+    var walls: [Double] = []
+    var values: [Double] = []
+    /// Slots that start to mean a tag in this batch, with that tag's quoted field (nil: a tag the
+    /// exporter's filter leaves out, never used by a row).
+    var slotFields: [(slot: Int, field: [UInt8])] = []
+    /// Histograms, in file order (histogram exports carry no scalar rows).
+    var histograms: [HistogramPoint] = []
+    /// On the run's last batch: the problems its reader met.
+    var problems: [ReadProblem]?
+
+    static let float32: UInt32 = 1 << 31
+    static let capacity = 8192
+
+    init(run: Int) {
+        self.run = run
+        tags.reserveCapacity(TidyBatch.capacity)
+        steps.reserveCapacity(TidyBatch.capacity)
+        walls.reserveCapacity(TidyBatch.capacity)
+        values.reserveCapacity(TidyBatch.capacity)
+    }
+
+    var isFull: Bool { tags.count >= TidyBatch.capacity || histograms.count >= 256 }
+}
+
+/// The reading side's table from a tag's stored bytes to a slot, and whether the exporter's tag
+/// filter keeps it: direct-mapped on a hash of the bytes, so the per-record path makes no String.
+/// A slot taken by another tag is given to the new one; the reader then starts a new batch, so
+/// the formatting side never sees one slot mean two tags within a batch.
+struct TagSlots {
+    static let count = 1024
+    /// The stored bytes of the tag each slot means.
+    private var keys: [[UInt8]?] = Array(repeating: nil, count: TagSlots.count)
+    private var kept = [Bool](repeating: false, count: TagSlots.count)
+
+    mutating func removeAll() {
+        for i in 0..<TagSlots.count {
+            keys[i] = nil
+            kept[i] = false
+        }
+    }
+
+    enum Lookup {
+        /// The slot already means this tag.
+        case known(slot: Int, kept: Bool)
+        /// The slot was free or meant another tag (`replaced`); it means this tag from now on.
+        case new(slot: Int, field: [UInt8]?, replaced: Bool)
+    }
+
+    /// The slot of the tag whose stored bytes are `tag`.
+    mutating func lookup(_ tag: UnsafeRawBufferPointer, exporter: TidyExporter) -> Lookup {
+        var hash: UInt32 = 2_166_136_261
+        for b in tag { hash = (hash ^ UInt32(b)) &* 16_777_619 }
+        let slot = Int(hash & UInt32(TagSlots.count - 1))
+        if let key = keys[slot] {
+            let same = key.withUnsafeBytes { k in
+                k.count == tag.count && (k.count == 0 || memcmp(k.baseAddress!, tag.baseAddress!, k.count) == 0)
+            }
+            if same { return .known(slot: slot, kept: kept[slot]) }
+        }
+        let replaced = keys[slot] != nil
+        // Decoded the way `ProtoReader.readString` decodes a tag, then quoted like every field.
+        let text = String(decoding: tag, as: UTF8.self)
+        let keep = exporter.tags.isEmpty || exporter.tags.contains(text)
+        keys[slot] = Array(tag)
+        kept[slot] = keep
+        return .new(slot: slot, field: keep ? Array(exporter.field(text).utf8) : nil, replaced: replaced)
+    }
+}
+
+/// The bounded queue between the exporter's two threads: at most `depth` batches wait at once.
+final class TidyBatchQueue: Sendable {
+    private let batches = Mutex<[TidyBatch?]>([])
+    private let free: DispatchSemaphore
+    private let ready = DispatchSemaphore(value: 0)
+
+    init(depth: Int) {
+        free = DispatchSemaphore(value: depth)
+    }
+
+    /// Waits for room, then queues `batch`; nil marks the end.
+    func put(_ batch: TidyBatch?) {
+        free.wait()
+        batches.withLock { $0.append(batch) }
+        ready.signal()
+    }
+
+    /// Waits for the next batch; nil after the end mark.
+    func take() -> TidyBatch? {
+        ready.wait()
+        let batch = batches.withLock { $0.removeFirst() }
+        free.signal()
+        return batch
+    }
+}
+
+extension TidyExporter {
+    /// Starts the reading side on its own thread; its batches come out of the returned queue.
+    func startReading(_ runs: [RunDirectory]) -> TidyBatchQueue {
+        let queue = TidyBatchQueue(depth: 4)
+        let thread = Thread { [self] in readBatches(runs, into: queue) }
+        thread.name = "tbkit-export-read"
+        thread.start()
+        return queue
+    }
+
+    /// The reading side: decodes every run in order into batches and queues them, then the end
+    /// mark. Runs on its own thread.
+    func readBatches(_ runs: [RunDirectory], into queue: TidyBatchQueue) {
+        var slots = TagSlots()
+        for (index, run) in runs.enumerated() {
+            let reader = EventFileReader(files: run.eventFiles)
+            slots.removeAll()
+            var batch = TidyBatch(run: index)
+            if kind == .scalars {
+                readScalars(reader, &slots, &batch, queue)
+            } else {
+                readHistograms(reader, &batch, queue)
+            }
+            batch.problems = reader.problems.map(ReadProblem.init)
+            queue.put(batch)
+        }
+        queue.put(nil)
+    }
+
+    /// Scalar rows of one run, raw records formatted from their bytes when `formatsRawScalars`.
+    @inline(never)
+    private func readScalars(
+        _ reader: EventFileReader, _ slots: inout TagSlots, _ batch: inout TidyBatch, _ queue: TidyBatchQueue
+    ) {
+        let run = batch.run
+        @inline(__always)
+        func row(_ tag: UnsafeRawBufferPointer, _ float32: Bool, _ step: Int64, _ wall: Double, _ x: Double) {
+            let slot: Int
+            switch slots.lookup(tag, exporter: self) {
+            case .known(let s, let kept):
+                guard kept else { return }
+                slot = s
+            case .new(let s, let field, let replaced):
+                if replaced {
+                    queue.put(batch)
+                    batch = TidyBatch(run: run)
+                }
+                guard let field else { return }
+                batch.slotFields.append((s, field))
+                slot = s
+            }
+            batch.tags.append(UInt32(slot) | (float32 ? TidyBatch.float32 : 0))
+            batch.steps.append(step)
+            batch.walls.append(wall)
+            batch.values.append(x)
+            if batch.isFull {
+                queue.put(batch)
+                batch = TidyBatch(run: run)
+            }
+        }
+        if formatsRawScalars {
+            while let step = reader.nextValueOrRawScalar() {
+                switch step {
+                case .scalar(let raw):
+                    row(raw.tag, true, raw.step, raw.wallTime, Double(raw.value))
+                case .value(let value):
+                    guard case .scalar(var p) = value else { continue }
+                    p.tag.withUTF8 { row(UnsafeRawBufferPointer($0), p.dtype == .float, p.step, p.wallTime, p.value) }
+                }
+            }
+        } else {
+            while let value = reader.nextValue() {
+                guard case .scalar(var p) = value else { continue }
+                p.tag.withUTF8 { row(UnsafeRawBufferPointer($0), p.dtype == .float, p.step, p.wallTime, p.value) }
+            }
+        }
+    }
+
+    /// Histograms of one run that pass the tag filter.
+    @inline(never)
+    private func readHistograms(_ reader: EventFileReader, _ batch: inout TidyBatch, _ queue: TidyBatchQueue) {
+        while let value = reader.nextValue() {
+            guard case .histogram(let h) = value, tags.isEmpty || tags.contains(h.tag) else { continue }
+            batch.histograms.append(h)
+            if batch.isFull {
+                queue.put(batch)
+                batch = TidyBatch(run: batch.run)
+            }
+        }
+    }
+}
