@@ -156,3 +156,33 @@ import Testing
         #expect(try ArchiveTestSupport.readTree(base + "/out") == ArchiveTestSupport.readTree(base + "/logs"))
     }
 }
+
+/// Archives written before the files' part was spooled (one pipeline from the gzip header on,
+/// manifest then files in a single tar stream) still extract and verify.
+@Suite struct ArchivePreviousLayoutTests {
+    @Test func anArchiveInThePreviousSinglePipelineLayoutStillExtractsAndVerifies() throws {
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
+        let files: [String: [UInt8]] = [
+            "run/events.out.tfevents.1.host": (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 >> 5) },
+            "top.json": Array("{}".utf8),
+        ]
+        let names = files.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let manifest = ArchiveManifest(
+            directories: ["run"], files: names.map { ArchiveTestSupport.row($0, files[$0]!) }, runs: nil)
+        let path = base + "/old.tar.gz"
+        let output = try FileDescriptor.open(
+            FilePath(path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+        let pipeline = CompressionPipeline(level: 6, output: output, path: path, chunkSize: 65_536)
+        var tar = TarWriter { try pipeline.write($0) }
+        try tar.append(TarEntry(path: ArchiveManifest.memberName, kind: .regular), data: try manifest.encoded())
+        try tar.append(TarEntry(path: "run", kind: .directory, mode: 0o755))
+        for name in names { try tar.append(TarEntry(path: name, kind: .regular, mode: 0o644), data: files[name]!) }
+        try tar.finish()
+        try pipeline.finish()
+        try output.close()
+        let restored = try LogExtractor(archive: path, destination: base + "/out").extract()
+        #expect(restored.files == 2)
+        #expect(try ArchiveTestSupport.readTree(base + "/out") == files)
+    }
+}
