@@ -6,7 +6,9 @@ import TBKit
 /// Compresses and writes on worker threads while the caller keeps producing tar bytes: the
 /// caller's bytes are cut into blocks (1 MiB by default), each worker deflates whole blocks on
 /// its own (pigz-style, `DeflateBlockCompressor`), and the blocks are written in order as one
-/// gzip member, whose CRC-32 is combined from the blocks' (`GZipMemberAssembly`).
+/// gzip member, whose CRC-32 is combined from the blocks' (`GZipMemberAssembly`). Without its
+/// gzip frame (`framed: false`) it writes the blocks alone, for a member assembled around them
+/// later (`finishBlocks` gives the CRC-32 and size that member's trailer needs).
 ///
 /// Deterministic: the blocks depend only on the input bytes and the block size, never on which
 /// worker took which block or when. Memory stays bounded: at most `depth` blocks are in flight
@@ -21,24 +23,27 @@ final class CompressionPipeline {
     private let level: Int32
     private let output: FileDescriptor
     private let path: String
+    private let framed: Bool
     private var pending: [UInt8]
     private var nextSequence = 0
     private var ended = false
 
     /// Starts `workers` threads (two by default, one per core here), which deflate at `level`
     /// and write to `output` (named `path` in errors). The descriptor stays the caller's to close
-    /// once `finish` or `cancel` returned.
+    /// once `finish`, `finishBlocks` or `cancel` returned. `framed` writes the gzip header before
+    /// the first block (and lets `finish` end the member); unframed, only the blocks are written.
     init(
         level: Int32, output: FileDescriptor, path: String, chunkSize: Int = 1 << 20, depth: Int = 4,
-        workers: Int = 2
+        workers: Int = 2, framed: Bool = true
     ) {
-        let channel = Channel(depth: max(depth, 1), header: GZipMemberAssembly.header(level: level))
+        let channel = Channel(depth: max(depth, 1), header: framed ? GZipMemberAssembly.header(level: level) : [])
         self.channel = channel
         self.chunkSize = max(chunkSize, 1)
         self.workers = max(workers, 1)
         self.level = level
         self.output = output
         self.path = path
+        self.framed = framed
         pending = []
         pending.reserveCapacity(self.chunkSize)
         for n in 0..<self.workers {
@@ -65,14 +70,26 @@ final class CompressionPipeline {
     /// block and trailer); returns the compressed size, or throws the workers' error.
     @discardableResult
     func finish() throws -> UInt64 {
-        try hand()
-        try end()
-        if let failure = channel.failure { throw failure }
-        let (crc, size, headerWritten) = channel.totals
+        precondition(framed, "finish ends a framed member; an unframed pipeline ends with finishBlocks")
+        let (crc, size, headerWritten) = try drain()
         var tail = headerWritten ? [] : GZipMemberAssembly.header(level: level)
         tail += GZipMemberAssembly.finalBlock + GZipMemberAssembly.trailer(crc: crc, size: size)
         try tail.withUnsafeBytes { try Self.write($0, to: output, path: path) }
         return channel.compressedCount + UInt64(tail.count)
+    }
+
+    /// Hands over the last block and waits for the workers, without ending a member; returns
+    /// the CRC-32 and size of all the bytes written in, and the compressed bytes written out.
+    func finishBlocks() throws -> (crc: UInt32, size: UInt64, compressed: UInt64) {
+        let (crc, size, _) = try drain()
+        return (crc, size, channel.compressedCount)
+    }
+
+    private func drain() throws -> (crc: UInt32, size: UInt64, headerWritten: Bool) {
+        try hand()
+        try end()
+        if let failure = channel.failure { throw failure }
+        return channel.totals
     }
 
     /// Stops the workers without finishing the member (the output is then garbage).

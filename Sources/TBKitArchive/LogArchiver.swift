@@ -13,10 +13,15 @@ import TBKit
 ///   mtime in the logdir; uid/gid are 0 and uname/gname empty;
 /// - modes are normalized: directories 0755, files 0644 (0755 when the owner may execute);
 /// - gzip header with no file name and a zero timestamp (zlib's default), level 6 unless told.
-/// Files are read twice, streaming: once to hash them for the manifest, once to copy them; a file
-/// whose inode, size, mtime or ctime moved in between is re-hashed while copied, so a growing
-/// event file is archived as its first `size` bytes and any other change is an error. Deflate
-/// runs on a second thread. Memory stays flat (a few MiB).
+/// Each file is read once, streaming: every chunk is hashed for the manifest and goes into the tar
+/// stream, which two workers deflate in 1 MiB blocks (`CompressionPipeline`) into a spool file
+/// beside the archive's temporary while a thread scans the runs for the manifest. At the end the
+/// manifest member is deflated as blocks of its own and the gzip member is laid out as header,
+/// manifest blocks, the spooled blocks, final block and trailer (CRC-32 combined): one member,
+/// manifest first. A file's identity (device, inode, size, mtime, ctime) is taken at the walk and
+/// checked when it is opened and after it is read: a grown file (a run appending to its event
+/// file) is archived as its first walk-time `size` bytes; a replaced, shrunk or rewritten one is
+/// an error. Memory stays flat (a few MiB, plus the manifest).
 public struct LogArchiver {
     /// What was written.
     public struct Summary: Sendable {
@@ -64,9 +69,9 @@ public struct LogArchiver {
         }
     }
 
-    /// Runs after the hashing pass, before the copying pass (a seam for tests of files that
-    /// change in between).
-    var betweenPasses: (() -> Void)?
+    /// Runs after the walk, before any file is read (a seam for tests of files that change in
+    /// between).
+    var beforeCopying: (() -> Void)?
 
     /// An archiver for `logdir`; by default the manifest lists each run's tags and step ranges.
     public init(
@@ -87,6 +92,7 @@ public struct LogArchiver {
         var mtime: Int64
         var target: String
         var generated: [UInt8]? = nil
+        var identity: FileIdentity? = nil  // a regular file's, at the walk
     }
 
     /// Archives the logdir into `archivePath` (written to a temporary name, renamed at the end).
@@ -107,32 +113,41 @@ public struct LogArchiver {
             throw LogArchiveError.archiveExists(path: archivePath)
         }
         let temporary = archivePath + ".tbkit-partial.\(Platform.processID)"
-        let output = try LogArchiveError.during("create", temporary) { () throws(Errno) in
-            try FileDescriptor.typed {
-                try FileDescriptor.open(
-                    FilePath(temporary), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec, .noFollow],
-                    permissions: FilePermissions(rawValue: 0o644))
-            }
-        }
+        let output = try Self.create(temporary, .writeOnly)
         var outputOpen = true
         var committed = false
         defer {
             if outputOpen { try? output.close() }
             if !committed { Platform.removeFile(temporary) }
         }
+        // The compressed blocks of every member after the manifest wait here until the manifest
+        // is known; the spool goes on every path, success or error.
+        let spoolPath = temporary + ".data"
+        let spool = try Self.create(spoolPath, .readWrite)
+        var spoolOpen = true
+        defer {
+            if spoolOpen { try? spool.close() }
+            Platform.removeFile(spoolPath)
+        }
         let outputInfo = try LogArchiveError.during("fstat", temporary) { () throws(Errno) in
             try Platform.status(of: output)
         }
+        let spoolInfo = try LogArchiveError.during("fstat", spoolPath) { () throws(Errno) in
+            try Platform.status(of: spool)
+        }
 
         var items = [Item]()
-        try walk(relative: "", into: &items, skip: (outputInfo.device, outputInfo.inode))
+        try walk(
+            relative: "", into: &items,
+            skip: [(outputInfo.device, outputInfo.inode), (spoolInfo.device, spoolInfo.inode)])
         items.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         if items.contains(where: { $0.path == ArchiveManifest.memberName }) {
             throw LogArchiveError.manifestNameTaken(path: join(logdir, ArchiveManifest.memberName))
         }
         try addGenerated(to: &items)
+        beforeCopying?()
 
-        // The per-run scan reads the event files on a second thread while pass 1 hashes.
+        // The per-run scan reads the event files on a thread of its own while the files are copied.
         let runNames = Set(
             items.filter { $0.kind == .regular && Self.isEventFile($0.path) }.map { Self.parent($0.path) })
         let runScan = runScanner.map { scanner in
@@ -143,75 +158,61 @@ public struct LogArchiver {
         }
         defer { _ = try? runScan?.wait() }
 
-        // Pass 1: hash every file, noting its identity (inode, size, mtime, ctime) after the read.
-        var rows = [ArchiveManifest.File]()
-        var identities = [String: FileIdentity]()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        for item in items where item.kind != .directory {
-            if item.kind == .symlink {
-                rows.append(.init(path: item.path, kind: .symlink, size: 0, sha256: nil, target: item.target))
-                continue
-            }
-            var hasher = SHA256()
-            if let bytes = item.generated {
-                bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-            } else {
-                // A file growing meanwhile is hashed over its first `size` bytes, as it will be copied.
-                let (_, after) = try copy(item, buffer: &buffer) { hasher.update(bufferPointer: $0) }
-                identities[item.path] = after
-            }
-            rows.append(
-                .init(path: item.path, kind: .file, size: item.size, sha256: hasher.finalize().hex, target: nil))
-        }
-        let directories = items.filter { $0.kind == .directory }.map(\.path)
-        betweenPasses?()
-        let runs = try runScan?.wait()
-        let manifest = ArchiveManifest(directories: directories, files: rows, runs: runs)
-        let manifestBytes = try manifest.encoded()
-
-        // Pass 2: stream the tar through gzip into the file.
-        let pipeline = CompressionPipeline(level: level, output: output, path: temporary)
+        // One pass over the files: each chunk read is hashed, then goes into the tar stream,
+        // whose blocks the pipeline deflates on its workers into the spool.
+        let pipeline = CompressionPipeline(
+            level: level, output: spool, path: spoolPath, chunkSize: Self.blockSize, framed: false)
         var pipelineOpen = true
         defer { if pipelineOpen { pipeline.cancel() } }
         var tar = TarWriter { chunk in try pipeline.write(chunk) }
-        let newest = items.map(\.mtime).max() ?? 0
-        try tar.append(
-            TarEntry(path: ArchiveManifest.memberName, kind: .regular, mode: 0o644, mtime: newest),
-            data: manifestBytes)
-        var expected = [String: String]()
-        for row in rows { if let sha = row.sha256 { expected[row.path] = sha } }
+        var rows = [ArchiveManifest.File]()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         for item in items {
             let entry = TarEntry(
                 path: item.path, kind: item.kind, size: item.kind == .regular ? item.size : 0,
                 mode: item.mode, mtime: item.mtime, linkTarget: item.target)
-            if let bytes = item.generated {
-                try tar.append(entry, data: bytes)
-                continue
-            }
-            try tar.beginEntry(entry)
-            if item.kind == .regular {
-                // A file untouched since pass 1 (same identity before and after this read) is
-                // copied without hashing again; one that changed (a run appending to its event
-                // file) is re-hashed, and only its first `size` bytes being unchanged lets it pass.
+            switch item.kind {
+            case .symlink:
+                rows.append(.init(path: item.path, kind: .symlink, size: 0, sha256: nil, target: item.target))
+                try tar.append(entry)
+            case .regular:
                 var hasher = SHA256()
-                var hashing = false
-                let (before, after) = try copy(
-                    item, buffer: &buffer,
-                    opened: { hashing = $0 != identities[item.path] },
-                    chunk: { chunk in
-                        if hashing { hasher.update(bufferPointer: chunk) }
+                if let bytes = item.generated {
+                    bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+                    try tar.append(entry, data: bytes)
+                } else {
+                    try tar.beginEntry(entry)
+                    try copy(item, buffer: &buffer) { chunk in
+                        hasher.update(bufferPointer: chunk)
                         try tar.writeData(chunk)
-                    })
-                let unchanged = !hashing && before == after
-                guard unchanged || (hashing && hasher.finalize().hex == expected[item.path]) else {
-                    throw LogArchiveError.fileChanged(path: join(logdir, item.path))
+                    }
+                    try tar.endEntry()
                 }
+                rows.append(
+                    .init(path: item.path, kind: .file, size: item.size, sha256: hasher.finalize().hex, target: nil))
+            default:
+                try tar.append(entry)
             }
-            try tar.endEntry()
         }
         try tar.finish()
         pipelineOpen = false
-        let archiveBytes = try pipeline.finish()
+        let files = try pipeline.finishBlocks()
+
+        let directories = items.filter { $0.kind == .directory }.map(\.path)
+        let runs = try runScan?.wait()
+        let manifest = ArchiveManifest(directories: directories, files: rows, runs: runs)
+        var manifestTar = [UInt8]()
+        var head = TarWriter { manifestTar.append(contentsOf: $0) }
+        try head.append(
+            TarEntry(
+                path: ArchiveManifest.memberName, kind: .regular, mode: 0o644, mtime: items.map(\.mtime).max() ?? 0),
+            data: try manifest.encoded())
+
+        let archiveBytes = try assemble(
+            manifestTar: manifestTar, files: files, spool: spool, spoolPath: spoolPath, output: output,
+            outputPath: temporary)
+        spoolOpen = false
+        try? spool.close()
         outputOpen = false
         try LogArchiveError.during("close", temporary) { () throws(Errno) in try output.closeReportingErrors() }
         try LogArchiveError.during("rename into place", archivePath) { () throws(Errno) in
@@ -223,6 +224,69 @@ public struct LogArchiver {
             symlinks: rows.filter { $0.kind == .symlink }.count,
             contentBytes: rows.reduce(0) { $0 + $1.size }, archiveBytes: archiveBytes,
             manifest: manifest)
+    }
+
+    /// Input bytes per deflate block, for the files' part and the manifest alike.
+    static let blockSize = 1 << 20
+
+    /// Writes the one gzip member: header, the manifest member's tar bytes deflated as blocks of
+    /// their own, the spooled blocks of the rest of the tar stream, the empty final block, and
+    /// the trailer (CRC-32 combined, manifest first; size of the whole tar stream). Returns the
+    /// bytes written.
+    private func assemble(
+        manifestTar: [UInt8], files: (crc: UInt32, size: UInt64, compressed: UInt64), spool: FileDescriptor,
+        spoolPath: String, output: FileDescriptor, outputPath: String
+    ) throws -> UInt64 {
+        var written: UInt64 = 0
+        func put(_ bytes: UnsafeRawBufferPointer) throws {
+            try CompressionPipeline.write(bytes, to: output, path: outputPath)
+            written += UInt64(bytes.count)
+        }
+        try GZipMemberAssembly.header(level: level).withUnsafeBytes { try put($0) }
+        let compressor = try DeflateBlockCompressor(level: level)
+        let manifestCRC = try manifestTar.withUnsafeBytes { tar throws -> UInt32 in
+            var offset = 0
+            while offset < tar.count {
+                let end = min(offset + Self.blockSize, tar.count)
+                let packed = try compressor.compress(UnsafeRawBufferPointer(rebasing: tar[offset..<end]))
+                try packed.withUnsafeBytes { try put($0) }
+                offset = end
+            }
+            return GZipMemberAssembly.crc32(tar)
+        }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var copied: UInt64 = 0
+        while copied < files.compressed {
+            let want = Int(min(files.compressed - copied, UInt64(buffer.count)))
+            let got = try buffer.withUnsafeMutableBytes { raw in
+                try LogArchiveError.during("read", spoolPath) { () throws(Errno) in
+                    try spool.readFully(
+                        into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<want]), atOffset: Int64(copied))
+                }
+            }
+            guard got == want else {
+                throw LogArchiveError.io(operation: "read", path: spoolPath, errno: Errno.ioError.rawValue)
+            }
+            try buffer.withUnsafeBytes { try put(UnsafeRawBufferPointer(rebasing: $0[0..<got])) }
+            copied += UInt64(got)
+        }
+        let crc = GZipMemberAssembly.combine(manifestCRC, files.crc, lengthOfB: Int(files.size))
+        let tail =
+            GZipMemberAssembly.finalBlock
+            + GZipMemberAssembly.trailer(crc: crc, size: UInt64(manifestTar.count) + files.size)
+        try tail.withUnsafeBytes { try put($0) }
+        return written
+    }
+
+    /// Creates `path` for this archive only (it must not exist; never through a symlink).
+    private static func create(_ path: String, _ mode: FileDescriptor.AccessMode) throws -> FileDescriptor {
+        try LogArchiveError.during("create", path) { () throws(Errno) in
+            try FileDescriptor.typed {
+                try FileDescriptor.open(
+                    FilePath(path), mode, options: [.create, .exclusiveCreate, .closeOnExec, .noFollow],
+                    permissions: FilePermissions(rawValue: 0o644))
+            }
+        }
     }
 
     /// Puts the generated files among the sorted items, replacing regular files of the same name;
@@ -278,14 +342,25 @@ public struct LogArchiver {
             ctime = info.changedSeconds
             ctimeNanos = info.changedNanoseconds
         }
+
+        /// Whether a file that had this identity at the walk and has `now` still holds the same
+        /// first `size` bytes, as far as its metadata tells: the same file (device and inode),
+        /// and either grown (appended to, as a run writing its event file does) or the same size
+        /// untouched (same mtime and ctime). Shrunk, replaced or rewritten in place is a change.
+        func admits(_ now: FileIdentity) -> Bool {
+            guard now.device == device, now.inode == inode, now.size >= size else { return false }
+            if now.size > size { return true }
+            return now.mtime == mtime && now.mtimeNanos == mtimeNanos && now.ctime == ctime
+                && now.ctimeNanos == ctimeNanos
+        }
     }
 
-    /// Streams exactly `item.size` bytes of the file to `body`; a shorter file is an error.
-    /// Returns the file's identity when opened and after the read; `opened` sees the first.
+    /// Streams exactly `item.size` bytes of the file to `body`. The file's identity when opened
+    /// and after the read must be admitted by the walk's (`FileIdentity.admits`), and it must not
+    /// end early; otherwise it changed meanwhile, an error.
     private func copy(
-        _ item: Item, buffer: inout [UInt8], opened: (FileIdentity) -> Void = { _ in },
-        chunk body: (UnsafeRawBufferPointer) throws -> Void
-    ) throws -> (FileIdentity, FileIdentity) {
+        _ item: Item, buffer: inout [UInt8], chunk body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         let path = join(logdir, item.path)
         let file = try LogArchiveError.during("open", path) { () throws(Errno) in
             try FileDescriptor.typed {
@@ -294,9 +369,10 @@ public struct LogArchiver {
         }
         var open = true
         defer { if open { try? file.close() } }
-        let before = FileIdentity(
+        let walked = item.identity
+        let opened = FileIdentity(
             try LogArchiveError.during("fstat", path) { () throws(Errno) in try Platform.status(of: file) })
-        opened(before)
+        guard let walked, walked.admits(opened) else { throw LogArchiveError.fileChanged(path: path) }
         var left = item.size
         while left > 0 {
             let want = Int(min(left, UInt64(buffer.count)))
@@ -311,9 +387,9 @@ public struct LogArchiver {
         }
         let after = FileIdentity(
             try LogArchiveError.during("fstat", path) { () throws(Errno) in try Platform.status(of: file) })
+        guard walked.admits(after) else { throw LogArchiveError.fileChanged(path: path) }
         open = false
         try LogArchiveError.during("close", path) { () throws(Errno) in try file.closeReportingErrors() }
-        return (before, after)
     }
 
     /// `lstat` of `path`, or nil when nothing is there.
@@ -321,7 +397,9 @@ public struct LogArchiver {
         try LogArchiveError.during("lstat", path) { () throws(Errno) in try Platform.linkStatus(path) }
     }
 
-    private func walk(relative: String, into items: inout [Item], skip: (UInt64, UInt64)) throws {
+    /// Lists the logdir below `relative` into `items`, each regular file with its identity now;
+    /// `skip` holds the (device, inode) of this archive's own temporaries.
+    private func walk(relative: String, into items: inout [Item], skip: [(UInt64, UInt64)]) throws {
         let directory = join(logdir, relative)
         let names = try LogArchiveError.during("list directory", directory) { () throws(Errno) in
             try Platform.directoryEntries(directory)
@@ -330,7 +408,7 @@ public struct LogArchiver {
             let rel = relative.isEmpty ? name : relative + "/" + name
             let path = join(logdir, rel)
             guard let info = try Self.linkStatus(path) else { continue }  // vanished meanwhile
-            if info.device == skip.0 && info.inode == skip.1 { continue }  // the archive itself
+            if skip.contains(where: { $0 == (info.device, info.inode) }) { continue }  // the archive itself
             let mtime = info.modifiedSeconds
             if info.isDirectory {
                 items.append(Item(path: rel, kind: .directory, size: 0, mode: 0o755, mtime: mtime, target: ""))
@@ -338,7 +416,9 @@ public struct LogArchiver {
             } else if info.isRegular {
                 let mode: UInt32 = info.isOwnerExecutable ? 0o755 : 0o644
                 items.append(
-                    Item(path: rel, kind: .regular, size: UInt64(info.size), mode: mode, mtime: mtime, target: ""))
+                    Item(
+                        path: rel, kind: .regular, size: UInt64(info.size), mode: mode, mtime: mtime, target: "",
+                        identity: FileIdentity(info)))
             } else if info.isSymlink {
                 let target = try LogArchiveError.during("readlink", path) { () throws(Errno) in
                     try Platform.linkTarget(path)

@@ -91,3 +91,98 @@ import Testing
         #expect(try ArchiveTestSupport.run(["gzip", "-t", path]).status == 0)
     }
 }
+
+/// A whole archive whose files span several deflate blocks: the manifest's blocks, the spooled
+/// blocks of the files and the trailer make one gzip member, the same bytes every time.
+@Suite struct ArchiveSpooledMemberTests {
+    static func makeLogdir(_ root: String) throws {
+        let writer = try SummaryWriter(logdir: root + "/run-a")
+        for step in 0..<40_000 {
+            try writer.scalar("loss", Float(step % 977) / 977, step: step)
+            try writer.scalar("accuracy", Float(step % 101) / 101, step: step)
+        }
+        try writer.histogram("weights", (0..<5000).map { Float($0 % 97) / 97 }, step: 3)
+        try writer.close()
+        // 2.5 MB that hardly compresses, in a second run directory.
+        var x: UInt64 = 88_172_645_463_325_252
+        let noise = (0..<2_500_000).map { _ -> UInt8 in
+            x ^= x << 13
+            x ^= x >> 7
+            x ^= x << 17
+            return UInt8(truncatingIfNeeded: x)
+        }
+        try ArchiveTestSupport.write(noise, to: root + "/run-b/blob.bin")
+        let second = try SummaryWriter(logdir: root + "/run-b")
+        try second.scalar("lr", 0.1, step: 1)
+        try second.close()
+    }
+
+    @Test func aMultiBlockArchiveIsOneGzipMemberWithTheManifestFirstAndTheSameBytesEachTime() throws {
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
+        try Self.makeLogdir(base + "/logs")
+        let summary = try LogArchiver(logdir: base + "/logs").write(to: base + "/a.tar.gz")
+        try LogArchiver(logdir: base + "/logs").write(to: base + "/b.tar.gz")
+        let a = try Array(Data(contentsOf: URL(fileURLWithPath: base + "/a.tar.gz")))
+        let b = try Array(Data(contentsOf: URL(fileURLWithPath: base + "/b.tar.gz")))
+        #expect(a == b)
+        #expect(summary.archiveBytes == UInt64(a.count))
+        #expect(summary.contentBytes > 4 << 20, "the files must span several 1 MiB blocks")
+        #expect(summary.manifest.runs?.map(\.name) == ["run-a", "run-b"])
+        #expect(summary.manifest.runs?.first?.tags.first { $0.tag == "loss" }?.count == 40_000)
+        // Nothing of the spool or the temporary is left beside the archive.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: base).sorted() == ["a.tar.gz", "b.tar.gz", "logs"])
+
+        #expect(try ArchiveTestSupport.run(["gzip", "-t", base + "/a.tar.gz"]).status == 0)
+        let script = """
+            import sys, zlib
+            data = open(sys.argv[1], 'rb').read()
+            d = zlib.decompressobj(31)
+            d.decompress(data)
+            assert d.eof and d.unused_data == b'', 'not exactly one gzip member'
+            """
+        let (one, oneOutput) = try ArchiveTestSupport.run(["python3", "-c", script, base + "/a.tar.gz"])
+        #expect(one == 0, "\(oneOutput)")
+        let (listed, listing) = try ArchiveTestSupport.run(["tar", "tzf", base + "/a.tar.gz"])
+        #expect(listed == 0)
+        #expect(listing.split(separator: "\n").first == Substring(ArchiveManifest.memberName))
+        try FileManager.default.createDirectory(atPath: base + "/gnu", withIntermediateDirectories: true)
+        #expect(try ArchiveTestSupport.run(["tar", "xzf", base + "/a.tar.gz", "-C", base + "/gnu"]).status == 0)
+        try FileManager.default.removeItem(atPath: base + "/gnu/" + ArchiveManifest.memberName)
+        let (same, diff) = try ArchiveTestSupport.run(["diff", "-r", base + "/logs", base + "/gnu"])
+        #expect(same == 0, "\(diff)")
+        let restored = try LogExtractor(archive: base + "/a.tar.gz", destination: base + "/out").extract()
+        #expect(restored.files == summary.files)
+        #expect(try ArchiveTestSupport.readTree(base + "/out") == ArchiveTestSupport.readTree(base + "/logs"))
+    }
+}
+
+/// Archives written before the files' part was spooled (one pipeline from the gzip header on,
+/// manifest then files in a single tar stream) still extract and verify.
+@Suite struct ArchivePreviousLayoutTests {
+    @Test func anArchiveInThePreviousSinglePipelineLayoutStillExtractsAndVerifies() throws {
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
+        let files: [String: [UInt8]] = [
+            "run/events.out.tfevents.1.host": (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 >> 5) },
+            "top.json": Array("{}".utf8),
+        ]
+        let names = files.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let manifest = ArchiveManifest(
+            directories: ["run"], files: names.map { ArchiveTestSupport.row($0, files[$0]!) }, runs: nil)
+        let path = base + "/old.tar.gz"
+        let output = try FileDescriptor.open(
+            FilePath(path), .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+        let pipeline = CompressionPipeline(level: 6, output: output, path: path, chunkSize: 65_536)
+        var tar = TarWriter { try pipeline.write($0) }
+        try tar.append(TarEntry(path: ArchiveManifest.memberName, kind: .regular), data: try manifest.encoded())
+        try tar.append(TarEntry(path: "run", kind: .directory, mode: 0o755))
+        for name in names { try tar.append(TarEntry(path: name, kind: .regular, mode: 0o644), data: files[name]!) }
+        try tar.finish()
+        try pipeline.finish()
+        try output.close()
+        let restored = try LogExtractor(archive: path, destination: base + "/out").extract()
+        #expect(restored.files == 2)
+        #expect(try ArchiveTestSupport.readTree(base + "/out") == files)
+    }
+}

@@ -174,45 +174,83 @@ extension ArchiveRoundTripTests {
     }
 }
 
-/// Files that change between the hashing pass and the copying pass (a training run writing
-/// meanwhile), through the archiver's `betweenPasses` seam.
+/// Files that change between the walk and their one read (a training run writing meanwhile),
+/// through the archiver's `beforeCopying` seam.
 @Suite struct ArchiveLiveLogdirTests {
-    @Test func eventFileAppendedBetweenPassesIsArchivedAsItsFirstBytes() throws {
+    @Test func eventFileAppendedAfterTheWalkIsArchivedAsItsWalkTimeBytes() throws {
         let tmp = TemporaryDirectory()
         let base = tmp.path
         let expected = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         let grown = base + "/logs/run-a/events.out.tfevents.1700000000.host"
         var archiver = LogArchiver(logdir: base + "/logs")
-        archiver.betweenPasses = {
+        archiver.beforeCopying = {
             if let handle = FileHandle(forWritingAtPath: grown) {
                 handle.seekToEndOfFile()
                 handle.write(Data([1, 2, 3]))
                 handle.closeFile()
             }
         }
-        try archiver.write(to: base + "/a.tar.gz")
+        let summary = try archiver.write(to: base + "/a.tar.gz")
+        #expect(
+            FileManager.default.contents(atPath: grown)?.count == expected["run-a/events.out.tfevents.1700000000.host"]!
+                .count + 3)
+        let row = summary.manifest.files.first { $0.path == "run-a/events.out.tfevents.1700000000.host" }
+        #expect(row?.size == 70_000)
         try LogExtractor(archive: base + "/a.tar.gz", destination: base + "/out").extract()
         #expect(try ArchiveTestSupport.readTree(base + "/out") == expected)
     }
 
-    @Test func fileRewrittenBetweenPassesStopsTheArchive() throws {
+    /// Same size, same inode, new bytes: only its mtime and ctime tell. The mtime is set well
+    /// apart from the walk's so that a coarse file-system clock cannot hide the write.
+    @Test func fileRewrittenInPlaceAfterTheWalkStopsTheArchiveAndLeavesNothing() throws {
         let tmp = TemporaryDirectory()
         let base = tmp.path
         _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         let rewritten = base + "/logs/top.json"
         var archiver = LogArchiver(logdir: base + "/logs")
-        archiver.betweenPasses = {
-            // Same size, new bytes.
-            #expect(FileManager.default.createFile(atPath: rewritten, contents: Data("[]".utf8)))
+        archiver.beforeCopying = {
+            guard let handle = FileHandle(forWritingAtPath: rewritten) else {
+                Issue.record("cannot open \(rewritten)")
+                return
+            }
+            handle.write(Data("[]".utf8))
+            handle.closeFile()
+            try? FileManager.default.setAttributes(
+                [.modificationDate: Date(timeIntervalSince1970: 1_600_000_000)], ofItemAtPath: rewritten)
         }
         #expect {
             try archiver.write(to: base + "/a.tar.gz")
         } throws: { error in
-            (error as? LogArchiveError)?.description.contains("top.json") == true
+            guard case .fileChanged(let path)? = error as? LogArchiveError else { return false }
+            return path.hasSuffix("/logs/top.json")
         }
         #expect(!FileManager.default.fileExists(atPath: base + "/a.tar.gz"))
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: base).filter { $0.contains("partial") }
-        #expect(leftovers.isEmpty)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: base).filter { $0 != "logs" }
+        #expect(leftovers.isEmpty, "left behind: \(leftovers)")
+    }
+
+    @Test func fileReplacedOrTruncatedAfterTheWalkStopsTheArchive() throws {
+        for change in ["replaced", "truncated"] {
+            let tmp = TemporaryDirectory()
+            let base = tmp.path
+            _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
+            let changed = base + "/logs/run-b/empty.txt"
+            let shrunk = base + "/logs/run-a/events.out.tfevents.1700000000.host"
+            var archiver = LogArchiver(logdir: base + "/logs")
+            archiver.beforeCopying = {
+                if change == "replaced" {
+                    // A new file (new inode) under the old name, as an atomic save makes.
+                    try? FileManager.default.removeItem(atPath: changed)
+                    _ = FileManager.default.createFile(atPath: changed, contents: Data())
+                } else if let handle = FileHandle(forWritingAtPath: shrunk) {
+                    handle.truncateFile(atOffset: 100)
+                    handle.closeFile()
+                }
+            }
+            #expect(throws: LogArchiveError.self, "\(change)") { try archiver.write(to: base + "/a.tar.gz") }
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: base).filter { $0 != "logs" }
+            #expect(leftovers.isEmpty, "\(change): left behind \(leftovers)")
+        }
     }
 
     @Test func anExistingArchiveIsKeptWithAMessageNamingNoFlagAndReplacedWithOverwrite() throws {
