@@ -273,32 +273,14 @@ package struct BenchCommand: ParsableCommand {
                 loads.append(seconds)
             }
         }
-        var tars = [Double]()
-        for _ in 0..<repeats {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["tar", "czf", tmp + "/peer.tar.gz", "-C", figures.logdir, "."]
-            let start = DispatchTime.now().uptimeNanoseconds
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { break }
-            tars.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            try? FileManager.default.removeItem(atPath: tmp + "/peer.tar.gz")
+        let packed = tmp + "/peer.tar.gz"
+        let into = tmp + "/peer-restored"
+        let tars = try timedRuns(["tar", "czf", packed, "-C", figures.logdir, "."]) {
+            try? FileManager.default.removeItem(atPath: packed)
         }
-        var untars = [Double]()
-        for _ in 0..<repeats {
-            let into = tmp + "/peer-restored"
+        let untars = try timedRuns(["tar", "xzf", figures.archive, "-C", into]) {
             try? FileManager.default.removeItem(atPath: into)
             try FileManager.default.createDirectory(atPath: into, withIntermediateDirectories: true)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["tar", "xzf", figures.archive, "-C", into]
-            let start = DispatchTime.now().uptimeNanoseconds
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { break }
-            untars.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            try? FileManager.default.removeItem(atPath: into)
         }
         print("TensorBoard data server and tar (same log directory, same run)")
         if loads.isEmpty {
@@ -325,6 +307,26 @@ package struct BenchCommand: ParsableCommand {
                     format: "  tar xzf (same archive):      %7.3f s   -> tbkit extract is %.2fx faster", median(untars),
                     median(untars) / figures.extractSeconds))
         }
+    }
+
+    /// Seconds of each of `repeats` runs of the command `arguments` (found on PATH), with
+    /// `prepare` before each and once after the last (to tidy up); stops at the first run that
+    /// fails.
+    func timedRuns(_ arguments: [String], prepare: () throws -> Void) throws -> [Double] {
+        var seconds = [Double]()
+        for _ in 0..<repeats {
+            try prepare()
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = arguments
+            let start = DispatchTime.now().uptimeNanoseconds
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { break }
+            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        try prepare()
+        return seconds
     }
 
     /// The Rust data server binary that `interpreter`'s tensorboard-data-server package ships.
