@@ -108,7 +108,9 @@ let package = Package(
             dependencies: ["tbkit", "tbkit-storage", "TBKitTestSupport"],
             path: "Tests/TBKitCLITests"
         ),
-        .testTarget(name: "TBKitReportTests", dependencies: ["TBKitReport", "TBKit"], path: "Tests/TBKitReportTests"),
+        .testTarget(
+            name: "TBKitReportTests", dependencies: ["TBKitReport", "TBKit", "TBKitTestSupport"],
+            path: "Tests/TBKitReportTests"),
         .testTarget(
             name: "TBKitS3Tests", dependencies: ["TBKitS3", "TBKit", "TBKitTestSupport"], path: "Tests/TBKitS3Tests"),
         .testTarget(

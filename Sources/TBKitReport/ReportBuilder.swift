@@ -69,6 +69,32 @@ public struct ReportBuilder: Sendable {
         var values: [Double] = []
     }
 
+    /// The accumulators of the last few tags of plain scalars, by the tags' stored bytes, so a
+    /// run that cycles through a handful of tags makes no String per point.
+    private struct RecentTags {
+        private var keys: [[UInt8]] = []
+        private var accumulators: [ScalarAccumulator] = []
+        private var next = 0
+        private static let size = 16
+
+        /// The accumulator of the tag stored as `tag`; `make` finds or makes it by the tag's text.
+        mutating func accumulator(
+            for tag: UnsafeRawBufferPointer, make: (String) -> ScalarAccumulator
+        ) -> ScalarAccumulator {
+            for i in keys.indices where keys[i].elementsEqualBytes(tag) { return accumulators[i] }
+            let acc = make(String(decoding: tag, as: UTF8.self))
+            if keys.count < Self.size {
+                keys.append(Array(tag))
+                accumulators.append(acc)
+            } else {
+                keys[next] = Array(tag)
+                accumulators[next] = acc
+                next = (next + 1) % Self.size
+            }
+            return acc
+        }
+    }
+
     private final class HistogramAccumulator {
         var distribution: StrideSampler<ReportData.DistributionPoint>
         var snapshots: StrideSampler<HistogramPoint>
@@ -95,8 +121,30 @@ public struct ReportBuilder: Sendable {
         // The last accumulator used, so a run of one tag does not hash its tag per point.
         var lastTag = ""
         var lastAccumulator: ScalarAccumulator?
-        while let event = reader.next() {
+        // Plain v1 scalars come straight from their records; their accumulators by stored tag bytes.
+        var recentTags = RecentTags()
+        while let record = reader.nextEventOrPlainScalar() {
             events += 1
+            let event: Event
+            switch record {
+            case .plainScalar(let s):
+                // What the classifier makes of a simple_value: a float32 scalar, whatever the tag's metadata.
+                if firstWall.map({ s.wallTime < $0 }) ?? true { firstWall = s.wallTime }
+                if lastWall.map({ s.wallTime > $0 }) ?? true { lastWall = s.wallTime }
+                if firstStep.map({ s.step < $0 }) ?? true { firstStep = s.step }
+                if lastStep.map({ s.step > $0 }) ?? true { lastStep = s.step }
+                let acc = recentTags.accumulator(for: s.tag) { tag in
+                    if let a = scalars[tag] { return a }
+                    let a = ScalarAccumulator()
+                    scalars[tag] = a
+                    return a
+                }
+                acc.steps.append(s.step)
+                acc.values.append(Double(s.value))
+                continue
+            case .event(let decoded):
+                event = decoded
+            }
             // The span covers every event, whatever order the files give their times in.
             if firstWall.map({ event.wallTime < $0 }) ?? true { firstWall = event.wallTime }
             if lastWall.map({ event.wallTime > $0 }) ?? true { lastWall = event.wallTime }
@@ -244,5 +292,13 @@ public struct ReportBuilder: Sendable {
             return lines.joined(separator: "\n")
         }
         return strings.joined(separator: "\n\n")
+    }
+}
+
+extension [UInt8] {
+    /// Whether these bytes are exactly `other`'s.
+    fileprivate func elementsEqualBytes(_ other: UnsafeRawBufferPointer) -> Bool {
+        guard count == other.count else { return false }
+        return withUnsafeBytes { mine in mine.elementsEqual(other) }
     }
 }

@@ -165,21 +165,32 @@ public final class EventFileReader {
     /// a `TaggedValue`: the exporter's hot path. Such a value has no metadata, so skipping the
     /// classifier for it changes nothing the classifier remembers.
     func nextValueOrRawScalar() -> RawStep? {
-        enum Record {
-            case scalar(RawScalarEvent)
-            case event(Event)
-        }
         while true {
             if pendingIndex < pendingValues.count, let value = nextPendingValue() { return .value(value) }
-            let record = nextRecord { payload throws(ProtoDecodingError) -> Record in
-                if let scalar = RawScalarEvent(payload) { return .scalar(scalar) }
-                return .event(try Event(decoding: payload))
-            }
-            switch record {
+            switch nextEventOrPlainScalar() {
             case nil: return nil
-            case .scalar(let scalar)?: return .scalar(scalar)
+            case .plainScalar(let scalar)?: return .scalar(scalar)
             case .event(let event)?: if let value = absorb(event) { return .value(value) }
             }
+        }
+    }
+
+    /// What `nextEventOrPlainScalar()` returns.
+    package enum EventRecord {
+        /// A record that is one plain v1 scalar (see `RawScalarEvent`); its tag bytes are valid
+        /// until the next read.
+        case plainScalar(RawScalarEvent)
+        /// Any other record, decoded.
+        case event(Event)
+    }
+
+    /// The same records as `next()`, in the same order, except that a record holding exactly one
+    /// plain v1 scalar comes out as its fields, without building an Event or a String. Do not mix
+    /// with `nextValue()` on one reader.
+    package func nextEventOrPlainScalar() -> EventRecord? {
+        nextRecord { payload throws(ProtoDecodingError) -> EventRecord in
+            if let scalar = RawScalarEvent(payload) { return .plainScalar(scalar) }
+            return .event(try Event(decoding: payload))
         }
     }
 
@@ -219,15 +230,16 @@ public final class EventFileReader {
 /// `value` (1) with only a `tag` (1) and a `simple_value` (2). That is how TBKit, tensorboardX and
 /// TensorFlow write scalars. Anything else (metadata, other fields, a second value) is not one,
 /// and the record is decoded in full.
-struct RawScalarEvent {
+package struct RawScalarEvent {
     /// Seconds since the epoch.
-    var wallTime: Double
+    package var wallTime: Double
     /// The step.
-    var step: Int64
+    package var step: Int64
     /// The tag's bytes as stored (UTF-8 when well formed), borrowed from the record.
-    var tag: UnsafeRawBufferPointer
+    /// `String(decoding: tag, as: UTF8.self)` is the tag a full decode gives.
+    package var tag: UnsafeRawBufferPointer
     /// The value.
-    var value: Float
+    package var value: Float
 
     /// The scalar of `payload`, or nil when the record is anything more or less than one.
     init?(_ payload: UnsafeRawBufferPointer) {
