@@ -193,7 +193,10 @@ final class CompressionPipeline {
         private let finished = DispatchSemaphore(value: 0)
 
         init(depth: Int, header: [UInt8]) {
-            slots = DispatchSemaphore(value: depth)
+            // Counted up from zero: libdispatch traps when a semaphore is freed below the value
+            // it was made with, which a cancelled pipeline could leave.
+            slots = DispatchSemaphore(value: 0)
+            for _ in 0..<depth { slots.signal() }
             self.depth = depth
             state = Mutex(State(header: header))
         }

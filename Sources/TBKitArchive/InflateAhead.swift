@@ -35,7 +35,10 @@ final class InflateAhead: Sendable {
     /// called before the descriptor is closed.
     init(file: FileDescriptor, path: String, chunkSize: Int = 1 << 20, depth: Int = 4) {
         self.depth = max(depth, 1)
-        free = DispatchSemaphore(value: self.depth)
+        // Counted up from zero: libdispatch traps when a semaphore is freed below the value it
+        // was made with, and a stop can leave places taken.
+        free = DispatchSemaphore(value: 0)
+        for _ in 0..<self.depth { free.signal() }
         let thread = Thread { [self] in
             inflate(file: file, path: path, chunkSize: max(chunkSize, 1))
             finished.signal()

@@ -122,7 +122,10 @@ final class TidyBatchQueue: Sendable {
     private let ready = DispatchSemaphore(value: 0)
 
     init(depth: Int) {
-        free = DispatchSemaphore(value: depth)
+        // Counted up from zero: libdispatch traps when a semaphore is freed below the value it
+        // was made with.
+        free = DispatchSemaphore(value: 0)
+        for _ in 0..<max(depth, 1) { free.signal() }
     }
 
     /// Waits for room, then queues `batch`; nil marks the end.
