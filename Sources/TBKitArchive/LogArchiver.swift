@@ -59,13 +59,21 @@ public struct LogArchiver {
     public struct GeneratedFile: Sendable {
         /// Its name at the archive root (no `/`).
         public var name: String
-        /// Its content.
-        public var bytes: [UInt8]
+        /// Makes its content. It runs on a thread of its own from the start of `write(to:)`,
+        /// while the logdir's files are read and compressed, and the archive waits for it when
+        /// it reaches this file; an error it throws stops the archive.
+        public var content: @Sendable () throws -> [UInt8]
 
         /// A file called `name` holding `bytes`.
         public init(name: String, bytes: [UInt8]) {
             self.name = name
-            self.bytes = bytes
+            content = { bytes }
+        }
+
+        /// A file called `name` whose content `content` makes (a report of the logdir, say).
+        public init(name: String, content: @escaping @Sendable () throws -> [UInt8]) {
+            self.name = name
+            self.content = content
         }
     }
 
@@ -91,7 +99,7 @@ public struct LogArchiver {
         var mode: UInt32
         var mtime: Int64
         var target: String
-        var generated: [UInt8]? = nil
+        var generated: GeneratedContent? = nil
         var identity: FileIdentity? = nil  // a regular file's, at the walk
     }
 
@@ -145,6 +153,7 @@ public struct LogArchiver {
             throw LogArchiveError.manifestNameTaken(path: join(logdir, ArchiveManifest.memberName))
         }
         try addGenerated(to: &items)
+        defer { for item in items { _ = try? item.generated?.wait() } }  // no thread outlives the call
         beforeCopying?()
 
         // The per-run scan reads the event files on a thread of its own while the files are copied.
@@ -177,9 +186,14 @@ public struct LogArchiver {
                 try tar.append(entry)
             case .regular:
                 var hasher = SHA256()
-                if let bytes = item.generated {
+                var size = item.size
+                if let generated = item.generated {
+                    let bytes = try generated.wait()
+                    size = UInt64(bytes.count)
                     bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-                    try tar.append(entry, data: bytes)
+                    var sized = entry
+                    sized.size = size
+                    try tar.append(sized, data: bytes)
                 } else {
                     try tar.beginEntry(entry)
                     try copy(item, buffer: &buffer) { chunk in
@@ -188,8 +202,7 @@ public struct LogArchiver {
                     }
                     try tar.endEntry()
                 }
-                rows.append(
-                    .init(path: item.path, kind: .file, size: item.size, sha256: hasher.finalize().hex, target: nil))
+                rows.append(.init(path: item.path, kind: .file, size: size, sha256: hasher.finalize().hex, target: nil))
             default:
                 try tar.append(entry)
             }
@@ -307,8 +320,8 @@ public struct LogArchiver {
             items.removeAll { $0.path == name }
             items.append(
                 Item(
-                    path: name, kind: .regular, size: UInt64(file.bytes.count), mode: 0o644, mtime: newest, target: "",
-                    generated: file.bytes))
+                    path: name, kind: .regular, size: 0, mode: 0o644, mtime: newest, target: "",
+                    generated: GeneratedContent(file.content, name: name)))
         }
         items.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
@@ -464,6 +477,31 @@ private final class RunScan: Sendable {
     func wait() throws -> [ArchiveManifest.Run] {
         done.wait()
         done.signal()  // leave the semaphore open for the next call
+        guard let outcome = result.withLock({ $0 }) else { return [] }
+        return try outcome.get()
+    }
+}
+
+/// A generated file's content, made on its own thread; `wait()` returns it or rethrows. The
+/// thread hands back only its Sendable result, behind a mutex.
+private final class GeneratedContent: Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let result = Mutex<Result<[UInt8], any Error>?>(nil)
+
+    init(_ content: @escaping @Sendable () throws -> [UInt8], name: String) {
+        let thread = Thread { [self] in
+            let outcome = Result { try content() }
+            result.withLock { $0 = outcome }
+            done.signal()
+        }
+        thread.name = "tbkit-archive-generate-\(name)"
+        thread.start()
+    }
+
+    /// Blocks until the content is made (later calls return the same result at once).
+    func wait() throws -> [UInt8] {
+        done.wait()
+        done.signal()
         guard let outcome = result.withLock({ $0 }) else { return [] }
         return try outcome.get()
     }

@@ -40,12 +40,15 @@ package struct ArchiveCommand: ParsableCommand {
 
     package func run() throws { try Storage.tools(for: "tbkit archive").archive(self) }
 
-    /// The report of the logdir as `report.html`. Its title names no path, so the same event
-    /// files give the same page wherever the logdir lives (and the archive stays deterministic).
-    package func report() throws -> (name: String, bytes: [UInt8]) {
+    /// The name of the report an archive holds.
+    package static let reportName = "report.html"
+
+    /// The report page of `logdir`. Its title names no path, so the same event files give the
+    /// same page wherever the logdir lives (and the archive stays deterministic).
+    package static func report(of logdir: String) throws -> [UInt8] {
         var data = try ReportBuilder().build(logdir: logdir)
         data.logdir = "the archived log directory"
         for problem in data.problems { printError("warning: report: [\(problem.run)] \(problem.message)") }
-        return (name: "report.html", bytes: try ReportPage.render(data))
+        return try ReportPage.render(data)
     }
 }

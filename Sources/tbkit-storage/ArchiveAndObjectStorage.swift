@@ -71,8 +71,10 @@ struct ArchiveAndObjectStorage: StorageTools {
         let noReport = command.noReport
         var archiver = LogArchiver(logdir: logdir, level: level, overwrite: replace.overwrite)
         if !noReport {
-            let page = try command.report()
-            archiver.generatedFiles = [LogArchiver.GeneratedFile(name: page.name, bytes: page.bytes)]
+            // Built while the archiver reads and compresses the logdir's files.
+            archiver.generatedFiles = [
+                LogArchiver.GeneratedFile(name: ArchiveCommand.reportName) { try ArchiveCommand.report(of: logdir) }
+            ]
         }
         let summary: LogArchiver.Summary
         do {

@@ -7,7 +7,8 @@ import Testing
 @testable import TBKitArchive
 
 @Suite struct ArchiveGeneratedFileTests {
-    let page = LogArchiver.GeneratedFile(name: "report.html", bytes: Array("<html>report</html>".utf8))
+    static let pageBytes = Array("<html>report</html>".utf8)
+    let page = LogArchiver.GeneratedFile(name: "report.html", bytes: ArchiveGeneratedFileTests.pageBytes)
 
     func archiver(_ logdir: String) -> LogArchiver {
         var a = LogArchiver(logdir: logdir)
@@ -21,11 +22,11 @@ import Testing
         var expected = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
         let summary = try archiver(base + "/logs").write(to: base + "/a.tar.gz")
         let row = summary.manifest.files.first { $0.path == "report.html" }
-        #expect(row?.size == UInt64(page.bytes.count))
-        #expect(row?.sha256 == SHA256.hash(data: page.bytes).hex)
+        #expect(row?.size == UInt64(Self.pageBytes.count))
+        #expect(row?.sha256 == SHA256.hash(data: Self.pageBytes).hex)
         #expect(summary.files == expected.count + 1)
         try LogExtractor(archive: base + "/a.tar.gz", destination: base + "/out").extract()
-        expected["report.html"] = page.bytes
+        expected["report.html"] = Self.pageBytes
         #expect(try ArchiveTestSupport.readTree(base + "/out") == expected)
     }
 
@@ -66,5 +67,36 @@ import Testing
             a.generatedFiles = [.init(name: name, bytes: [1])]
             #expect(throws: LogArchiveError.self) { try a.write(to: base + "/a.tar.gz") }
         }
+    }
+
+    @Test func contentMadeWhileTheFilesAreReadIsArchivedLikeGivenBytes() throws {
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
+        _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
+        try archiver(base + "/logs").write(to: base + "/given.tar.gz")
+        var made = LogArchiver(logdir: base + "/logs")
+        made.generatedFiles = [
+            .init(name: "report.html") {
+                Thread.sleep(forTimeInterval: 0.05)  // still being made when the archive starts
+                return Self.pageBytes
+            }
+        ]
+        let summary = try made.write(to: base + "/made.tar.gz")
+        #expect(summary.manifest.files.first { $0.path == "report.html" }?.size == UInt64(Self.pageBytes.count))
+        let given = FileManager.default.contents(atPath: base + "/given.tar.gz")
+        #expect(given != nil && given == FileManager.default.contents(atPath: base + "/made.tar.gz"))
+    }
+
+    struct ReportFailed: Error {}
+
+    @Test func contentThatFailsStopsTheArchiveAndLeavesNothing() throws {
+        let tmp = TemporaryDirectory()
+        let base = tmp.path
+        _ = try ArchiveTestSupport.makeLogdir(at: base + "/logs")
+        var a = LogArchiver(logdir: base + "/logs")
+        a.generatedFiles = [.init(name: "report.html") { throw ReportFailed() }]
+        #expect(throws: ReportFailed.self) { try a.write(to: base + "/a.tar.gz") }
+        let left = try FileManager.default.contentsOfDirectory(atPath: base).filter { $0 != "logs" }
+        #expect(left.isEmpty)
     }
 }
