@@ -160,10 +160,10 @@ public struct LogArchiver {
         let runNames = Set(
             items.filter { $0.kind == .regular && Self.isEventFile($0.path) }.map { Self.parent($0.path) })
         let runScan = runScanner.map { scanner in
-            RunScan(
-                runs: runNames.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { name in
-                    (name.isEmpty ? "." : name, name.isEmpty ? logdir : join(logdir, name))
-                }, scanner: scanner)
+            let runs = runNames.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { name in
+                (name: name.isEmpty ? "." : name, path: name.isEmpty ? logdir : join(logdir, name))
+            }
+            return Background(name: "tbkit-archive-run-scan") { try Self.scan(runs, with: scanner) }
         }
         defer { _ = try? runScan?.wait() }
 
@@ -302,6 +302,16 @@ public struct LogArchiver {
         }
     }
 
+    /// The manifest's rows of `runs`, in the order given, each run's tags sorted by their bytes.
+    private static func scan(
+        _ runs: [(name: String, path: String)], with scanner: RunScanner
+    ) throws -> [ArchiveManifest.Run] {
+        try runs.map { run in
+            let tags = try scanner(run.path).sorted { $0.tag.utf8.lexicographicallyPrecedes($1.tag.utf8) }
+            return ArchiveManifest.Run(name: run.name, tags: tags)
+        }
+    }
+
     /// Puts the generated files among the sorted items, replacing regular files of the same name;
     /// each takes the newest mtime of the logdir so the archive stays deterministic.
     private func addGenerated(to items: inout [Item]) throws {
@@ -321,7 +331,7 @@ public struct LogArchiver {
             items.append(
                 Item(
                     path: name, kind: .regular, size: 0, mode: 0o644, mtime: newest, target: "",
-                    generated: GeneratedContent(file.content, name: name)))
+                    generated: GeneratedContent(name: "tbkit-archive-generate-\(name)", file.content)))
         }
         items.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
@@ -447,62 +457,32 @@ public struct LogArchiver {
     }
 }
 
-/// Scans runs on its own thread; `wait()` returns the rows (sorted by run name) or rethrows. The
-/// thread hands back only its Sendable result, behind a mutex.
-private final class RunScan: Sendable {
+/// Work done on a thread of its own (the run scan, a generated file's content); `wait()` returns
+/// its result or rethrows. The thread hands back only its Sendable result, behind a mutex.
+private final class Background<Value: Sendable>: Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private let result = Mutex<Result<[ArchiveManifest.Run], any Error>?>(nil)
+    private let result = Mutex<Result<Value, any Error>?>(nil)
 
-    init(runs: [(name: String, path: String)], scanner: @escaping LogArchiver.RunScanner) {
+    /// Starts `work` on a thread called `name`.
+    init(name: String, _ work: @escaping @Sendable () throws -> Value) {
         let thread = Thread { [self] in
-            let outcome: Result<[ArchiveManifest.Run], any Error>
-            do {
-                var rows = [ArchiveManifest.Run]()
-                for (name, path) in runs {
-                    let tags = try scanner(path).sorted { $0.tag.utf8.lexicographicallyPrecedes($1.tag.utf8) }
-                    rows.append(.init(name: name, tags: tags))
-                }
-                outcome = .success(rows)
-            } catch {
-                outcome = .failure(error)
-            }
+            let outcome = Result { try work() }
             result.withLock { $0 = outcome }
             done.signal()
         }
-        thread.name = "tbkit-archive-run-scan"
+        thread.name = name
         thread.start()
     }
 
-    /// Blocks until the scan has finished (later calls return the same result at once).
-    func wait() throws -> [ArchiveManifest.Run] {
+    /// Blocks until the work has finished (later calls return the same result at once).
+    func wait() throws -> Value {
         done.wait()
         done.signal()  // leave the semaphore open for the next call
-        guard let outcome = result.withLock({ $0 }) else { return [] }
+        // Set before `done` was signalled.
+        guard let outcome = result.withLock({ $0 }) else { preconditionFailure("no result after the work ended") }
         return try outcome.get()
     }
 }
 
-/// A generated file's content, made on its own thread; `wait()` returns it or rethrows. The
-/// thread hands back only its Sendable result, behind a mutex.
-private final class GeneratedContent: Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private let result = Mutex<Result<[UInt8], any Error>?>(nil)
-
-    init(_ content: @escaping @Sendable () throws -> [UInt8], name: String) {
-        let thread = Thread { [self] in
-            let outcome = Result { try content() }
-            result.withLock { $0 = outcome }
-            done.signal()
-        }
-        thread.name = "tbkit-archive-generate-\(name)"
-        thread.start()
-    }
-
-    /// Blocks until the content is made (later calls return the same result at once).
-    func wait() throws -> [UInt8] {
-        done.wait()
-        done.signal()
-        guard let outcome = result.withLock({ $0 }) else { return [] }
-        return try outcome.get()
-    }
-}
+/// A generated file's content, made on its own thread.
+private typealias GeneratedContent = Background<[UInt8]>
