@@ -10,7 +10,7 @@ import TBKit
 /// stream where they happened, with their own type.
 ///
 /// The reader's thread alone calls `read(into:)` and `stop()`; the two threads share only a
-/// `Mutex`-guarded queue of Sendable chunks.
+/// `BoundedQueue` of Sendable chunks.
 final class InflateAhead: Sendable {
     private enum Chunk: Sendable {
         case bytes([UInt8])
@@ -18,27 +18,15 @@ final class InflateAhead: Sendable {
         case failure(any Error)
     }
 
-    private struct State {
-        var chunks: [Chunk] = []
-        var stopped = false
-    }
-
-    private let state = Mutex(State())
-    private let free: DispatchSemaphore
-    private let ready = DispatchSemaphore(value: 0)
+    private let chunks: BoundedQueue<Chunk>
     private let finished = DispatchSemaphore(value: 0)
-    private let depth: Int
     /// The chunk being read from and the position in it (the reader's thread only).
     private let current = Mutex<(bytes: [UInt8], position: Int, done: Bool)>(([], 0, false))
 
     /// Starts inflating the gzip stream of `file` (named `path` in errors). `stop()` must be
     /// called before the descriptor is closed.
     init(file: FileDescriptor, path: String, chunkSize: Int = 1 << 20, depth: Int = 4) {
-        self.depth = max(depth, 1)
-        // Counted up from zero: libdispatch traps when a semaphore is freed below the value it
-        // was made with, and a stop can leave places taken.
-        free = DispatchSemaphore(value: 0)
-        for _ in 0..<self.depth { free.signal() }
+        chunks = BoundedQueue(depth: depth)
         let thread = Thread { [self] in
             inflate(file: file, path: path, chunkSize: max(chunkSize, 1))
             finished.signal()
@@ -72,10 +60,7 @@ final class InflateAhead: Sendable {
                 filled += copied
                 continue
             }
-            ready.wait()
-            let next = state.withLock { $0.chunks.removeFirst() }
-            free.signal()
-            switch next {
+            switch chunks.take() {
             case .bytes(let bytes):
                 current.withLock { $0 = (bytes, 0, false) }
             case .end:
@@ -90,21 +75,11 @@ final class InflateAhead: Sendable {
 
     /// Stops the inflating thread (if it has not ended) and waits for it. Call once.
     func stop() {
-        state.withLock { $0.stopped = true }
-        // Free every place, so a thread waiting to queue a chunk sees the stop.
-        for _ in 0..<depth { free.signal() }
+        chunks.stop()
         finished.wait()
     }
 
     private func inflate(file: FileDescriptor, path: String, chunkSize: Int) {
-        func put(_ chunk: Chunk) -> Bool {
-            free.wait()
-            return state.withLock { s in
-                guard !s.stopped else { return false }
-                s.chunks.append(chunk)
-                return true
-            }
-        }
         do {
             let gzip = try InflateReader(format: .gzip) { buffer in
                 try LogArchiveError.during("read", path) { () throws(Errno) in try file.readFully(into: buffer) }
@@ -115,20 +90,19 @@ final class InflateAhead: Sendable {
                 // The bytes inflated before a failure are read before it.
                 if filled > 0 {
                     chunk.removeLast(chunkSize - filled)
-                    guard put(.bytes(chunk)) else { return }
-                    ready.signal()
+                    guard chunks.put(.bytes(chunk)) else { return }
                 }
                 if let failure {
-                    if put(.failure(failure)) { ready.signal() }
+                    chunks.put(.failure(failure))
                     return
                 }
                 if filled < chunkSize {
-                    if put(.end) { ready.signal() }
+                    chunks.put(.end)
                     return
                 }
             }
         } catch {
-            if put(.failure(error)) { ready.signal() }
+            chunks.put(.failure(error))
         }
     }
 }

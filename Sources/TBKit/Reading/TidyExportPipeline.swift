@@ -115,34 +115,9 @@ struct TagSlots {
     }
 }
 
-/// The bounded queue between the exporter's two threads: at most `depth` batches wait at once.
-final class TidyBatchQueue: Sendable {
-    private let batches = Mutex<[TidyBatch?]>([])
-    private let free: DispatchSemaphore
-    private let ready = DispatchSemaphore(value: 0)
-
-    init(depth: Int) {
-        // Counted up from zero: libdispatch traps when a semaphore is freed below the value it
-        // was made with.
-        free = DispatchSemaphore(value: 0)
-        for _ in 0..<max(depth, 1) { free.signal() }
-    }
-
-    /// Waits for room, then queues `batch`; nil marks the end.
-    func put(_ batch: TidyBatch?) {
-        free.wait()
-        batches.withLock { $0.append(batch) }
-        ready.signal()
-    }
-
-    /// Waits for the next batch; nil after the end mark.
-    func take() -> TidyBatch? {
-        ready.wait()
-        let batch = batches.withLock { $0.removeFirst() }
-        free.signal()
-        return batch
-    }
-}
+/// The queue between the exporter's two threads: at most four batches wait at once; nil marks
+/// the end.
+typealias TidyBatchQueue = BoundedQueue<TidyBatch?>
 
 extension TidyExporter {
     /// Starts the reading side on its own thread; its batches come out of the returned queue.
