@@ -283,30 +283,20 @@ package struct BenchCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: into, withIntermediateDirectories: true)
         }
         print("TensorBoard data server and tar (same log directory, same run)")
-        if loads.isEmpty {
-            print("  data server: not measured (tensorboard-data-server not found for \(interpreter))")
-        } else {
-            print(
-                String(
-                    format: "  data server --checksum load: %7.3f s   -> tbkit export is %.2fx faster", median(loads),
-                    median(loads) / figures.exportSeconds))
+        /// One peer's median beside ours, or why it was not measured.
+        func line(_ label: String, _ peer: [Double], _ ours: Double, _ command: String, missing: String) {
+            guard !peer.isEmpty else { return print("  \(missing)") }
+            let figures = String(
+                format: "%7.3f s   -> tbkit %@ is %.2fx faster", median(peer), command, median(peer) / ours)
+            print("  " + label.padding(toLength: 29, withPad: " ", startingAt: 0) + figures)
         }
-        if tars.isEmpty {
-            print("  tar czf: not measured (tar failed)")
-        } else {
-            print(
-                String(
-                    format: "  tar czf:                     %7.3f s   -> tbkit archive is %.2fx faster", median(tars),
-                    median(tars) / figures.archiveSeconds))
-        }
-        if untars.isEmpty {
-            print("  tar xzf: not measured (tar failed)")
-        } else {
-            print(
-                String(
-                    format: "  tar xzf (same archive):      %7.3f s   -> tbkit extract is %.2fx faster", median(untars),
-                    median(untars) / figures.extractSeconds))
-        }
+        line(
+            "data server --checksum load:", loads, figures.exportSeconds, "export",
+            missing: "data server: not measured (tensorboard-data-server not found for \(interpreter))")
+        line("tar czf:", tars, figures.archiveSeconds, "archive", missing: "tar czf: not measured (tar failed)")
+        line(
+            "tar xzf (same archive):", untars, figures.extractSeconds, "extract",
+            missing: "tar xzf: not measured (tar failed)")
     }
 
     /// Seconds of each of `repeats` runs of the command `arguments` (found on PATH), with
