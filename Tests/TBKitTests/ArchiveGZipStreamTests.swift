@@ -19,6 +19,18 @@ import Testing
         return out
     }
 
+    /// An `InflateReader` pulling `packed` from memory.
+    static func pullReader(_ packed: [UInt8], chunkSize: Int = 1 << 16) throws -> InflateReader {
+        final class Cursor { var offset = 0 }
+        let cursor = Cursor()
+        return try InflateReader(chunkSize: chunkSize, format: .gzip) { buffer in
+            let n = min(buffer.count, packed.count - cursor.offset)
+            packed[cursor.offset..<(cursor.offset + n)].withUnsafeBytes { buffer.copyMemory(from: $0) }
+            cursor.offset += n
+            return n
+        }
+    }
+
     @Test func streamedCompressionDecompressesWithTheWholeBufferAPI() throws {
         let packed = try Self.streamCompress(Self.sample, chunk: 7_777)
         #expect(try GZip.decompress(packed) == Self.sample)
@@ -50,14 +62,7 @@ import Testing
     }
 
     @Test func pullReaderRestoresTheInputAndReportsTheEnd() throws {
-        let packed = try GZip.compress(Self.sample)
-        var offset = 0
-        let reader = try InflateReader(chunkSize: 512, format: .gzip) { buffer in
-            let n = min(buffer.count, packed.count - offset)
-            packed[offset..<(offset + n)].withUnsafeBytes { buffer.copyMemory(from: $0) }
-            offset += n
-            return n
-        }
+        let reader = try Self.pullReader(try GZip.compress(Self.sample), chunkSize: 512)
         var out = [UInt8](repeating: 0, count: Self.sample.count + 10)
         let got = try out.withUnsafeMutableBytes { try reader.read(into: $0) }
         #expect(got == Self.sample.count)
@@ -65,14 +70,7 @@ import Testing
     }
 
     @Test func pullReaderRejectsATruncatedStream() throws {
-        let packed = Array(try GZip.compress(Self.sample).dropLast(100))
-        var offset = 0
-        let reader = try InflateReader(format: .gzip) { buffer in
-            let n = min(buffer.count, packed.count - offset)
-            packed[offset..<(offset + n)].withUnsafeBytes { buffer.copyMemory(from: $0) }
-            offset += n
-            return n
-        }
+        let reader = try Self.pullReader(Array(try GZip.compress(Self.sample).dropLast(100)))
         var out = [UInt8](repeating: 0, count: 1 << 16)
         #expect(throws: GZip.Error.self) {
             while try out.withUnsafeMutableBytes({ try reader.read(into: $0) }) == out.count {}

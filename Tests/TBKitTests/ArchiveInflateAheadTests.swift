@@ -53,13 +53,7 @@ import Testing
         let (bytes, error) = Self.readAll(ahead, sizes: [512])
         ahead.stop()
         // In line, 512 bytes at a time, for comparison.
-        var offset = 0
-        let inline = try InflateReader(format: .gzip) { buffer in
-            let n = min(buffer.count, cut.count - offset)
-            cut[offset..<(offset + n)].withUnsafeBytes { buffer.copyMemory(from: $0) }
-            offset += n
-            return n
-        }
+        let inline = try ArchiveGZipStreamTests.pullReader(cut)
         var expected = [UInt8]()
         var inlineError: (any Error)?
         while true {
