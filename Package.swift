@@ -16,7 +16,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
-        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
@@ -27,6 +26,23 @@ let package = Package(
             path: "Sources/CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
+        ),
+        // OpenSSL's libcrypto: SHA-256 and HMAC-SHA256 where CryptoKit is missing (Linux), wrapped
+        // once in TBKitCrypto.
+        .systemLibrary(
+            name: "CLibCrypto",
+            path: "Sources/CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .yum(["openssl-devel"])]
+        ),
+        // SHA-256 (archive manifests, SigV4 payload hashes) and HMAC-SHA256 (SigV4 signing keys)
+        // from the platform: CryptoKit on Apple platforms, libcrypto elsewhere.
+        .target(
+            name: "TBKitCrypto",
+            dependencies: [
+                .target(name: "CLibCrypto", condition: .when(platforms: [.linux, .android]))
+            ],
+            path: "Sources/TBKitCrypto"
         ),
         // Small C shims for CPU instructions Swift cannot name directly (hardware CRC32C).
         .target(name: "CTBKitSupport", path: "Sources/CTBKitSupport"),
@@ -44,8 +60,7 @@ let package = Package(
         .target(
             name: "TBKitArchive",
             dependencies: [
-                "TBKit",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "TBKit", "TBKitCrypto",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Sources/TBKitArchive"
@@ -56,7 +71,7 @@ let package = Package(
         // TBKit itself links no network code; it plugs in through TBKit's remote logdir registry.
         .target(
             name: "TBKitS3",
-            dependencies: ["TBKit", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TBKit", "TBKitCrypto"],
             path: "Sources/TBKitS3"
         ),
         .target(
@@ -97,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "TBKitTests",
             dependencies: [
-                "TBKit", "TBKitArchive", "TBKitTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                "TBKit", "TBKitArchive", "TBKitCrypto", "TBKitTestSupport",
             ],
             path: "Tests/TBKitTests",
             exclude: ["Fixtures"]
@@ -113,6 +128,7 @@ let package = Package(
             path: "Tests/TBKitReportTests"),
         .testTarget(
             name: "TBKitS3Tests", dependencies: ["TBKitS3", "TBKit", "TBKitTestSupport"], path: "Tests/TBKitS3Tests"),
+        .testTarget(name: "TBKitCryptoTests", dependencies: ["TBKitCrypto"], path: "Tests/TBKitCryptoTests"),
         .testTarget(
             name: "InitLabTests", dependencies: ["InitLab", "TBKit", "TBKitTestSupport"], path: "Tests/InitLabTests"),
     ]

@@ -1,8 +1,8 @@
-import Crypto
 import Foundation
 import Synchronization
 import SystemPackage
 import TBKit
+import TBKitCrypto
 
 /// Writes a log directory to a deterministic `.tar.gz` with a manifest as its first member.
 ///

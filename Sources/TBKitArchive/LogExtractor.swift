@@ -1,6 +1,6 @@
-import Crypto
 import SystemPackage
 import TBKit
+import TBKitCrypto
 
 /// Restores a TBKit log archive into a destination directory, proving every file against the
 /// manifest, and refusing anything that could write outside the destination.

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import TBKitCrypto
 
 /// AWS Signature Version 4 for S3 (`AWS4-HMAC-SHA256`), built from its published steps:
 /// canonical request -> string to sign -> signing key (HMAC chain over date, region, service)
@@ -105,11 +105,11 @@ public struct SigV4: Sendable {
     }
 
     /// The signing key for a day (step 3): HMAC("AWS4" + secret, date) -> region -> service -> "aws4_request".
-    public func signingKey(day: String) -> SymmetricKey {
-        func hmac(_ key: SymmetricKey, _ text: String) -> SymmetricKey {
-            SymmetricKey(data: Data(HMAC<Crypto.SHA256>.authenticationCode(for: Data(text.utf8), using: key)))
+    public func signingKey(day: String) -> [UInt8] {
+        func hmac(_ key: [UInt8], _ text: String) -> [UInt8] {
+            HMACSHA256.authenticationCode(for: Array(text.utf8), key: key)
         }
-        let start = SymmetricKey(data: Data(("AWS4" + credentials.secretAccessKey).utf8))
+        let start = Array(("AWS4" + credentials.secretAccessKey).utf8)
         return hmac(hmac(hmac(hmac(start, day), region), service), "aws4_request")
     }
 
@@ -133,8 +133,8 @@ public struct SigV4: Sendable {
         let scope = "\(day)/\(region)/\(service)/aws4_request"
         let stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, Self.hexSHA256(Data(canonical.utf8))].joined(
             separator: "\n")
-        let mac = HMAC<Crypto.SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: signingKey(day: day))
-        let signature = Self.hex(Data(mac))
+        let mac = HMACSHA256.authenticationCode(for: Array(stringToSign.utf8), key: signingKey(day: day))
+        let signature = HexDigits.lowercase(mac)
         let authorization =
             "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope),SignedHeaders=\(signedHeaders),Signature=\(signature)"
         return Signature(
@@ -142,23 +142,10 @@ public struct SigV4: Sendable {
     }
 
     /// Hex SHA-256 of `data`.
-    public static func hexSHA256(_ data: Data) -> String { hex(Data(Crypto.SHA256.hash(data: data))) }
+    public static func hexSHA256(_ data: Data) -> String { SHA256.hash(data: data).hex }
 
     /// Hex SHA-256 of raw bytes.
-    public static func hexSHA256(_ bytes: UnsafeRawBufferPointer) -> String {
-        hex(Data(Crypto.SHA256.hash(data: bytes)))
-    }
-
-    static func hex(_ data: Data) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(data.count * 2)
-        for b in data {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func hexSHA256(_ bytes: UnsafeRawBufferPointer) -> String { SHA256.hash(data: bytes).hex }
 
     /// `A-Z a-z 0-9 - . _ ~`.
     static func isUnreserved(_ b: UInt8) -> Bool {

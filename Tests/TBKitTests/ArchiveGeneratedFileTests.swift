@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import TBKitCrypto
 import TBKitTestSupport
 import Testing
 

@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import SystemPackage
+import TBKitCrypto
 import TBKitTestSupport
 import Testing
 

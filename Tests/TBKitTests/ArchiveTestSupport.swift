@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import TBKitCrypto
 
 @testable import TBKit
 @testable import TBKitArchive
