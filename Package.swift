@@ -11,7 +11,6 @@ let package = Package(
         .library(name: "TBKitReport", targets: ["TBKitReport"]),
         .library(name: "TBKitS3", targets: ["TBKitS3"]),
         .executable(name: "tbkit", targets: ["tbkit"]),
-        .executable(name: "tbkit-storage", targets: ["tbkit-storage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -80,33 +79,26 @@ let package = Package(
             path: "Sources/InitLab",
             resources: [.copy("Resources/mnist-5k")]
         ),
-        // The command line's commands, shared by the two executables below. It links neither
-        // swift-crypto nor the archive and S3 code: those come in through `StorageTools`. It is
-        // glue over the libraries (the work is theirs, built optimized), so it is compiled without
-        // optimization even in release builds: that takes about 20 s off the first
+        // The command line's commands, archives and object storage included. It is glue over the
+        // libraries (the work is theirs, built optimized), so it is compiled without optimization
+        // even in release builds: that takes about 20 s off the first
         // `swift run -c release tbkit train` on two cores. It is no product, so packages that
         // depend on TBKit's libraries never meet the flag.
         .target(
             name: "TBKitCommands",
             dependencies: [
                 "TBKit",
+                "TBKitArchive",
                 "TBKitReport",
+                "TBKitS3",
                 "InitLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/TBKitCommands",
             swiftSettings: [.unsafeFlags(["-Onone"], .when(configuration: .release))]
         ),
-        // `tbkit`: training and every command on local logdirs. Builds no swift-crypto, so the
-        // first `swift run -c release tbkit train` stays short; archive, extract, bench and s3://
-        // arguments are handed over (exec) to `tbkit-storage` beside it.
+        // `tbkit`: the one executable, every subcommand (local and s3:// logdirs, archives, bench).
         .executableTarget(name: "tbkit", dependencies: ["TBKitCommands"], path: "Sources/tbkit"),
-        // `tbkit-storage`: the same command line with archives and object storage.
-        .executableTarget(
-            name: "tbkit-storage",
-            dependencies: ["TBKitCommands", "TBKit", "TBKitArchive", "TBKitS3"],
-            path: "Sources/tbkit-storage"
-        ),
         // Helpers the test targets share: one temporary directory type, the fixture files.
         .target(name: "TBKitTestSupport", dependencies: ["TBKit"], path: "Tests/TBKitTestSupport"),
         .testTarget(
@@ -120,7 +112,7 @@ let package = Package(
         // Runs the built `tbkit` binary (a dependency, so it is always built first).
         .testTarget(
             name: "TBKitCLITests",
-            dependencies: ["tbkit", "tbkit-storage", "TBKitTestSupport"],
+            dependencies: ["tbkit", "TBKitTestSupport"],
             path: "Tests/TBKitCLITests"
         ),
         .testTarget(

@@ -1,6 +1,8 @@
 import ArgumentParser
 import TBKit
+import TBKitArchive
 import TBKitReport
+import TBKitS3
 
 /// `tbkit archive <logdir> <out.tar.gz>`: a deterministic, verifiable archive of a log directory.
 package struct ArchiveCommand: ParsableCommand {
@@ -38,7 +40,39 @@ package struct ArchiveCommand: ParsableCommand {
         guard (0...9).contains(level) else { throw ValidationError("--level must be between 0 and 9, not \(level).") }
     }
 
-    package func run() throws { try Storage.tools(for: "tbkit archive").archive(self) }
+    package func run() throws {
+        var archiver = LogArchiver(logdir: logdir, level: level, overwrite: replace.overwrite)
+        if !noReport {
+            // Built while the archiver reads and compresses the logdir's files.
+            let logdir = logdir
+            archiver.generatedFiles = [LogArchiver.GeneratedFile(name: Self.reportName) { try Self.report(of: logdir) }]
+        }
+        let summary: LogArchiver.Summary
+        do {
+            if ObjectStorage.isRemote(output) {
+                // Written to a scratch file, then streamed up in 8 MiB multipart parts.
+                let location = try S3Location(url: output)
+                let client = try S3Client.fromEnvironment()
+                if !replace.overwrite, try client.headObject(bucket: location.bucket, key: location.key) != nil {
+                    throw CommandFailure("\(output) exists; pass --overwrite to replace it")
+                }
+                let scratch = try ObjectStorage.Scratch()
+                defer { scratch.cleanUp() }
+                let file = scratch.path + "/archive.tar.gz"
+                summary = try archiver.write(to: file)
+                try S3Transfer.upload(file, client: client, to: location)
+            } else {
+                summary = try archiver.write(to: output)
+            }
+        } catch LogArchiveError.archiveExists(let path) {
+            throw CommandFailure("\(LogArchiveError.archiveExists(path: path)); pass --overwrite to replace it")
+        }
+        let runs = summary.manifest.runs ?? []
+        print(
+            "archived \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks "
+                + "(\(summary.contentBytes) bytes; \(runs.count) runs, \(runs.reduce(0) { $0 + $1.tags.count }) tags) "
+                + "into \(output) (\(summary.archiveBytes) bytes)")
+    }
 
     /// The name of the report an archive holds.
     package static let reportName = "report.html"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TBKit
+import TBKitArchive
 
 /// `tbkit bench`: TBKit's writing, exporting and archiving speed, beside its peers doing the same
 /// work in the same run (tensorboardX, TensorBoard's Rust data server, `tar czf`).
@@ -156,7 +157,7 @@ package struct BenchCommand: ParsableCommand {
                 format: "  flush:      %12.1f us per scalar+flush, %.1f us with fsync (durability: .fsyncOnFlush, %@)",
                 plainFlush, syncedFlush, NSTemporaryDirectory()))
 
-        if let s3 { try Storage.tools(for: "tbkit bench --s3").benchObjectStorage(self, url: s3) }
+        if let s3 { try benchObjectStorage(url: s3) }
         let logdirFigures = logdirEvents > 0 ? try measureLogdirCases(in: tmp) : nil
 
         guard !noPeer else { return }
@@ -240,12 +241,12 @@ package struct BenchCommand: ParsableCommand {
             exportSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             try? FileManager.default.removeItem(atPath: archive)
             start = DispatchTime.now().uptimeNanoseconds
-            try Storage.tools(for: "tbkit bench").writeArchive(of: logdir, to: archive)
+            try LogArchiver(logdir: logdir).write(to: archive)
             archiveSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             let restored = tmp + "/restored"
             try? FileManager.default.removeItem(atPath: restored)
             start = DispatchTime.now().uptimeNanoseconds
-            try Storage.tools(for: "tbkit bench").extractArchive(archive, into: restored)
+            try LogExtractor(archive: archive, destination: restored).extract()
             extractSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             try? FileManager.default.removeItem(atPath: restored)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TBKit
+import TBKitS3
 
 /// The command line's contract with scripts, applied to every subcommand:
 /// - a usage error (an unknown option, a missing or invalid argument, a path that does not
@@ -9,9 +10,10 @@ import TBKit
 /// - a command that documents its own exit codes (`verify`) throws `ExitCode`, which is kept;
 /// - `--help` prints to standard output and exits 0.
 package enum EntryPoint {
-    /// Parses the command line and runs the subcommand; never returns. `tbkit-storage` installs
-    /// its `StorageTools` first.
+    /// Parses the command line and runs the subcommand; never returns. s3:// logdirs are
+    /// registered first, so every command takes them.
     package static func main() -> Never {
+        S3Storage.register()
         var command: any ParsableCommand
         do {
             command = try TBKitCommand.parseAsRoot()

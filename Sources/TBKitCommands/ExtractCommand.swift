@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import TBKit
+import TBKitArchive
+import TBKitS3
 
 /// `tbkit extract <archive> <dest>`: restores a `tbkit archive`, verifying every file.
 package struct ExtractCommand: ParsableCommand {
@@ -28,5 +30,31 @@ package struct ExtractCommand: ParsableCommand {
     /// An instance with every option at its default (what ArgumentParser starts from).
     package init() {}
 
-    package func run() throws { try Storage.tools(for: "tbkit extract").extract(self) }
+    package func run() throws {
+        var source = archive
+        var scratch: ObjectStorage.Scratch?
+        defer { scratch?.cleanUp() }
+        if ObjectStorage.isRemote(archive) {
+            // Streamed down by ranged GETs into a scratch file; every check of extract applies.
+            let location = try S3Location(url: archive)
+            let space = try ObjectStorage.Scratch()
+            scratch = space
+            source = space.path + "/" + ((location.key as NSString).lastPathComponent)
+            try S3Transfer.download(location, client: try S3Client.fromEnvironment(), to: source)
+        }
+        let extractor = LogExtractor(archive: source, destination: destination, overwrite: replace.overwrite)
+        let summary: LogExtractor.Summary
+        do {
+            summary = try extractor.extract()
+        } catch let error as LogArchiveError {
+            if case .wouldOverwrite = error {
+                throw CommandFailure("\(error); pass --overwrite to replace existing files")
+            }
+            throw error
+        }
+        print(
+            "restored \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks, "
+                + "\(summary.hardlinks) hard links (\(summary.contentBytes) bytes, all checksums verified) into \(destination)"
+        )
+    }
 }

@@ -1,10 +1,11 @@
 import Foundation
 import TBKit
+import TBKitS3
 
 /// s3:// arguments of the commands. Logdirs are read from a temporary local mirror (listing, then
 /// each object by ranged GETs streamed to disk), removed when the command ends; archives go up
 /// and come down through a temporary local file streamed with multipart upload / ranged GETs.
-/// The object-storage work itself is `StorageTools`' (in `tbkit-storage`).
+/// The object-storage work itself is TBKitS3's, with a client from the environment.
 package enum ObjectStorage {
     /// True for `s3://...`.
     package static func isRemote(_ path: String) -> Bool { path.hasPrefix("s3://") }
@@ -25,10 +26,27 @@ package enum ObjectStorage {
     /// single object, when the key names one) in `scratch`.
     static func localLogdir(_ path: String, scratch: inout Scratch?) throws -> String {
         guard isRemote(path) else { return path }
-        let tools = try Storage.tools(for: "reading \(path)")
         let space = try Scratch()
         scratch = space
-        return try tools.mirror(path, into: space.path)
+        return try mirror(path, into: space.path)
+    }
+
+    /// Copies the s3:// logdir (or the single event file) at `url` under `directory`; returns the
+    /// local path to read instead of `url`.
+    static func mirror(_ url: String, into directory: String) throws -> String {
+        let location = try S3Location(url: url)
+        let client = try S3Client.fromEnvironment()
+        let root = directory + "/" + location.bucket
+        if !location.key.isEmpty, !location.key.hasSuffix("/"),
+            let object = try client.headObject(bucket: location.bucket, key: location.key), object.size >= 0,
+            RunDirectory.isEventFileName((location.key as NSString).lastPathComponent)
+        {
+            let file = root + "/" + (location.key as NSString).lastPathComponent
+            try S3Transfer.download(location, client: client, to: file)
+            return file
+        }
+        try S3Transfer.mirror(location, client: client, into: root)
+        return root
     }
 
     /// Runs `body` with a local path for `path` (`localLogdir`); the mirror, if one was made, is
@@ -47,16 +65,30 @@ package enum ObjectStorage {
 
     /// The keys of the event files already under an s3:// run directory.
     static func remoteEventFiles(_ runURL: String) throws -> [String] {
-        try Storage.tools(for: "writing to \(runURL)").remoteEventFileKeys(runURL)
+        let location = try S3Location(url: runURL)
+        let objects = try S3Client.fromEnvironment().listAllObjects(
+            bucket: location.bucket, prefix: location.directoryPrefix)
+        return objects.map(\.key).filter { RunDirectory.isEventFileName(($0 as NSString).lastPathComponent) }
     }
 
     /// Deletes every object under an s3:// run directory (`train --overwrite`).
     static func removeRemote(_ runURL: String) throws {
-        try Storage.tools(for: "writing to \(runURL)").removeRemote(runURL)
+        let location = try S3Location(url: runURL)
+        let client = try S3Client.fromEnvironment()
+        for object in try client.listAllObjects(bucket: location.bucket, prefix: location.directoryPrefix) {
+            try client.deleteObject(bucket: location.bucket, key: object.key)
+        }
     }
 
     /// Deletes the objects directly under `logdirURL` whose names end with `suffix`.
     static func removeRemoteFiles(in logdirURL: String, suffix: String) throws {
-        try Storage.tools(for: "writing to \(logdirURL)").removeRemoteFiles(in: logdirURL, suffix: suffix)
+        let location = try S3Location(url: logdirURL)
+        let client = try S3Client.fromEnvironment()
+        for object in try client.listAllObjects(bucket: location.bucket, prefix: location.directoryPrefix) {
+            let rest = object.key.dropFirst(location.directoryPrefix.count)
+            if !rest.contains("/"), rest.hasSuffix(suffix) {
+                try client.deleteObject(bucket: location.bucket, key: object.key)
+            }
+        }
     }
 }

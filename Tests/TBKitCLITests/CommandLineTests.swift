@@ -118,28 +118,46 @@ struct BinaryMissing: Error, CustomStringConvertible {
                 """)
     }
 
-    @Test func archiveAndS3RunInTbkitStorageAndAMissingToolIsNamedWithItsBuildCommand() throws {
-        // Through tbkit, archive runs tbkit-storage (the same process: an exec) and works.
+    @Test func archiveAndExtractRunInTbkitAloneWithNoSecondExecutable() throws {
+        // A copy of tbkit alone in a directory of its own archives and extracts: nothing is
+        // handed over to another binary.
         let dir = TemporaryDirectory()
-        let archive = dir.path + "/fixtures.tar.gz"
-        let packed = try run(["archive", Fixtures.directory, archive])
-        #expect(packed.status == 0)
-        #expect(packed.out.contains("archived"))
-        #expect(try run(["inspect", Fixtures.directory]).status == 0)
-
-        // A tbkit with no tbkit-storage beside it still runs local commands, and says what to
-        // build for the others (exit 1, one line).
         let alone = dir.path + "/bin/tbkit"
         try FileManager.default.createDirectory(atPath: dir.path + "/bin", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: Self.binary, toPath: alone)
-        #expect(try run(["inspect", Fixtures.directory], binary: alone).status == 0)
-        for arguments in [["archive", Fixtures.directory, archive + "2"], ["inspect", "s3://bucket/logs"]] {
-            let refused = try run(arguments, binary: alone)
-            #expect(refused.status == 1)
-            #expect(refused.err.contains("tbkit-storage"))
-            #expect(refused.err.contains("swift build -c release --product tbkit-storage"))
-            #expect(refused.err.split(separator: "\n").count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path + "/bin") == ["tbkit"])
+
+        let archive = dir.path + "/fixtures.tar.gz"
+        let packed = try run(["archive", Fixtures.directory, archive], binary: alone)
+        #expect(packed.status == 0)
+        #expect(packed.out.contains("archived"))
+        let restored = try run(["extract", archive, dir.path + "/restored"], binary: alone)
+        #expect(restored.status == 0)
+        #expect(restored.out.contains("all checksums verified"))
+        #expect(try run(["verify", dir.path + "/restored"], binary: alone).status == 0)
+    }
+
+    @Test func anS3ArgumentIsHandledByTbkitItself() throws {
+        // Without credentials the S3 client refuses with its own message (exit 1, one line): the
+        // argument reached TBKitS3 inside tbkit, not a "not built" refusal.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = ["inspect", "s3://bucket/logs"]
+        var environment = ProcessInfo.processInfo.environment
+        for key in environment.keys where key.hasPrefix("AWS_") || key.hasPrefix("TBKIT_S3") {
+            environment[key] = nil
         }
-        #expect(!FileManager.default.fileExists(atPath: archive + "2"))
+        environment["HOME"] = TemporaryDirectory().path
+        p.environment = environment
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        try p.run()
+        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 1)
+        #expect(!e.contains("not built"))
+        #expect(e.hasPrefix("tbkit: error: "))
+        #expect(e.split(separator: "\n").count == 1)
     }
 }

@@ -1,16 +1,12 @@
 import Foundation
 import TBKit
-import TBKitCommands
 import TBKitS3
 
-extension ArchiveAndObjectStorage {
+extension BenchCommand {
     /// Scalars/s into s3:// against a local logdir, both as the training thread sees them (the
     /// `scalar()` loop; uploads run on the store's thread), then the wait in `close()` for the
     /// last segments, and the throughput of a multipart upload of `uploadMib` MiB.
-    func benchObjectStorage(_ command: BenchCommand, url: String) throws {
-        let repeats = command.repeats
-        let scalars = command.scalars
-        let uploadMib = command.uploadMib
+    func benchObjectStorage(url: String) throws {
         let base = try S3Location(url: url)
         let tmp = NSTemporaryDirectory() + "tbkit-bench-s3-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: tmp) }
