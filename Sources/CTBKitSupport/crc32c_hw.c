@@ -6,6 +6,52 @@
 
 #include <string.h>
 
+/* Which CPU instruction extends a CRC32C register, and how this OS tells whether the CPU has it.
+ * Each branch includes only headers its platform has: <cpuid.h> is the compiler's own; Linux (glibc
+ * and musl) reports arm64 features through getauxval(AT_HWCAP); macOS through sysctlbyname. */
+#if defined(__x86_64__)
+#include <cpuid.h>
+
+static int cpu_has_crc32c(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    return (c & bit_SSE4_2) ? 1 : 0;
+}
+
+#define CRC1(c, p) __builtin_ia32_crc32qi((c), *(const uint8_t *)(p))
+#define HW_TARGET __attribute__((target("sse4.2")))
+
+#elif defined(__aarch64__) && defined(__linux__)
+#include <sys/auxv.h>
+#ifndef HWCAP_CRC32
+#define HWCAP_CRC32 (1 << 7)
+#endif
+
+static int cpu_has_crc32c(void) { return (getauxval(AT_HWCAP) & HWCAP_CRC32) ? 1 : 0; }
+
+#define CRC1(c, p) __builtin_arm_crc32cb((c), *(const uint8_t *)(p))
+#define HW_TARGET __attribute__((target("crc")))
+
+#elif defined(__aarch64__) && defined(__APPLE__)
+#include <sys/types.h>
+#include <sys/sysctl.h>
+
+/* Every Apple Silicon CPU has the CRC32 instructions; the OS says so all the same. */
+static int cpu_has_crc32c(void) {
+    int has = 0;
+    size_t size = sizeof has;
+    if (sysctlbyname("hw.optional.armv8_crc32", &has, &size, NULL, 0) != 0) return 0;
+    return has ? 1 : 0;
+}
+
+#define CRC1(c, p) __builtin_arm_crc32cb((c), *(const uint8_t *)(p))
+#define HW_TARGET __attribute__((target("crc")))
+
+#endif
+
+#if defined(HW_TARGET)
+#include <pthread.h>
+
 #define POLY 0x82f63b78u  /* reflected Castagnoli polynomial */
 #define LONG_BLOCK 8192
 #define SHORT_BLOCK 256
@@ -66,43 +112,25 @@ static inline uint32_t shift(const uint32_t tables[4][256], uint32_t crc) {
 static uint32_t long_tables[4][256];
 static uint32_t short_tables[4][256];
 
-__attribute__((constructor)) static void tbkit_crc32c_init(void) {
-    zeros_tables(long_tables, LONG_BLOCK);
-    zeros_tables(short_tables, SHORT_BLOCK);
-}
 
-#if defined(__x86_64__)
-#include <cpuid.h>
+static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
+static int hw_available = 0;
+
+/* Asks the CPU once, and builds the stream-joining tables only when they will be used. Runs on
+ * the first call, never at load time: nothing executes before the program asks for the CRC. */
+static void setup(void) {
+    hw_available = cpu_has_crc32c();
+    if (hw_available) {
+        zeros_tables(long_tables, LONG_BLOCK);
+        zeros_tables(short_tables, SHORT_BLOCK);
+    }
+}
 
 int tbkit_crc32c_hw_available(void) {
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
-    return (c & bit_SSE4_2) ? 1 : 0;
+    pthread_once(&setup_once, setup);
+    return hw_available;
 }
 
-#define CRC1(c, p) __builtin_ia32_crc32qi((c), *(const uint8_t *)(p))
-#define HW_TARGET __attribute__((target("sse4.2")))
-
-#elif defined(__aarch64__)
-#include <sys/auxv.h>
-#ifndef HWCAP_CRC32
-#define HWCAP_CRC32 (1 << 7)
-#endif
-
-int tbkit_crc32c_hw_available(void) { return (getauxval(AT_HWCAP) & HWCAP_CRC32) ? 1 : 0; }
-
-#define CRC1(c, p) __builtin_arm_crc32cb((c), *(const uint8_t *)(p))
-#define HW_TARGET __attribute__((target("crc")))
-
-#else
-int tbkit_crc32c_hw_available(void) { return 0; }
-uint32_t tbkit_crc32c_hw(uint32_t crc, const void *data, size_t len) {
-    (void)data; (void)len;
-    return crc;
-}
-#endif
-
-#if defined(HW_TARGET)
 static inline uint64_t load64(const unsigned char *p) {
     uint64_t v;
     memcpy(&v, p, 8);
@@ -164,5 +192,13 @@ HW_TARGET uint32_t tbkit_crc32c_hw(uint32_t crc, const void *data, size_t len) {
         len--;
     }
     return (uint32_t)c0 ^ 0xffffffffu;
+}
+#else
+/* No CRC32C instruction known on this CPU or OS: TBKit uses its software CRC. */
+int tbkit_crc32c_hw_available(void) { return 0; }
+uint32_t tbkit_crc32c_hw(uint32_t crc, const void *data, size_t len) {
+    (void)data;
+    (void)len;
+    return crc;
 }
 #endif

@@ -151,7 +151,8 @@ package struct BenchCommand: ParsableCommand {
         print(
             String(
                 format: "  crc32c:     %12.2f GB/s hardware%@   %.2f GB/s software (slicing-by-8)",
-                hardware, CRC32C.usesHardware ? "" : " (not available)", software))
+                hardware, CRC32C.usesHardware ? "" : " (not used)", software))
+        print("  crc32c path in use: \(CRC32C.pathDescription)")
         print(
             String(
                 format: "  flush:      %12.1f us per scalar+flush, %.1f us with fsync (durability: .fsyncOnFlush, %@)",

@@ -64,14 +64,15 @@ final class TerminalSession {
         return n > 0 ? Array(buffer[0..<n]) : []
     }
 
-    /// Rows and columns of the terminal on standard output (24 × 80 when unknown).
+    /// Rows and columns of the terminal on standard output, from the `TIOCGWINSZ` ioctl (24 × 80
+    /// when standard output is no terminal). Every supported C library declares the request and
+    /// `struct winsize`; the request's C type differs (an `unsigned long` on Darwin, an `int`
+    /// macro on Linux), so it is converted to the `UInt` the ioctl overlay takes.
     static func size() -> (rows: Int, columns: Int) {
-        #if os(Linux)
-            var ws = winsize()
-            if ioctl(1, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_row > 0, ws.ws_col > 0 {
-                return (Int(ws.ws_row), Int(ws.ws_col))
-            }
-        #endif
+        var ws = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_row > 0, ws.ws_col > 0 {
+            return (Int(ws.ws_row), Int(ws.ws_col))
+        }
         return (24, 80)
     }
 

@@ -9,48 +9,85 @@ import Foundation
     import Darwin
 #endif
 
-/// Buffered text output to stdout or a file, through C stdio (one large buffer, no per-line flush).
+/// Buffered text output to stdout or a file: one large buffer written with write(2) when full
+/// and at `close()`, no per-line flush. (Plain descriptors rather than C stdio: musl's `FILE` is
+/// an opaque type, glibc's and Darwin's are not, so stdio streams differ in Swift per C library.)
 final class TextOutput {
-    private let file: UnsafeMutablePointer<FILE>
+    private let descriptor: Int32
     private let owned: Bool
     let name: String
+    private var buffer = [UInt8]()
+    /// The errno of the first write that failed (0 while all went well); reported by `close()`.
+    private var failure: Int32 = 0
+    private static let capacity = 1 << 18
 
     /// Standard output.
     init() throws {
-        // A stdio stream of its own on descriptor 1 (the C global `stdout` is not concurrency-safe to name).
-        guard let f = fdopen(1, "w") else {
-            throw CommandFailure("cannot write to standard output: \(String(cString: strerror(errno)))")
-        }
-        file = f
+        descriptor = 1
         owned = false
         name = "standard output"
+        buffer.reserveCapacity(Self.capacity)
     }
 
     /// A file, created or truncated.
     init(path: String) throws {
-        guard let f = fopen(path, "w") else {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard fd >= 0 else {
             throw CommandFailure("cannot create \(path): \(String(cString: strerror(errno)))")
         }
-        file = f
+        descriptor = fd
         owned = true
         name = path
+        buffer.reserveCapacity(Self.capacity)
     }
 
     func write(_ text: String) {
         var t = text
-        t.withUTF8 { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+        t.withUTF8 { write(bytes: $0) }
     }
 
     func write(bytes: UnsafeBufferPointer<UInt8>) {
-        _ = fwrite(bytes.baseAddress, 1, bytes.count, file)
+        if buffer.count + bytes.count > Self.capacity { flush() }
+        if bytes.count >= Self.capacity {
+            writeAll(UnsafeRawBufferPointer(bytes))
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+    }
+
+    /// Writes what the buffer holds.
+    private func flush() {
+        buffer.withUnsafeBytes { writeAll($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes all of `bytes` (retrying after a signal); after a failure, writes nothing more.
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) {
+        guard failure == 0, let base = bytes.baseAddress else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let n = systemWrite(descriptor, base + offset, bytes.count - offset)
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else {
+                failure = n < 0 ? errno : EIO
+                return
+            }
+            offset += n
+        }
     }
 
     func close() throws {
-        let failed = fflush(file) != 0 || ferror(file) != 0
-        if owned { fclose(file) }
-        if failed { throw CommandFailure("writing \(name) failed: \(String(cString: strerror(errno)))") }
+        flush()
+        if owned, systemClose(descriptor) != 0, failure == 0 { failure = errno }
+        if failure != 0 { throw CommandFailure("writing \(name) failed: \(String(cString: strerror(failure)))") }
     }
 }
+
+/// write(2), under a name `TextOutput`'s own `write` methods do not hide.
+private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { write(fd, bytes, count) }
+
+/// close(2), under a name `TextOutput`'s own `close` method does not hide.
+private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
 
 /// Writes a line to standard error.
 package func printError(_ text: String) {

@@ -8,20 +8,37 @@ struct BinaryMissing: Error, CustomStringConvertible {
     var description: String { "no tbkit binary at \(path): build it first (swift build)" }
 }
 
+/// A class of this test module, whose bundle is the test bundle.
+private final class BundleMarker {}
+
 /// The `tbkit` binary built beside the tests: exit codes, one-line failures, key lines of output.
 @Suite struct CommandLineTests {
+    /// The `tbkit` SwiftPM built with these tests. SwiftPM puts executables in the same products
+    /// directory as the test bundle (`.build/<triple>/<configuration>/`); the bundle is a single
+    /// executable on Linux and a `.xctest` directory on Darwin, and the process running the tests
+    /// may be a runner elsewhere (xctest, swiftpm-testing-helper), so the products directory is
+    /// found from the bundle holding this code, then from the main executable, then from this
+    /// source file's place in the package (`.build/debug`, `.build/release`).
     static let binary: String = {
-        let dir = (CommandLine.arguments.first.map { ($0 as NSString).deletingLastPathComponent }) ?? "."
-        // The test bundle may be a directory (.xctest) on some platforms; the binary is its sibling.
-        let candidates = [dir + "/tbkit", (dir as NSString).deletingLastPathComponent + "/tbkit"]
+        var directories = [Bundle(for: BundleMarker.self).bundleURL.deletingLastPathComponent()]
+        if let main = Bundle.main.executableURL { directories.append(main.deletingLastPathComponent()) }
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        directories += ["debug", "release"].map { package.appendingPathComponent(".build/" + $0) }
+        let candidates = directories.map { $0.appendingPathComponent("tbkit").path }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }()
 
-    func run(_ arguments: [String], binary: String = Self.binary) throws -> (status: Int32, out: String, err: String) {
+    func run(_ arguments: [String], binary: String = Self.binary, environment: [String: String] = [:]) throws -> (
+        status: Int32, out: String, err: String
+    ) {
         guard FileManager.default.isExecutableFile(atPath: binary) else { throw BinaryMissing(path: binary) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = arguments
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe()
         let err = Pipe()
         p.standardOutput = out
@@ -159,5 +176,27 @@ struct BinaryMissing: Error, CustomStringConvertible {
         #expect(!e.contains("not built"))
         #expect(e.hasPrefix("tbkit: error: "))
         #expect(e.split(separator: "\n").count == 1)
+    }
+
+    @Test func theSoftwareCRCPathWritesWhatTheHardwarePathVerifiesAndBenchNamesThePath() throws {
+        // TBKIT_CRC32C=software takes the path a CPU without the CRC32C instruction takes.
+        let dir = TemporaryDirectory()
+        let software = try run(
+            ["write-sample", dir.path + "/soft", "--steps", "20"], environment: ["TBKIT_CRC32C": "software"])
+        #expect(software.status == 0)
+        let verified = try run(["verify", dir.path + "/soft"])
+        #expect(verified.status == 0)
+        #expect(verified.out.contains("0 with problems"))
+
+        let arguments = [
+            "bench", "--scalars", "1000", "--histogram-values", "1000", "--repeats", "1", "--logdir-events", "0",
+            "--no-peer",
+        ]
+        let forced = try run(arguments, environment: ["TBKIT_CRC32C": "software"])
+        #expect(forced.status == 0)
+        #expect(forced.out.contains("crc32c path in use: software (slicing-by-8), as TBKIT_CRC32C=software asks"))
+        let native = try run(arguments)
+        #expect(native.status == 0)
+        #expect(native.out.contains("crc32c path in use: "))
     }
 }

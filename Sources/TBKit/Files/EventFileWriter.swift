@@ -44,7 +44,7 @@ public final class EventFileWriter {
     /// pid and second (a container restarted as pid 1); the file is created exclusively, so even
     /// then nothing is overwritten.
     public static func fileName(seconds: Int, suffix: String = "") -> String {
-        let host = ProcessInfo.processInfo.hostName.isEmpty ? "localhost" : ProcessInfo.processInfo.hostName
+        let host = Platform.hostName
         let n = fileCounter.add(1, ordering: .relaxed).oldValue
         let random = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         return "events.out.tfevents.\(zeroPadded(seconds, 10)).\(host).\(getpid()).\(zeroPadded(n, 6))."

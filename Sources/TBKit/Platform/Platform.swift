@@ -103,7 +103,7 @@ package struct FileStatus: Sendable, Equatable {
             modifiedNanoseconds = Int(info.st_mtimespec.tv_nsec)
             changedSeconds = Int64(info.st_ctimespec.tv_sec)
             changedNanoseconds = Int(info.st_ctimespec.tv_nsec)
-        #else
+        #elseif canImport(Glibc) || canImport(Musl)
             modifiedSeconds = Int64(info.st_mtim.tv_sec)
             modifiedNanoseconds = Int(info.st_mtim.tv_nsec)
             changedSeconds = Int64(info.st_ctim.tv_sec)
@@ -221,14 +221,43 @@ package enum Platform {
         return utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW) == 0
     }
 
+    /// The value of the environment variable `name`, or nil when it is not set.
+    package static func environmentValue(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+
     /// This process's id (for temporary names that concurrent processes do not share).
     package static var processID: Int32 { getpid() }
+
+    /// This machine's name, as `gethostname` gives it ("localhost" when it gives none), asked once
+    /// per process: event file names carry it, and a name lookup (what Foundation's
+    /// `ProcessInfo.hostName` does on macOS) can take seconds inside the writer's rotation.
+    package static let hostName: String = {
+        // 256 bytes hold any host name (POSIX's limit is 255; Darwin's MAXHOSTNAMELEN is 256).
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        let name = String(decoding: bytes, as: UTF8.self)
+        return name.isEmpty ? "localhost" : name
+    }()
 }
 
 // MARK: writer
 
-/// Forces the file's written bytes to stable storage; returns 0 or an errno value.
+/// Forces the file's written bytes to stable storage; returns 0 or an errno value. On Darwin,
+/// `fsync` only hands the data to the drive, whose cache may still lose it at power loss;
+/// `F_FULLFSYNC` asks the drive to write it through, so that is used first (falling back to
+/// `fsync` on file systems that do not support it).
 func platformSync(_ fd: Int32) -> Int32 {
+    #if canImport(Darwin)
+        while true {
+            if fcntl(fd, F_FULLFSYNC) != -1 { return 0 }
+            if errno == EINTR { continue }
+            if errno == ENOTSUP || errno == EINVAL || errno == ENOTTY { break }
+            return errno
+        }
+    #endif
     while fsync(fd) != 0 {
         if errno == EINTR { continue }
         return errno
@@ -288,8 +317,12 @@ enum TerminationSignals {
         var action = sigaction()
         sigemptyset(&action.sa_mask)
         action.sa_flags = SA_RESTART
-        #if os(Linux)
+        // The handler sits in a union each C library names its own way (glibc's signal.h,
+        // musl's signal.h, Darwin's sys/signal.h).
+        #if canImport(Glibc)
             action.__sigaction_handler.sa_handler = forwardTerminationSignal
+        #elseif canImport(Musl)
+            action.__sa_handler.sa_handler = forwardTerminationSignal
         #elseif canImport(Darwin)
             action.__sigaction_u.__sa_handler = forwardTerminationSignal
         #endif
@@ -298,8 +331,10 @@ enum TerminationSignals {
 
     private static func isIgnore(_ action: sigaction) -> Bool {
         guard action.sa_flags & SA_SIGINFO == 0 else { return false }
-        #if os(Linux)
+        #if canImport(Glibc)
             let handler = action.__sigaction_handler.sa_handler
+        #elseif canImport(Musl)
+            let handler = action.__sa_handler.sa_handler
         #elseif canImport(Darwin)
             let handler = action.__sigaction_u.__sa_handler
         #endif

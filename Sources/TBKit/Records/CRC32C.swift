@@ -6,8 +6,26 @@ import CTBKitSupport
 /// arm64), chosen once at run time, and a slicing-by-8 table otherwise. Both give identical
 /// results: `CRC32C.checksum("123456789")` is `0xE3069283`.
 package enum CRC32C {
-    /// True when `checksum` runs on the CPU's CRC32C instruction.
-    package static let usesHardware: Bool = tbkit_crc32c_hw_available() != 0
+    /// True when `TBKIT_CRC32C=software` is set: the software path is used as on a CPU without
+    /// the instruction (to test that path, or to compare).
+    package static let softwareRequested: Bool = Platform.environmentValue("TBKIT_CRC32C") == "software"
+
+    /// True when `checksum` runs on the CPU's CRC32C instruction. The CPU is asked on first use
+    /// (never at load time), so a CPU or OS without the instruction simply gets the software path.
+    package static let usesHardware: Bool = !softwareRequested && tbkit_crc32c_hw_available() != 0
+
+    /// The path `checksum` takes, in words (what `tbkit bench` prints).
+    package static var pathDescription: String {
+        if usesHardware {
+            #if arch(x86_64)
+                return "hardware (SSE4.2 crc32 instruction)"
+            #else
+                return "hardware (ARMv8 CRC32 instructions)"
+            #endif
+        }
+        if softwareRequested { return "software (slicing-by-8), as TBKIT_CRC32C=software asks" }
+        return "software (slicing-by-8): this CPU or OS offers no CRC32C instruction TBKit can use"
+    }
 
     /// The CRC32C of `bytes`, continuing from `crc` (the finished CRC of the bytes before them).
     @inlinable
