@@ -48,13 +48,15 @@ extension SummaryWriter {
     }
 
     /// Writes an embedding for the projector into this writer's run directory (see
-    /// `Projector.writeEmbedding`); a disabled writer writes nothing and returns nil.
+    /// `Projector.writeEmbedding`); a disabled writer writes nothing and returns nil. For a
+    /// remote logdir (`s3://...`) the files are written into the local spool beside the event
+    /// files and go up with the run when the writer is closed.
     @discardableResult
     public func embedding(
         _ name: String, vectors: [Float], rows: Int, dims: Int, labels: [String]? = nil
     ) throws -> Projector.Embedding? {
         if isDisabled { return nil }
         return try Projector.writeEmbedding(
-            runDirectory: logdir, name: name, vectors: vectors, rows: rows, dims: dims, labels: labels)
+            runDirectory: localDirectory, name: name, vectors: vectors, rows: rows, dims: dims, labels: labels)
     }
 }
