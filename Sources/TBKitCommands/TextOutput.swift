@@ -26,6 +26,12 @@ final class TextOutput {
         name = "standard output"
     }
 
+    /// Standard output for nil or `-` (the usual command-line spelling), else the file `path`.
+    static func open(_ path: String?) throws -> TextOutput {
+        guard let path, path != "-" else { return try TextOutput() }
+        return try TextOutput(path: path)
+    }
+
     /// A file, created or truncated.
     init(path: String) throws {
         guard let f = fopen(path, "w") else {
