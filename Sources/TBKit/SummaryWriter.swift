@@ -58,8 +58,8 @@ public final class SummaryWriter: Sendable {
     /// The size at which a file is sealed (Int.max: never by size).
     private let sealBytes: Int
     private let state: Mutex<State>
-    /// The multiline charts `scalars(_:_:step:)` has laid out: main tag -> keys.
-    let multilineCharts = Mutex<[String: Set<String>]>([:])
+    /// The run's custom-scalars layout: the caller's categories and the charts of `scalars`.
+    let customScalars = Mutex(RunLayout())
 
     /// What the lock guards.
     private struct State {
@@ -80,6 +80,9 @@ public final class SummaryWriter: Sendable {
         /// Wall time at which the current file is sealed (infinity: never by age).
         var sealTime = Double.infinity
         var timer: DispatchSourceTimer?
+        /// Failures of calls made through `log` (which never throw): how many, and the first.
+        var keptFailures = 0
+        var firstKeptFailure: String?
     }
 
     /// Creates `logdir` (and parents) and a new event file in it, named
@@ -209,17 +212,9 @@ public final class SummaryWriter: Sendable {
 
     /// Logs a scalar (stored as float32, the precision TensorBoard keeps). NaN and ±Inf are
     /// written as they are; TensorBoard shows them.
+    @inlinable
     public func scalar<T: BinaryFloatingPoint>(_ tag: String, _ value: T, step: Int, wallTime: Double? = nil) throws {
-        if isDisabled { return }
-        let x = Float(value)
-        switch scalarFormat {
-        case .simpleValue:
-            try writeSimpleValue(tag, x, step: step, wallTime: wallTime)
-        case .tensor:
-            try summary(
-                tag: tag, kind: .tensor(.scalar(x)), metadata: SummaryMetadata(pluginName: .scalars),
-                step: step, wallTime: wallTime)
-        }
+        try scalar(tag, Float(value), step: step, wallTime: wallTime)
     }
 
     /// Logs a Float scalar (the non-generic fast path of `scalar(_:_:step:wallTime:)`).
@@ -283,9 +278,9 @@ public final class SummaryWriter: Sendable {
         return h
     }
 
-    /// Logs a histogram of any collection of floating-point values (`[Float]`, `[Double]`, an
-    /// `ArraySlice`, ...): Float and Double storage is read in place, without copying; other
-    /// collections are copied.
+    /// Logs a histogram of any collection of floating-point values (`[Float]`, `[Double]`,
+    /// `[Float16]`, an `ArraySlice`, ...): Float, Double and Float16 storage is read in place,
+    /// without a whole copy; other collections are copied.
     @discardableResult
     public func histogram<C: Collection>(
         _ tag: String, _ values: C, step: Int,
@@ -301,6 +296,11 @@ public final class SummaryWriter: Sendable {
             if let doubles = buffer as? UnsafeBufferPointer<Double> {
                 return try histogram(tag, doubles, step: step, bins: bins, format: format, wallTime: wallTime)
             }
+            #if !(os(macOS) && arch(x86_64))
+                if let halves = buffer as? UnsafeBufferPointer<Float16> {
+                    return try histogram(tag, halves, step: step, bins: bins, format: format, wallTime: wallTime)
+                }
+            #endif
             return nil
         }
         if let result = direct ?? nil { return result }
@@ -399,6 +399,9 @@ public final class SummaryWriter: Sendable {
 
     /// Writes every buffered record to the file now. For a remote logdir, a file that has
     /// reached the store's minimum size is also sealed and handed on for upload.
+    ///
+    /// Then throws `.loggingFailed` once when calls made through `log` failed since the last
+    /// `flush()` or `close()`.
     public func flush() throws {
         let minimum = remote?.minimumFlushBytes
         let sealed = try state.withLock { s throws -> String? in
@@ -412,6 +415,28 @@ public final class SummaryWriter: Sendable {
             return nil
         }
         if let sealed { onFileSealed?(sealed) }
+        try throwKeptFailures()
+    }
+
+    /// Keeps the failure of a call made through `log`, for the next `flush()` or `close()`.
+    func keepFailure(_ error: any Error) {
+        state.withLock { s in
+            s.keptFailures += 1
+            if s.firstKeptFailure == nil { s.firstKeptFailure = "\(error)" }
+        }
+    }
+
+    /// Throws `.loggingFailed` for the kept failures (once: they are cleared).
+    private func throwKeptFailures() throws {
+        let kept = state.withLock { s -> (Int, String)? in
+            guard s.keptFailures > 0 else { return nil }
+            defer {
+                s.keptFailures = 0
+                s.firstKeptFailure = nil
+            }
+            return (s.keptFailures, s.firstKeptFailure ?? "")
+        }
+        if let (count, first) = kept { throw SummaryWriterError.loggingFailed(count: count, first: first) }
     }
 
     /// Seals the current file now (flushed, closed, reported to `onFileSealed`) and starts the
@@ -428,7 +453,8 @@ public final class SummaryWriter: Sendable {
     /// Flushes and closes the file, then reports it to `onFileSealed`. Later calls to log
     /// anything throw `.closed`; closing again does nothing. When the last flush fails, the
     /// error is thrown and the writer stays open, so `close()` can be called again. For a
-    /// remote logdir, then waits (bounded) for the uploads: see `init`.
+    /// remote logdir, then waits (bounded) for the uploads: see `init`. Last, throws
+    /// `.loggingFailed` when calls made through `log` failed (the file is closed all the same).
     public func close() throws {
         let sealed = try state.withLock { s throws -> String? in
             guard !s.isClosed else { return nil }
@@ -446,6 +472,7 @@ public final class SummaryWriter: Sendable {
         OpenWriters.shared.remove(self)
         if let sealed { onFileSealed?(sealed) }
         if sealed != nil { try remote?.finish() }
+        try throwKeptFailures()
     }
 
     /// Bytes of this writer's files known to be written out, over every file it has made.
@@ -503,7 +530,7 @@ public final class SummaryWriter: Sendable {
         return file.path
     }
 
-    private func validate(_ tag: String) throws {
+    func validate(_ tag: String) throws {
         var bytes = tag
         try bytes.withUTF8 { try validate(utf8: $0, tag: tag) }
     }

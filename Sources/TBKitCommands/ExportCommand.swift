@@ -40,7 +40,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .customLong("tag"), help: "Only this tag (repeatable).")
     var tags: [String] = []
 
-    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
+    @Option(name: .shortAndLong, help: "Write to this file instead of standard output (- is standard output).")
     var output: String?
 
     @Flag(help: "Histograms: one row per histogram with min,max,num,sum,mean,std.")
@@ -62,7 +62,7 @@ struct ExportCommand: ParsableCommand {
 
     func runLocal() throws {
         let exporter = TidyExporter(format: format, kind: kind, statistics: stats, runs: Set(runs), tags: Set(tags))
-        let out = try output.map { try TextOutput(path: $0) } ?? TextOutput()
+        let out = try TextOutput.open(output)
         let counts: TidyExporter.Counts
         do {
             counts = try exporter.export(logdir: logdir, bytes: { out.write(bytes: $0) })
@@ -72,7 +72,7 @@ struct ExportCommand: ParsableCommand {
         }
         try out.close()
         for problem in counts.problems { printError("warning: \(problem)") }
-        if output != nil {
+        if output != nil && output != "-" {
             printError(
                 "\(counts.rows) rows from \(counts.runs) run\(counts.runs == 1 ? "" : "s") written to \(out.name)")
         }

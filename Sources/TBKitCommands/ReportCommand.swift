@@ -27,7 +27,7 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "The log directory (or a single event file), local or s3://bucket/prefix.")
     var logdir: String
 
-    @Option(name: .shortAndLong, help: "The HTML file to write.")
+    @Option(name: .shortAndLong, help: "The HTML file to write (- for standard output).")
     var output: String = "report.html"
 
     @Option(help: "Most points drawn per scalar series (longer series are downsampled).")
@@ -44,12 +44,12 @@ struct ReportCommand: ParsableCommand {
         // The page names the logdir the user gave (an s3:// URL), not the temporary local copy.
         data.logdir = logdir
         let page = try ReportPage.render(data)
-        let out = try TextOutput(path: output)
+        let out = try TextOutput.open(output)
         page.withUnsafeBufferPointer { out.write(bytes: $0) }
         try out.close()
         for problem in data.problems { printError("warning: [\(problem.run)] \(problem.message)") }
         printError(
-            "report of \(data.runs.count) run\(data.runs.count == 1 ? "" : "s") (\(data.scalars.count) scalar tags, \(data.histograms.count) histogram tags) written to \(output) (\(page.count) bytes)"
+            "report of \(data.runs.count) run\(data.runs.count == 1 ? "" : "s") (\(data.scalars.count) scalar tags, \(data.histograms.count) histogram tags) written to \(out.name) (\(page.count) bytes)"
         )
     }
 }

@@ -29,6 +29,12 @@ final class TextOutput {
         buffer.reserveCapacity(Self.capacity)
     }
 
+    /// Standard output for nil or `-` (the usual command-line spelling), else the file `path`.
+    static func open(_ path: String?) throws -> TextOutput {
+        guard let path, path != "-" else { return try TextOutput() }
+        return try TextOutput(path: path)
+    }
+
     /// A file, created or truncated.
     init(path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)

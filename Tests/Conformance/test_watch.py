@@ -129,3 +129,85 @@ def test_watch_prints_a_line_per_update_through_a_pipe_and_ends_on_sigint(tmp_pa
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def lab_like_logdir(root):
+    """8 runs of 11 tags (10 scalars and a histogram), as the lab writes: taller than 40 rows."""
+    import numpy as np
+    runs = [f"run{i}" for i in range(8)]
+    for name in runs:
+        w = SummaryWriter(str(root / name), flush_secs=1)
+        for t in range(10):
+            write_points(w, f"tag{t:02d}", range(3))
+        w.add_histogram("weights", np.arange(100, dtype=np.float32) / 100, 2)
+        w.close()
+    return runs
+
+
+@pytest.mark.skipif(TMUX is None, reason="needs tmux (apt-get install tmux)")
+def test_watch_scrolls_a_table_taller_than_the_terminal_with_arrows_pages_home_and_end(tmp_path):
+    logdir = tmp_path / "logs"
+    lab_like_logdir(logdir)
+    command = f"'{tbkit_binary()}' watch '{logdir}' --interval 0.3; sleep 60"
+    tmux = Tmux(command, tmp_path)
+
+    def key(name, expect, what):
+        tmux.run("send-keys", "-t", tmux.name, name)
+        return wait_until(lambda: expect(s := tmux.screen()) and s, what)
+
+    try:
+        screen = wait_until(lambda: "of 104" in (s := tmux.screen()) and s, "the scroll line")
+        # 8 runs × (blank, name, 11 tags) = 104 body lines; 40 rows: the header, 38 lines, the footer.
+        assert "lines 1–38 of 104" in screen and "run0  (1 file)" in screen and "run7" not in screen
+        key("End", lambda s: "lines 67–104 of 104" in s, "End")
+        screen = tmux.screen()
+        assert "run7  (1 file)" in screen and "run0  (1 file)" not in screen
+        last = [l for l in screen.splitlines() if l.strip()][-2]
+        assert last.lstrip().startswith("weights") and "histogram n=100 " in last
+        key("Home", lambda s: "lines 1–38 of 104" in s, "Home")
+        key("Down", lambda s: "lines 2–39 of 104" in s, "Down")
+        key("Up", lambda s: "lines 1–38 of 104" in s, "Up")
+        key("PageDown", lambda s: "lines 38–75 of 104" in s, "PageDown")
+        key("PageUp", lambda s: "lines 1–38 of 104" in s, "PageUp")
+        assert tmux.screen().splitlines()[0].startswith("tbkit watch ")  # the header stays
+    finally:
+        tmux.close()
+
+
+def test_watch_run_and_tag_filters_keep_only_the_named_series_with_a_histogram_line(tmp_path):
+    logdir = tmp_path / "logs"
+    lab_like_logdir(logdir)
+    proc = subprocess.Popen([tbkit_binary(), "watch", str(logdir), "--interval", "0.2",
+                             "--run", "run3", "--run", "run5", "--tag", "tag04", "--tag", "weights"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out = b""
+        deadline = time.time() + 20
+        while out.count(b"\n") < 4 and time.time() < deadline:
+            r, _, _ = select.select([proc.stdout], [], [], 0.2)
+            if r:
+                out += os.read(proc.stdout.fileno(), 65536)
+        lines = out.decode().splitlines()
+        assert sorted(l.split("\t")[0] + "/" + l.split("\t")[1] for l in lines) == [
+            "run3/tag04", "run3/weights", "run5/tag04", "run5/weights"]
+        hist = next(l for l in lines if "\tweights\t" in l).split("\t")
+        assert hist[2] == "2" and hist[3].startswith("n=100 mean=0.495 ")
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+@pytest.mark.parametrize("args,option,names", [
+    (["--run", "nosuch"], "--run nosuch", "run0, run1"),
+    (["--tag", "nosuch"], "--tag nosuch", "tag00, tag01"),
+])
+def test_watch_filter_matching_nothing_is_an_error_listing_what_there_is(tmp_path, args, option, names):
+    logdir = tmp_path / "logs"
+    lab_like_logdir(logdir)
+    result = subprocess.run([tbkit_binary(), "watch", str(logdir), "--plain", *args],
+                            capture_output=True, text=True, timeout=20)
+    assert result.returncode == 1
+    assert result.stderr.startswith("tbkit: error: " + option + " matches no ")
+    assert names in result.stderr

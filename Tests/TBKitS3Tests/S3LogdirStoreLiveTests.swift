@@ -42,4 +42,38 @@ struct S3LogdirStoreLiveTests {
         #expect(!FileManager.default.fileExists(atPath: path))
         #expect(second.uploadedCount == 1)
     }
+
+    /// Opens stores for `tbkit-s3-embedding://bucket/key` URLs with a given spool, so the test
+    /// leaves the process's `s3` registration alone.
+    struct SpoolScheme: RemoteLogdirScheme {
+        let client: S3Client
+        let settings: S3LogdirSettings
+        var scheme: String { "tbkit-s3-embedding" }
+        func open(url: String) throws -> any RemoteLogdirStore {
+            let location = try S3Location(url: "s3" + url.dropFirst(scheme.count))
+            return try S3LogdirStore(location: location, client: client, settings: settings)
+        }
+    }
+
+    @Test func anEmbeddingOfAnS3WriterIsUploadedBesideItsEventFiles() throws {
+        let client = try S3ClientLiveTests.client()
+        let bucket = try S3ClientLiveTests.bucket(client)
+        let tmp = TemporaryDirectory()
+        let settings = try S3LogdirSettings(environment: ["TBKIT_S3_SPOOL": tmp.path + "/spool"])
+        RemoteLogdirs.register(SpoolScheme(client: client, settings: settings))
+        let writer = try SummaryWriter(logdir: "tbkit-s3-embedding://\(bucket)/p/run", flushInterval: 0)
+        try writer.scalar("loss", 1.0, step: 0)
+        let entry = try #require(
+            try writer.embedding("points", vectors: [1, 2, 3, 4], rows: 2, dims: 2, labels: ["a", "b"]))
+        try writer.close()
+        let keys = try client.listObjects(bucket: bucket, prefix: "p/run/").objects.map(\.key)
+        #expect(keys.contains("p/run/" + entry.tensorPath))
+        #expect(keys.contains("p/run/" + entry.metadataPath))
+        #expect(keys.contains("p/run/" + Projector.configFileName))
+        #expect(keys.contains { RunDirectory.isEventFileName($0) })
+        let tensor = try client.getObject(bucket: bucket, key: "p/run/" + entry.tensorPath)
+        #expect(String(decoding: tensor, as: UTF8.self) == "1.0\t2.0\n3.0\t4.0\n")
+        let fm = FileManager.default
+        #expect(!fm.fileExists(atPath: fm.currentDirectoryPath + "/tbkit-s3-embedding:"))
+    }
 }

@@ -58,4 +58,20 @@ import Testing
         #expect(sealed.allSatisfy { $0.hasPrefix(spool + "/") })
         #expect(store.finished.withLock { $0 } == 1)
     }
+
+    @Test func embeddingOnARemoteWriterGoesIntoTheSpoolNotAFolderNamedAfterTheScheme() throws {
+        let tmp = TemporaryDirectory()
+        let spool = tmp.path + "/spool"
+        let store = RecordingStore(spool: spool)
+        RemoteLogdirs.register(RecordingScheme(store: store))
+        let writer = try SummaryWriter(logdir: "tbkit-test://bucket/run", flushInterval: 0)
+        let entry = try #require(
+            try writer.embedding("points", vectors: [1, 2, 3, 4], rows: 2, dims: 2, labels: ["a", "b"]))
+        try writer.close()
+        let fm = FileManager.default
+        #expect(fm.fileExists(atPath: spool + "/" + entry.tensorPath))
+        #expect(fm.fileExists(atPath: spool + "/" + entry.metadataPath))
+        #expect(fm.fileExists(atPath: spool + "/" + Projector.configFileName))
+        #expect(!fm.fileExists(atPath: fm.currentDirectoryPath + "/tbkit-test:"))
+    }
 }

@@ -134,16 +134,16 @@ import Testing
         // The layout is written when the keys first appear and again when "val" joins.
         #expect(
             layouts == [
-                SummaryWriter.layout(of: ["loss": ["train", "test"]]).encoded(),
-                SummaryWriter.layout(of: ["loss": ["train", "test", "val"]]).encoded(),
+                RunLayout(charts: ["loss": ["train", "test"]]).merged.encoded(),
+                RunLayout(charts: ["loss": ["train", "test", "val"]]).merged.encoded(),
             ])
-        let layout = SummaryWriter.layout(of: ["loss": ["train", "test", "val"]])
+        let layout = RunLayout(charts: ["loss": ["train", "test", "val"]]).merged
         #expect(layout.categories.map(\.title) == ["loss"])
         #expect(
             layout.categories[0].charts == [
                 CustomScalarLayout.Chart(title: "loss", multiline: ["^loss/test$", "^loss/train$", "^loss/val$"])
             ])
-        #expect(SummaryWriter.regexEscaped("a.b(c)") == "a\\.b\\(c\\)")
+        #expect(RunLayout.regexEscaped("a.b(c)") == "a\\.b\\(c\\)")
     }
 
     @Test func hparamsAndEmbeddingAreReachableFromTheWriter() throws {

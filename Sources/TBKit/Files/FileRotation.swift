@@ -22,6 +22,11 @@ public struct FileRotation: Sendable, Equatable {
         self.maxSeconds = maxSeconds
     }
 
+    /// A size limit, an age limit given as a `Duration` (`.seconds(3600)`), or both.
+    public init(maxBytes: Int? = nil, maxAge: Duration) {
+        self.init(maxBytes: maxBytes, maxSeconds: maxAge.inSeconds)
+    }
+
     /// Why these limits cannot be used, or nil when they can.
     var problem: String? {
         if maxBytes == nil && maxSeconds == nil { return "give maxBytes, maxSeconds or both" }

@@ -2,6 +2,12 @@
 public enum SummaryWriterError: Error, CustomStringConvertible, Equatable {
     /// A tag was empty or contained a character TensorBoard cannot show.
     case invalidTag(tag: String, reason: String)
+    /// An argument the call cannot use (a buffer whose size does not match its shape, an empty
+    /// metrics list, a step that does not fit a 64-bit step ...), named as the caller wrote it.
+    case invalidArgument(argument: String, tag: String?, reason: String)
+    /// Calls made through `SummaryWriter.log` (which never throw) failed; thrown once by the next
+    /// `flush()` or `close()`: how many failed and the first failure.
+    case loggingFailed(count: Int, first: String)
     /// A wall time that is NaN or infinite (TensorBoard's Rust loader abandons a file at one).
     case invalidWallTime(wallTime: Double, tag: String?)
     /// The writer was closed before this call.
@@ -34,6 +40,12 @@ public enum SummaryWriterError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .invalidTag(let tag, let reason):
             return "invalid tag \(tag.debugDescription): \(reason)"
+        case .invalidArgument(let argument, let tag, let reason):
+            let which = tag.map { " for tag \($0.debugDescription)" } ?? ""
+            return "invalid argument `\(argument)`\(which): \(reason)"
+        case .loggingFailed(let count, let first):
+            let others = count > 1 ? " (and \(count - 1) later call\(count == 2 ? "" : "s"))" : ""
+            return "a call through SummaryWriter.log failed and logged nothing: \(first)\(others)"
         case .invalidWallTime(let wallTime, let tag):
             let which = tag.map { " for tag \($0.debugDescription)" } ?? ""
             return "invalid wall time \(wallTime)\(which): it must be finite seconds since the epoch"

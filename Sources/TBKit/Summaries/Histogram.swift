@@ -144,7 +144,7 @@ public struct Histogram: Sendable, Equatable {
         return TensorProto(dtype: .double, shape: [Int64(k), 3], content: content)
     }
 
-    private init(empty nonFinite: Int) {
+    init(empty nonFinite: Int) {
         min = 0
         max = 0
         count = 0
@@ -166,20 +166,7 @@ public struct Histogram: Sendable, Equatable {
         case .count(let k):
             let stats = Statistics(values)
             guard stats.count > 0 else { return Histogram(empty: stats.nonFinite) }
-            var edges = [Double](repeating: 0, count: k + 1)
-            if stats.max == stats.min {
-                for i in 0...k { edges[i] = stats.min }
-            } else {
-                let width = (stats.max - stats.min) / Double(k)
-                // A range wider than Double.greatestFiniteMagnitude: step in halves.
-                let halfWidth = (stats.max / 2 - stats.min / 2) / Double(k)
-                for i in 0...k {
-                    edges[i] =
-                        width.isFinite ? stats.min + Double(i) * width : (stats.min / 2 + Double(i) * halfWidth) * 2
-                }
-                edges[k] = stats.max
-            }
-            return withEdges(values, edges: edges, stats: stats, equalWidth: true)
+            return withEdges(values, edges: equalWidthEdges(stats, k: k), stats: stats, equalWidth: true)
         case .edges(let given):
             let stats = Statistics(values)
             guard stats.count > 0 else { return Histogram(empty: stats.nonFinite) }
@@ -187,11 +174,29 @@ public struct Histogram: Sendable, Equatable {
         }
     }
 
+    /// `k` equal-width buckets from the smallest to the largest finite value (all edges equal
+    /// when they are).
+    static func equalWidthEdges(_ stats: Statistics, k: Int) -> [Double] {
+        var edges = [Double](repeating: 0, count: k + 1)
+        if stats.max == stats.min {
+            for i in 0...k { edges[i] = stats.min }
+        } else {
+            let width = (stats.max - stats.min) / Double(k)
+            // A range wider than Double.greatestFiniteMagnitude: step in halves.
+            let halfWidth = (stats.max / 2 - stats.min / 2) / Double(k)
+            for i in 0...k {
+                edges[i] =
+                    width.isFinite ? stats.min + Double(i) * width : (stats.min / 2 + Double(i) * halfWidth) * 2
+            }
+            edges[k] = stats.max
+        }
+        return edges
+    }
+
     /// TensorFlow's exponential buckets, encoded as TensorFlow encodes them (runs of empty
     /// buckets collapse into one), without the empty runs before the first and after the last
     /// non-empty bucket (which readers would draw from ±DBL_MAX).
     private static func tensorflow<T: BinaryFloatingPoint & Sendable>(_ values: UnsafeBufferPointer<T>) -> Histogram {
-        let limits = TensorFlowBuckets.limits
         let tally: TensorFlowBuckets.Tally
         if let floats = values as? UnsafeBufferPointer<Float> {
             tally = TensorFlowBuckets.tally(floats)
@@ -200,6 +205,12 @@ public struct Histogram: Sendable, Equatable {
         } else {
             tally = TensorFlowBuckets.tally(UnsafeBufferPointer<Double>(start: nil, count: 0))
         }
+        return fromTally(tally)
+    }
+
+    /// The histogram of a finished tally (see `tensorflow(_:)`).
+    static func fromTally(_ tally: TensorFlowBuckets.Tally) -> Histogram {
+        let limits = TensorFlowBuckets.limits
         let counts = tally.counts
         let stats = tally.stats
         let bad = tally.nonFinite
@@ -238,11 +249,20 @@ public struct Histogram: Sendable, Equatable {
         _ values: UnsafeBufferPointer<T>, edges: [Double], stats: Statistics, equalWidth: Bool
     ) -> Histogram {
         let k = edges.count - 1
-        let lo = edges[0]
-        let width = (edges[k] - edges[0]) / Double(k)
         let tally = UnsafeMutablePointer<Int>.allocate(capacity: k)
         tally.initialize(repeating: 0, count: k)
         defer { tally.deallocate() }
+        count(values, edges: edges, equalWidth: equalWidth, into: tally)
+        return assemble(edges: edges, stats: stats, tally: tally)
+    }
+
+    /// Adds the bucket counts of `values` to `tally` (`edges.count - 1` counters).
+    static func count<T: BinaryFloatingPoint>(
+        _ values: UnsafeBufferPointer<T>, edges: [Double], equalWidth: Bool, into tally: UnsafeMutablePointer<Int>
+    ) {
+        let k = edges.count - 1
+        let lo = edges[0]
+        let width = (edges[k] - edges[0]) / Double(k)
         if equalWidth && width.isFinite && width > 0 {
             countEqualWidth(values, lo: lo, width: width, k: k, into: tally)
         } else if equalWidth {
@@ -260,6 +280,11 @@ public struct Histogram: Sendable, Equatable {
         } else {
             edges.withUnsafeBufferPointer { countGivenEdges(values, edges: $0, into: tally) }
         }
+    }
+
+    /// The histogram of bucket counts `tally` over `edges`, with `stats`.
+    static func assemble(edges: [Double], stats: Statistics, tally: UnsafeMutablePointer<Int>) -> Histogram {
+        let k = edges.count - 1
         let counts = (0..<k).map { Double(tally[$0]) }
         var h = Histogram(empty: stats.nonFinite)
         h.min = stats.min
@@ -359,5 +384,15 @@ struct Statistics {
             sumSquares += x * x
             count += 1
         }
+    }
+
+    /// Takes in the statistics of more values (the chunks of one input, in order).
+    mutating func merge(_ other: Statistics) {
+        min = Swift.min(min, other.min)
+        max = Swift.max(max, other.max)
+        count += other.count
+        sum += other.sum
+        sumSquares += other.sumSquares
+        nonFinite += other.nonFinite
     }
 }
