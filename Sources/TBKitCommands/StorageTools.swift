@@ -17,6 +17,9 @@ package protocol StorageTools: Sendable {
     func removeRemote(_ runURL: String) throws
     /// Deletes the objects directly under `logdirURL` whose names end with `suffix`.
     func removeRemoteFiles(in logdirURL: String, suffix: String) throws
+    /// Uploads the local file at `path` to the s3:// object `url`, or, when `path` is a
+    /// directory, every file under it to the same relative keys under the prefix `url`.
+    func upload(_ path: String, to url: String) throws
     /// Runs `tbkit archive`.
     func archive(_ command: ArchiveCommand) throws
     /// Runs `tbkit extract`.

@@ -55,6 +55,24 @@ struct ArchiveAndObjectStorage: StorageTools {
         }
     }
 
+    func upload(_ path: String, to url: String) throws {
+        let location = try S3Location(url: url)
+        let client = try client()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            try S3Transfer.upload(path, client: client, to: location)
+            return
+        }
+        let files = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? []).sorted()
+        for relative in files {
+            var isSubdirectory: ObjCBool = false
+            let file = path + "/" + relative
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isSubdirectory), !isSubdirectory.boolValue
+            else { continue }
+            try S3Transfer.upload(file, client: client, to: location.appending(relative))
+        }
+    }
+
     func writeArchive(of logdir: String, to path: String) throws {
         try LogArchiver(logdir: logdir).write(to: path)
     }
