@@ -4,12 +4,62 @@ import TBKitReport
 /// The Parquet tables of `tbkit export --kind hparams` and `--kind text`: small next to scalars,
 /// so each is read in one pass on one thread and written with TBKit's `ParquetWriter`.
 enum ParquetTables {
+    /// A run's hyperparameters and the last value of each scalar tag.
+    private struct RunHParams {
+        var name: String
+        var hparams: [String: HParamSetting] = [:]
+        var lastScalars: [String: Double] = [:]
+    }
+
     /// One row per run that logged hyperparameters: `run`, then `hparam/<name>` columns (DOUBLE,
     /// BOOLEAN or STRING by the values; STRING when they mix) and `metric/<tag>` columns (the
     /// run's last value of each metric tag the experiment names), null where a run has none.
+    /// The hparams values are read from their metadata even when the value itself carries no
+    /// data, as torch's and tensorboardX's `add_hparams` write them.
     static func hparams(logdir: String, runs: Set<String>, output: any ParquetOutput) throws -> TidyExporter.Counts {
-        let data = try ReportBuilder(scalarPoints: 2, distributionSteps: 2, histogramSnapshots: 1).build(logdir: logdir)
-        let rows = data.runs.filter { !$0.hparams.isEmpty && (runs.isEmpty || runs.contains($0.name)) }
+        let found = try RunDirectory.discover(logdir: logdir).filter { runs.isEmpty || runs.contains($0.name) }
+        var rows: [RunHParams] = []
+        var metricTags: [String] = []
+        var counts = TidyExporter.Counts()
+        counts.runs = found.count
+        for run in found {
+            var read = RunHParams(name: run.name)
+            var plugins: [String: PluginName] = [:]
+            var hasHParams = false
+            let reader = EventFileReader(files: run.eventFiles)
+            while let event = reader.next() {
+                guard case .summary(let summary) = event.what else { continue }
+                for value in summary.values {
+                    if let metadata = value.metadata {
+                        if plugins[value.tag] == nil { plugins[value.tag] = metadata.pluginName }
+                        if metadata.pluginName == .hparams {
+                            if value.tag == HParams.sessionStartTag,
+                                let h = HParamsRecord.sessionHParams(metadata.content)
+                            {
+                                read.hparams = h
+                                hasHParams = true
+                            } else if value.tag == HParams.experimentTag,
+                                let tags = HParamsRecord.experimentMetricTags(metadata.content)
+                            {
+                                for tag in tags where !metricTags.contains(tag) { metricTags.append(tag) }
+                            }
+                        }
+                    }
+                    switch value.kind {
+                    case .simpleValue(let x):
+                        read.lastScalars[value.tag] = Double(x)
+                    case .tensor(let tensor) where plugins[value.tag] == .scalars:
+                        if let numbers = tensor.numericValues(), numbers.count == 1 {
+                            read.lastScalars[value.tag] = numbers[0]
+                        }
+                    default:
+                        break
+                    }
+                }
+            }
+            counts.problems += reader.problems.map(ReadProblem.init)
+            if hasHParams { rows.append(read) }
+        }
         let names = Set(rows.flatMap(\.hparams.keys)).sorted()
         let run = ParquetColumn(name: "run", kind: .dictionaryString)
         var columns = [run]
@@ -25,7 +75,7 @@ enum ParquetTables {
             }
             columns.append(ParquetColumn(name: "hparam/" + name, kind: kind, nullable: true))
         }
-        for tag in data.metricTags {
+        for tag in metricTags {
             columns.append(ParquetColumn(name: "metric/" + tag, kind: .double, nullable: true))
         }
         let writer = try ParquetWriter(columns: columns) { bytes throws(ParquetError) in try output.write(bytes) }
@@ -34,16 +84,14 @@ enum ParquetTables {
             for (i, name) in names.enumerated() {
                 add(row.hparams[name], to: columns[1 + i])
             }
-            for (i, tag) in data.metricTags.enumerated() {
+            for (i, tag) in metricTags.enumerated() {
                 add(row.lastScalars[tag].map { .number($0) }, to: columns[1 + names.count + i])
             }
             try writer.endRow()
         }
         try writer.finish()
         try output.commit()
-        var counts = TidyExporter.Counts()
         counts.rows = rows.count
-        counts.runs = data.runs.count
         return counts
     }
 

@@ -224,3 +224,57 @@ def test_failed_export_leaves_no_file_behind(tbkit, logdir, tmp_path):
 def test_partition_needs_parquet_and_an_output(tbkit, logdir):
     result = tbkit("export", logdir, "--partition", "run", check=False)
     assert result.returncode == 2 and "--partition needs --format parquet" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def hparams_logdir(tmp_path_factory):
+    """Two runs written the way torch's and tensorboardX's add_hparams write them (a subrun with
+    session_start_info and the metric scalars), one lacking a hyperparameter, plus text."""
+    root = tmp_path_factory.mktemp("hparams")
+    trials = [{"lr": 0.1, "opt": "adam", "bn": True}, {"lr": 0.01, "opt": "sgd"}]
+    for i, hp in enumerate(trials):
+        w = SummaryWriter(str(root / f"run{i}"))
+        w.add_text("notes", f"hello **{i}**", 0)
+        w.add_text("notes", 'second, "quoted" ünï', 5)
+        w.add_hparams(hp, {"hparam/acc": 0.5 + i / 8})
+        w.close()
+    return root
+
+
+def test_hparams_export_has_one_row_per_run_with_typed_nullable_columns(tbkit, hparams_logdir, tmp_path):
+    out = tmp_path / "hp.parquet"
+    tbkit("export", hparams_logdir, "--kind", "hparams", "--format", "parquet", "-o", out)
+    table = pq.read_table(out)
+    assert table.column_names == ["run", "hparam/bn", "hparam/lr", "hparam/opt", "metric/hparam/acc"]
+    assert [str(t) for t in table.schema.types] == ["string", "bool", "double", "string", "double"]
+    rows = table.to_pylist()
+    assert [r["run"].split("/")[0] for r in rows] == ["run0", "run1"]
+    assert [r["hparam/bn"] for r in rows] == [True, None]
+    assert [r["hparam/lr"] for r in rows] == [0.1, 0.01]
+    assert [r["hparam/opt"] for r in rows] == ["adam", "sgd"]
+    assert [r["metric/hparam/acc"] for r in rows] == [0.5, 0.625]
+    assert pq.read_metadata(out).row_group(0).column(1).statistics.null_count == 1
+    assert pl.read_parquet(out)["hparam/bn"].to_list() == [True, None]
+    assert duckdb.connect().execute(f"SELECT count(*) FROM read_parquet('{out}') WHERE \"hparam/bn\" IS NULL"
+                                    ).fetchone() == (1,)
+
+
+def test_text_export_equals_tensorboards_loader(tbkit, hparams_logdir, tmp_path):
+    from tensorboard.util import tensor_util
+
+    out = tmp_path / "t.parquet"
+    tbkit("export", hparams_logdir, "--kind", "text", "--format", "parquet", "-o", out)
+    rows = pq.read_table(out).to_pylist()
+    for run in ["run0", "run1"]:
+        acc = event_accumulator.EventAccumulator(str(hparams_logdir / run), size_guidance={"tensors": 0})
+        acc.Reload()
+        (tag,) = acc.Tags()["tensors"]
+        want = [(e.step, e.wall_time, tensor_util.make_ndarray(e.tensor_proto).item().decode())
+                for e in acc.Tensors(tag)]
+        got = [(r["step"], r["wall_time"], r["text"]) for r in rows if r["run"] == run and r["tag"] == tag]
+        assert got == want and len(got) == 2
+
+
+def test_hparams_and_text_refuse_text_formats(tbkit, hparams_logdir):
+    result = tbkit("export", hparams_logdir, "--kind", "text", check=False)
+    assert result.returncode == 2 and "Parquet only" in result.stderr
