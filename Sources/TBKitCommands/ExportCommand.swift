@@ -1,14 +1,11 @@
 import ArgumentParser
 import TBKit
 
-extension TidyExporter.Format: ExpressibleByArgument {}
-extension TidyExporter.Kind: ExpressibleByArgument {}
-
-/// `tbkit export`: scalars or histograms as tidy CSV or JSON Lines rows, streamed.
+/// `tbkit export`: scalars or histograms as tidy CSV or JSON Lines rows, streamed, or as Parquet.
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export scalars or histograms as tidy CSV or JSON Lines.",
+        abstract: "Export scalars or histograms as tidy CSV, JSON Lines or Parquet.",
         discussion: """
             Scalars give one row per point: run,tag,step,wall_time,value. Histograms give one row \
             per bucket: run,tag,step,wall_time,left,right,count; with --stats one row per \
@@ -18,21 +15,54 @@ struct ExportCommand: ParsableCommand {
             strings "NaN"/"Infinity" (JSON Lines). Problems in the files are reported on \
             standard error and do not stop the export.
 
+            Parquet has the same columns, typed: run and tag dictionary-encoded UTF-8 strings, \
+            step INT64, every other column DOUBLE (float32 values widened exactly), GZIP pages, \
+            statistics on every column chunk, row groups of 524,288 rows. A file is written under \
+            a temporary name and renamed when whole; without -o it streams to standard output. \
+            --partition run writes a Hive-style dataset: DIR/run=<name>/part-0.parquet. An \
+            s3:// output is written locally, then uploaded.
+
             Examples:
               tbkit export logs -o scalars.csv
               tbkit export logs --kind histograms --stats --format jsonl --run baseline
               tbkit export logs --tag train/loss --tag val/loss
+              tbkit export logs --format parquet -o scalars.parquet
+              tbkit export logs --format parquet --partition run -o dataset/
             """
     )
 
     @Argument(help: "The log directory (or a single event file).")
     var logdir: String
 
-    @Option(help: "Output format: csv or jsonl.")
-    var format: TidyExporter.Format = .csv
+    /// The output formats.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case csv, jsonl, parquet
+    }
 
-    @Option(help: "What to export: scalars or histograms.")
-    var kind: TidyExporter.Kind = .scalars
+    /// What to export: the tidy kinds, and (Parquet only) hparams and text.
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case scalars, histograms, hparams, text
+
+        /// The tidy exporters' kind, for scalars and histograms.
+        var tidy: TidyExporter.Kind? {
+            switch self {
+            case .scalars: return .scalars
+            case .histograms: return .histograms
+            case .hparams, .text: return nil
+            }
+        }
+    }
+
+    /// Partitioning of a Parquet dataset.
+    enum Partition: String, ExpressibleByArgument, CaseIterable {
+        case run
+    }
+
+    @Option(help: "Output format: csv, jsonl or parquet.")
+    var format: Format = .csv
+
+    @Option(help: "What to export: scalars, histograms, or (Parquet only) hparams or text.")
+    var kind: Kind = .scalars
 
     @Option(name: .customLong("run"), help: "Only this run (repeatable; \".\" is the log directory itself).")
     var runs: [String] = []
@@ -40,8 +70,16 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .customLong("tag"), help: "Only this tag (repeatable).")
     var tags: [String] = []
 
-    @Option(name: .shortAndLong, help: "Write to this file instead of standard output (- is standard output).")
+    @Option(
+        name: .shortAndLong,
+        help: "Write to this file (or s3:// object) instead of standard output (- is standard output).")
     var output: String?
+
+    @Option(help: "Parquet: rows per row group (memory held while writing grows with it).")
+    var rowGroupSize = 1 << 19
+
+    @Option(help: "Parquet: one file per run under the -o directory, as run=<name>/part-0.parquet.")
+    var partition: Partition?
 
     @Flag(help: "Histograms: one row per histogram with min,max,num,sum,mean,std.")
     var stats = false
@@ -50,18 +88,41 @@ struct ExportCommand: ParsableCommand {
         if stats && kind != .histograms {
             throw ValidationError("--stats applies to --kind histograms only")
         }
+        if kind.tidy == nil && format != .parquet {
+            throw ValidationError("--kind \(kind.rawValue) is exported as Parquet only: add --format parquet")
+        }
+        if kind.tidy == nil && partition != nil {
+            throw ValidationError("--partition applies to --kind scalars and histograms")
+        }
+        if kind == .hparams && !tags.isEmpty {
+            throw ValidationError("--tag does not apply to --kind hparams (one row per run)")
+        }
+        if rowGroupSize < 1 { throw ValidationError("--row-group-size must be at least 1") }
+        if partition != nil && (format != .parquet || output == nil) {
+            throw ValidationError("--partition needs --format parquet and an -o directory")
+        }
     }
 
     func run() throws {
         var local = self
+        if local.output == "-" { local.output = nil }  // standard output
         try ObjectStorage.withLocalLogdir(logdir) {
             local.logdir = $0
-            try local.runLocal()
+            guard let output = local.output, ObjectStorage.isRemote(output) else { return try local.runLocal() }
+            // Written to a scratch file (or directory), then uploaded.
+            let scratch = try ObjectStorage.Scratch()
+            defer { scratch.cleanUp() }
+            local.output = scratch.path + "/" + (partition == nil ? "export" : "dataset")
+            try local.runLocal(shownOutput: output)
+            try ObjectStorage.upload(local.output ?? "", to: output)
         }
     }
 
-    func runLocal() throws {
-        let exporter = TidyExporter(format: format, kind: kind, statistics: stats, runs: Set(runs), tags: Set(tags))
+    func runLocal(shownOutput: String? = nil) throws {
+        if format == .parquet { return try runParquet(shownOutput: shownOutput ?? output) }
+        let exporter = TidyExporter(
+            format: format == .jsonl ? .jsonl : .csv, kind: kind.tidy ?? .scalars, statistics: stats, runs: Set(runs),
+            tags: Set(tags))
         let out = try TextOutput.open(output)
         let counts: TidyExporter.Counts
         do {
@@ -71,10 +132,50 @@ struct ExportCommand: ParsableCommand {
             throw error
         }
         try out.close()
+        report(counts, written: output != nil ? (shownOutput ?? out.name) : nil)
+    }
+
+    /// Parquet to a file, a dataset directory or standard output.
+    func runParquet(shownOutput: String?) throws {
+        guard let tidyKind = kind.tidy else { return try runParquetTable(shownOutput: shownOutput) }
+        var exporter = ParquetExporter(kind: tidyKind, statistics: stats, runs: Set(runs), tags: Set(tags))
+        exporter.rowGroupSize = rowGroupSize
+        let counts: TidyExporter.Counts
+        if let output {
+            counts =
+                partition == nil
+                ? try exporter.export(logdir: logdir, toFile: output)
+                : try exporter.export(logdir: logdir, toDataset: output)
+        } else {
+            let out = try TextOutput()
+            counts = try exporter.export(logdir: logdir) { bytes in
+                out.write(bytes: bytes.assumingMemoryBound(to: UInt8.self))
+            }
+            try out.close()
+        }
+        report(counts, written: shownOutput)
+    }
+
+    /// `--kind hparams` or `text`, to a file or standard output.
+    func runParquetTable(shownOutput: String?) throws {
+        let stdout = output == nil ? try TextOutput() : nil
+        let target: any ParquetOutput =
+            try output.map { try ParquetFileOutput(path: $0) }
+            ?? ParquetStreamOutput { bytes in stdout?.write(bytes: bytes.assumingMemoryBound(to: UInt8.self)) }
+        let counts =
+            kind == .hparams
+            ? try ParquetTables.hparams(logdir: logdir, runs: Set(runs), output: target)
+            : try ParquetTables.text(logdir: logdir, runs: Set(runs), tags: Set(tags), output: target)
+        try stdout?.close()
+        report(counts, written: shownOutput)
+    }
+
+    /// The problems met, then (when written to a file) the count of rows.
+    private func report(_ counts: TidyExporter.Counts, written name: String?) {
         for problem in counts.problems { printError("warning: \(problem)") }
-        if output != nil && output != "-" {
+        if let name {
             printError(
-                "\(counts.rows) rows from \(counts.runs) run\(counts.runs == 1 ? "" : "s") written to \(out.name)")
+                "\(counts.rows) rows from \(counts.runs) run\(counts.runs == 1 ? "" : "s") written to \(name)")
         }
     }
 }

@@ -57,6 +57,26 @@ package enum ObjectStorage {
         return try body(try localLogdir(path, scratch: &scratch))
     }
 
+    /// Uploads the local file at `path` to the s3:// object `url`, or, when `path` is a
+    /// directory, every file under it to the same relative keys under the prefix `url`.
+    static func upload(_ path: String, to url: String) throws {
+        let location = try S3Location(url: url)
+        let client = try S3Client.fromEnvironment()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            try S3Transfer.upload(path, client: client, to: location)
+            return
+        }
+        let files = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? []).sorted()
+        for relative in files {
+            var isSubdirectory: ObjCBool = false
+            let file = path + "/" + relative
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isSubdirectory), !isSubdirectory.boolValue
+            else { continue }
+            try S3Transfer.upload(file, client: client, to: location.appending(relative))
+        }
+    }
+
     /// Joins a run name onto a logdir, keeping `s3://` intact (NSString would fold its `//`).
     static func join(_ logdir: String, _ name: String) -> String {
         if isRemote(logdir) { return logdir.hasSuffix("/") ? logdir + name : logdir + "/" + name }

@@ -22,9 +22,9 @@ public enum HParamSetting: Sendable, Equatable, Encodable {
 
 /// The parts of the hparams plugin's metadata the report shows: a session's hyperparameters and
 /// an experiment's metric tags. Decoded from `HParamsPluginData` by hand, like every message.
-enum HParamsRecord {
+package enum HParamsRecord {
     /// The hyperparameters of a `session_start_info` (field 3), or nil for another payload.
-    static func sessionHParams(_ content: [UInt8]) -> [String: HParamSetting]? {
+    package static func sessionHParams(_ content: [UInt8]) -> [String: HParamSetting]? {
         content.withUnsafeBytes { raw in
             var r = ProtoReader(raw)
             var result: [String: HParamSetting]?
@@ -69,7 +69,7 @@ enum HParamsRecord {
     }
 
     /// The metric tags of an `experiment` (field 2), or nil for another payload.
-    static func experimentMetricTags(_ content: [UInt8]) -> [String]? {
+    package static func experimentMetricTags(_ content: [UInt8]) -> [String]? {
         content.withUnsafeBytes { raw in
             var r = ProtoReader(raw)
             var tags: [String]?

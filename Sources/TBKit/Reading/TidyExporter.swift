@@ -31,6 +31,9 @@ public struct TidyExporter: Sendable {
         public var runs = 0
         /// Problems met while reading (never fatal).
         public var problems: [ReadProblem] = []
+
+        /// No rows, runs or problems yet.
+        public init() {}
     }
 
     /// Output syntax.
@@ -46,6 +49,9 @@ public struct TidyExporter: Sendable {
     /// Whether records that hold one plain v1 scalar are formatted straight from their bytes
     /// (see `RawScalarEvent`); off only to check, in tests, that both ways write the same rows.
     var formatsRawScalars = true
+    /// Whether tag and run fields are quoted for the format; off for writers that store text as
+    /// is (Parquet), which then receive each tag's bare UTF-8 bytes.
+    var quotesFields = true
 
     /// Makes an exporter.
     public init(
@@ -121,6 +127,7 @@ public struct TidyExporter: Sendable {
 
     /// A text field quoted for the format (CSV quotes only when needed).
     func field(_ s: String) -> String {
+        guard quotesFields else { return s }
         switch format {
         case .csv: return TidyExporter.csvField(s)
         case .jsonl: return TidyExporter.jsonString(s)
