@@ -65,6 +65,17 @@ private func layouts(_ path: String) throws -> [[UInt8]] {
             ])
     }
 
+    @Test func histogramsAndTextTakeStepsOfAnyIntegerType() throws {
+        let tmp = TemporaryDirectory()
+        let writer = try SummaryWriter(logdir: tmp.path, flushInterval: 0)
+        try writer.histogram("w", [0.5, 1.5], step: Int64(7))
+        try writer.histogram("w", [Float(2)], step: 8)
+        try writer.text("note", "hi", step: UInt32(9))
+        #expect(throws: SummaryWriterError.self) { try writer.histogram("w", [1.0], step: UInt64.max) }
+        try writer.close()
+        #expect(try values(writer.path).map(\.step) == [7, 8, 9])
+    }
+
     @Test func aStepBeyondSixtyFourBitsIsRefusedNamingStep() throws {
         let tmp = TemporaryDirectory()
         let writer = try SummaryWriter(logdir: tmp.path, flushInterval: 0)
