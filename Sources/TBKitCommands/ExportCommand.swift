@@ -123,7 +123,7 @@ struct ExportCommand: ParsableCommand {
         let exporter = TidyExporter(
             format: format == .jsonl ? .jsonl : .csv, kind: kind.tidy ?? .scalars, statistics: stats, runs: Set(runs),
             tags: Set(tags))
-        let out = try TextOutput.open(output)
+        let out = try TextOutput.destination(output)
         let counts: TidyExporter.Counts
         do {
             counts = try exporter.export(logdir: logdir, bytes: { out.write(bytes: $0) })

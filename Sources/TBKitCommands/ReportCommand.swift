@@ -44,7 +44,7 @@ struct ReportCommand: ParsableCommand {
         // The page names the logdir the user gave (an s3:// URL), not the temporary local copy.
         data.logdir = logdir
         let page = try ReportPage.render(data)
-        let out = try TextOutput.open(output)
+        let out = try TextOutput.destination(output)
         page.withUnsafeBufferPointer { out.write(bytes: $0) }
         try out.close()
         for problem in data.problems { printError("warning: [\(problem.run)] \(problem.message)") }

@@ -30,7 +30,7 @@ final class TextOutput {
     }
 
     /// Standard output for nil or `-` (the usual command-line spelling), else the file `path`.
-    static func open(_ path: String?) throws -> TextOutput {
+    static func destination(_ path: String?) throws -> TextOutput {
         guard let path, path != "-" else { return try TextOutput() }
         return try TextOutput(path: path)
     }
