@@ -247,3 +247,47 @@ def test_custom_scalars_margin_charts_fill_a_band_for_every_group_in_chromium(da
     for card in cards:
         filled = [a for a in card if a["height"] > 1 and a["width"] > 1 and a["opacity"] > 0 and a["fill"] != "none"]
         assert len({a["fill"] for a in filled}) == 2, f"{card}; see {root / 'custom_scalars.png'}"
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)")
+def test_report_draws_each_group_as_a_mean_over_a_shaded_band_with_a_groups_table(data, tbkit):
+    """`tbkit report` on the seeds: the groups table holds each tag's last value as mean ± std
+    with n (numpy's), each group chart draws the aggregate's mean and 95% band (every step any
+    seed has, as `aggregate --min-runs 1`), and the canvas holds translucent band pixels."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    root, logdir, _, _ = data
+    page_path = root / "report.html"
+    tbkit("report", logdir, "-o", page_path)
+    rows = list(csv.DictReader(io.StringIO(
+        tbkit("aggregate", logdir, "-o", "-", "--format", "csv", "--min-runs", "1").stdout)))
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                       else route.abort())
+            page.goto(page_path.as_uri())
+            page.wait_for_selector("body[data-ready=true]", timeout=30000)
+            drawn = page.evaluate("() => window.tbkitReport.drawn.groups")
+            table = page.evaluate("""() => Array.from(document.querySelectorAll('#groups-table tbody tr'))
+                .map((r) => [r.dataset.group, r.dataset.tag, r.children[3].textContent])""")
+            translucent = page.evaluate("""() => Array.from(document.querySelectorAll('.group-card canvas')).map((c) => {
+                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                let n = 0;
+                for (let i = 3; i < d.length; i += 4) if (d[i] > 20 && d[i] < 120) n++;
+                return n;
+            })""")
+        finally:
+            browser.close()
+    assert sorted(drawn) == sorted(TAGS)
+    for tag in TAGS:
+        assert sorted(drawn[tag]) == sorted(GROUPS)
+        for group, series in drawn[tag].items():
+            want = [r for r in rows if r["group"] == group and r["tag"] == tag]
+            assert series["steps"] == [int(r["step"]) for r in want]
+            assert series["mean"] == pytest.approx([float(r["mean"]) for r in want], rel=1e-12)
+            assert series["upper"] == pytest.approx(
+                [float(r["ci_high"] or r["mean"]) for r in want], rel=1e-12)
+    assert sorted((g, t, int(n)) for g, t, n in table) == sorted(
+        (g, t, len(lengths)) for g, (_, lengths) in GROUPS.items() for t in TAGS)
+    assert len(translucent) == len(TAGS) and all(n > 500 for n in translucent), translucent
