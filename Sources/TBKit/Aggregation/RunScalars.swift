@@ -65,51 +65,68 @@ public struct RunScalars: Sendable {
     public static func read(name: String, files: [String]) -> RunScalars {
         let reader = EventFileReader(files: files)
         var classifier = ValueClassifier()
-        var series: [String: Series] = [:]
         var hparams: [String: HParamValue]?
-        var tagNames: [[UInt8]: String] = [:]
+        // Series by slot; plain scalars find their slot by comparing tag bytes with the (few)
+        // tags seen, without building a String per point.
+        var store = SeriesStore()
         while let record = reader.nextEventOrPlainScalar() {
             switch record {
             case .plainScalar(let scalar):
-                let bytes = Array(scalar.tag)
-                let tag: String
-                if let known = tagNames[bytes] {
-                    tag = known
-                } else {
-                    tag = String(decoding: bytes, as: UTF8.self)
-                    tagNames[bytes] = tag
-                }
                 // A simple_value is a scalar whatever metadata its tag has (as the classifier says).
-                series[tag, default: Series()].supersede(step: scalar.step, value: Double(scalar.value))
+                let slot = store.slot(tagBytes: scalar.tag)
+                store.series[slot].supersede(step: scalar.step, value: Double(scalar.value))
             case .event(let event):
                 switch event.what {
                 case .sessionLog(let status, _, _) where status == .start:
-                    for tag in series.keys { series[tag]?.dropSteps(from: event.step) }
+                    for i in store.series.indices { store.series[i].dropSteps(from: event.step) }
                 case .summary(let summary):
                     for value in summary.values {
                         if case .none = value.kind { continue }
-                        absorb(
-                            classifier.classify(value, step: event.step, wallTime: event.wallTime), into: &series,
-                            hparams: &hparams)
+                        switch classifier.classify(value, step: event.step, wallTime: event.wallTime) {
+                        case .scalar(let p):
+                            store.series[store.slot(tag: p.tag)].supersede(step: p.step, value: p.value)
+                        case .other(let o) where o.pluginName == .hparams && o.tag == HParams.sessionStartTag:
+                            if let values = HParams.sessionHParams(pluginContent: o.pluginContent) { hparams = values }
+                        default:
+                            break
+                        }
                     }
                 default:
                     break
                 }
             }
         }
+        var series: [String: Series] = [:]
+        for (tag, slot) in store.slots { series[tag] = store.series[slot] }
         return RunScalars(name: name, series: series, hparams: hparams, problems: reader.problems)
     }
+}
 
-    private static func absorb(
-        _ value: TaggedValue, into series: inout [String: Series], hparams: inout [String: HParamValue]?
-    ) {
-        switch value {
-        case .scalar(let p):
-            series[p.tag, default: Series()].supersede(step: p.step, value: p.value)
-        case .other(let o) where o.pluginName == .hparams && o.tag == HParams.sessionStartTag:
-            if let values = HParams.sessionHParams(pluginContent: o.pluginContent) { hparams = values }
-        default:
-            break
+/// A run's series while it is read: one slot per tag.
+private struct SeriesStore {
+    var series: [RunScalars.Series] = []
+    var slots: [String: Int] = [:]
+    var tagBytes: [[UInt8]] = []
+
+    /// The slot of a tag given as a String.
+    mutating func slot(tag: String) -> Int {
+        if let slot = slots[tag] { return slot }
+        return add(tag)
+    }
+
+    /// The slot of a tag given as its bytes (a plain scalar record's, borrowed).
+    mutating func slot(tagBytes bytes: UnsafeRawBufferPointer) -> Int {
+        for (i, known) in tagBytes.enumerated() where known.count == bytes.count && known.elementsEqual(bytes) {
+            return i
         }
+        return slot(tag: String(decoding: bytes, as: UTF8.self))
+    }
+
+    private mutating func add(_ tag: String) -> Int {
+        let slot = series.count
+        series.append(RunScalars.Series())
+        slots[tag] = slot
+        tagBytes.append(Array(tag.utf8))
+        return slot
     }
 }
