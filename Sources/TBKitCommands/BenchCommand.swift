@@ -44,7 +44,13 @@ package struct BenchCommand: ParsableCommand {
             valueName: "path"))
     var keepLogdir: String?
 
-    @Flag(help: "Skip the peers (tensorboardX, the data server, tar).")
+    @Option(
+        help:
+            "Steps per tag of the aggregate case: 20 runs (4 groups of 5 seeds) x 4 tags, aggregated beside `tbkit export` of them and tb-reducer (0 skips it)."
+    )
+    var aggregateSteps = 50_000
+
+    @Flag(help: "Skip the peers (tensorboardX, the data server, tar, tb-reducer).")
     var noPeer = false
 
     @Option(help: "Python interpreter for the tensorboardX run (default: .venv/bin/python, else python3).")
@@ -160,12 +166,13 @@ package struct BenchCommand: ParsableCommand {
 
         if let s3 { try benchObjectStorage(url: s3) }
         let logdirFigures = logdirEvents > 0 ? try measureLogdirCases(in: tmp) : nil
-
-        guard !noPeer else { return }
         let interpreter =
             python
             ?? (FileManager.default.isExecutableFile(atPath: ".venv/bin/python")
                 ? ".venv/bin/python" : "python3")
+        if aggregateSteps > 0 { try measureAggregate(in: tmp, interpreter: noPeer ? nil : interpreter) }
+
+        guard !noPeer else { return }
         if let logdirFigures { try comparePeers(logdirFigures, interpreter: interpreter, tmp: tmp) }
         guard let script = Self.peerScript() else {
             print("tensorboardX: Scripts/bench_tensorboardx.py not found (run from the package root)")

@@ -19,6 +19,14 @@ struct CompareCommand: ParsableCommand {
               tbkit compare logs
               tbkit compare logs --tag val/accuracy --tag val/loss
               tbkit compare logs --tag reward --goal max
+              tbkit compare logs --tag test_acc --group
+
+            With --group, runs that differ only in their seed are grouped as `tbkit aggregate` \
+            groups them (or by --group-by REGEX's first capture group), and each --tag gets one \
+            table of the groups, best first: the last value of each run as mean ± std, min, max \
+            and n, then the best group against each other one: the difference of their means \
+            with its 95% interval (Welch's t, Welch–Satterthwaite degrees of freedom). An \
+            interval that excludes 0 means the lead is bigger than the spread between seeds.
             """
     )
 
@@ -31,6 +39,26 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "min or max: whether lower or higher values are better (default: guessed per tag).")
     var goal: ScalarComparison.Goal?
 
+    @Flag(help: "Compare groups of seeds on each --tag's last value (mean ± std, Welch intervals).")
+    var group = false
+
+    @Option(help: "With --group: group by this regular expression's first capture group.")
+    var groupBy: String?
+
+    func validate() throws {
+        if groupBy != nil && !group { throw ValidationError("--group-by applies with --group only") }
+        if group && tag.isEmpty {
+            throw ValidationError("--group compares one tag's last value: name it with --tag (e.g. --tag test_acc)")
+        }
+        if let groupBy {
+            do {
+                _ = try RunGrouping.pattern(groupBy).groups(of: [])
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+
     func run() throws {
         var local = self
         try ObjectStorage.withLocalLogdir(logdir) {
@@ -40,6 +68,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     func runLocal() throws {
+        if group { return try runGroups() }
         let comparison: ScalarComparison
         comparison = try ScalarComparison.compare(logdir: logdir, tags: tag, goal: goal)
         let out = try TextOutput()
@@ -62,6 +91,50 @@ struct CompareCommand: ParsableCommand {
                 renderTable(
                     ["run", "last", "at step", "min", "max", "best", "best step", "points"], rows,
                     rightAligned: [1, 2, 3, 4, 5, 6, 7], indent: "  "))
+        }
+        try out.close()
+    }
+
+    /// `--group`: one table of groups per tag, then the best group against each other one.
+    func runGroups() throws {
+        let runs = try RunDirectory.discover(logdir: logdir).map(RunScalars.read)
+        for (run, problem) in runs.flatMap({ r in r.problems.map { (r.name, $0) } }) {
+            printError("warning: run \(run): \(problem)")
+        }
+        let grouping: RunGrouping = groupBy.map { .pattern($0) } ?? .seeds
+        let out = try TextOutput()
+        for (i, name) in tag.enumerated() {
+            if i > 0 { out.write("\n") }
+            let c = try GroupComparison.compare(runs, tag: name, grouping: grouping, goal: goal)
+            guard !c.entries.isEmpty else {
+                out.write("\(logdir): no run has scalar values for \(name)\n")
+                continue
+            }
+            out.write("\(name), last value per run  (\(c.goal == .minimize ? "lower" : "higher") is better)\n")
+            let rows = c.entries.map { e in
+                let s = e.statistics
+                return [
+                    e.group, formatNumber(s.mean) + " ± " + (s.count < 2 ? "-" : formatNumber(s.standardDeviation)),
+                    formatNumber(s.min), formatNumber(s.max),
+                    String(s.count) + (e.nonFinite > 0 ? " (+\(e.nonFinite) NaN/Inf left out)" : ""),
+                ]
+            }
+            out.write(
+                renderTable(["group", "mean ± std", "min", "max", "n"], rows, rightAligned: [1, 2, 3], indent: "  "))
+            guard let best = c.entries.first, !c.differences.isEmpty else { continue }
+            out.write("\n\(best.group) against each other group: difference of means, 95% interval (Welch)\n")
+            let diffs = c.differences.map { d in
+                [
+                    d.group, formatNumber(d.difference),
+                    d.low.isNaN ? "- (needs 2+ runs per group)" : "[\(formatNumber(d.low)), \(formatNumber(d.high))]",
+                    d.degreesOfFreedom.isFinite ? formatNumber(d.degreesOfFreedom) : "-",
+                    d.low.isNaN ? "-" : (d.isSignificant ? "yes" : "no (within the seeds' spread)"),
+                ]
+            }
+            out.write(
+                renderTable(
+                    ["vs group", "difference", "95% interval", "dof", "interval excludes 0"], diffs,
+                    rightAligned: [1, 3], indent: "  "))
         }
         try out.close()
     }

@@ -9,7 +9,7 @@ struct TBKitCommand: ParsableCommand {
             TrainCommand.self, InspectCommand.self, ExportCommand.self, CompareCommand.self, VerifyCommand.self,
             BenchCommand.self, BenchMatmulCommand.self, WriteSampleCommand.self, DemoPluginsCommand.self,
             ArchiveCommand.self, ExtractCommand.self, ReportCommand.self, WatchCommand.self,
-            LogLoopCommand.self, DemoWriterAPICommand.self,
+            LogLoopCommand.self, DemoWriterAPICommand.self, AggregateCommand.self,
         ]
     )
 }

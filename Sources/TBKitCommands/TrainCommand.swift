@@ -23,6 +23,11 @@ struct TrainCommand: ParsableCommand {
             checkpoint: TensorBoard supersedes what was logged after it, and the run ends as an \
             uninterrupted one with the same seed would. A run without a checkpoint starts fresh; a \
             finished run is left alone.
+
+            With --seeds 0-4 (or a list such as 0,1,2) every selected scenario is trained once per \
+            seed into <run>_seed<k>/, its hparams session carrying the seed, and the run ends with \
+            the study table as mean ± std over the seeds. `tbkit aggregate <logdir> -o <outdir>` \
+            then gives TensorBoard each scenario's curves as a mean with a band.
             """
     )
 
@@ -54,6 +59,12 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: "Seed of the weight and batch streams: the same seed gives the same run.")
     var seed: UInt64 = 0
+
+    @Option(
+        help:
+            "Train every selected scenario once per seed (a range 0-4 or a list 0,3,7), each into <run>_seed<k>/, and end with the study table as mean ± std over the seeds."
+    )
+    var seeds: SeedList?
 
     @OptionGroup(title: "Replacing (a run's old event files are deleted instead of refusing to write beside them)")
     var replace: OverwriteOption
@@ -98,7 +109,24 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError(
                 "--resume and --checkpoint-every keep checkpoints in local run directories; use a local --logdir")
         }
+        if seeds != nil, resume {
+            throw ValidationError("--seeds trains fresh runs; --resume continues single-seed runs, choose one")
+        }
         _ = try selectedScenarios()
+    }
+
+    /// What is trained: a scenario with a seed, into a run directory named `run`.
+    struct Job {
+        var scenario: Scenario
+        var seed: UInt64
+        var run: String
+    }
+
+    /// Every selected scenario once per seed (`--seeds`), or once with `--seed`.
+    func jobs() throws -> [Job] {
+        let scenarios = try selectedScenarios()
+        guard let seeds else { return scenarios.map { Job(scenario: $0, seed: seed, run: $0.name) } }
+        return scenarios.flatMap { s in seeds.values.map { Job(scenario: s, seed: $0, run: "\(s.name)_seed\($0)") } }
     }
 
     func selectedScenarios() throws -> [Scenario] {
@@ -128,7 +156,7 @@ struct TrainCommand: ParsableCommand {
             return
         }
         try SummaryWriter.flushOnTermination()
-        let runs = try selectedScenarios()
+        let runs = try jobs()
         let data: MNIST.Splits
         if let dataDir {
             do {
@@ -139,7 +167,7 @@ struct TrainCommand: ParsableCommand {
         } else {
             data = try MNIST.embedded()
         }
-        let options = TrainingOptions(
+        let baseOptions = TrainingOptions(
             iterations: iterations, batchSize: batchSize, logEvery: logEvery, seed: seed,
             testAccuracyAtLogSteps: testAccEveryLog,
             dataSet: dataDir.map { "MNIST from \($0)" } ?? "mnist-5k (embedded)")
@@ -147,8 +175,10 @@ struct TrainCommand: ParsableCommand {
         if !noLog {
             // Check every run directory before training anything: refuse early, never half-way.
             let remote = ObjectStorage.isRemote(logdir)
-            for s in runs {
-                let dir = ObjectStorage.join(logdir, s.name)
+            for job in runs {
+                let s = job.scenario
+                let options = options(for: job, baseOptions)
+                let dir = ObjectStorage.join(logdir, job.run)
                 let existing =
                     remote
                     ? try ObjectStorage.remoteEventFiles(dir) : FreshRunDirectory.eventFiles(in: dir)
@@ -159,8 +189,8 @@ struct TrainCommand: ParsableCommand {
                     } catch let error as CheckpointError {
                         throw CommandFailure("\(error) (to start the run afresh instead: --overwrite without --resume)")
                     }
-                    print("\(s.name): \(plan.explanation)")
-                    plans[s.name] = plan
+                    print("\(job.run): \(plan.explanation)")
+                    plans[job.run] = plan
                 } else if !replace.overwrite, !existing.isEmpty {
                     let error = FreshRunDirectoryError.holdsEvents(path: dir, files: existing)
                     throw CommandFailure("\(error); pass --overwrite to delete them first, or choose another --logdir")
@@ -177,14 +207,16 @@ struct TrainCommand: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         var results: [RunResult] = []
-        for s in runs {
+        for job in runs {
+            let s = job.scenario
+            let options = options(for: job, baseOptions)
             var writer: SummaryWriter?
             var policy: CheckpointPolicy?
             var resumeFrom: (path: String, checkpoint: TrainingCheckpoint)?
             if !noLog {
-                let dir = ObjectStorage.join(logdir, s.name)
+                let dir = ObjectStorage.join(logdir, job.run)
                 let store = CheckpointStore(runDirectory: dir)
-                switch plans[s.name] {
+                switch plans[job.run] {
                 case .finished:
                     continue
                 case .resume(let path, let checkpoint, _):
@@ -209,14 +241,16 @@ struct TrainCommand: ParsableCommand {
                     policy = CheckpointPolicy(store: store, every: checkpointEvery)
                 }
             }
-            let result = try Trainer.run(
+            var result = try Trainer.run(
                 s, data: data, options: options, log: writer, progress: progress.update, checkpoints: policy,
                 resume: resumeFrom)
             try writer?.close()
+            result.name = job.run
             results.append(result)
         }
         let total = clock.now - start
         printSummary(results)
+        if let seeds { printSeedSummary(results, jobs: runs, seeds: seeds.values) }
         let seconds = Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18
         let logging = results.map(\.loggingSeconds).reduce(0, +)
         let training = results.map(\.seconds).reduce(0, +)
@@ -240,6 +274,13 @@ struct TrainCommand: ParsableCommand {
                 )
             }
         }
+    }
+
+    /// The options of one job: the shared ones with its seed.
+    func options(for job: Job, _ base: TrainingOptions) -> TrainingOptions {
+        var options = base
+        options.seed = job.seed
+        return options
     }
 
     /// One row per run: step-0 statistics for every run, loss and test accuracy for trained ones.

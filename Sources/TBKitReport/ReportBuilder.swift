@@ -51,6 +51,7 @@ public struct ReportBuilder: Sendable {
         }
         data.images.sort { ($0.tag, $0.run) < ($1.tag, $1.run) }
         data.texts.sort { ($0.tag, $0.run) < ($1.tag, $1.run) }
+        (data.groups, data.groupRows) = ReportGroups.make(runs: runs, points: scalarPoints)
         return data
     }
 

@@ -141,6 +141,11 @@ public struct ReportData: Sendable, Encodable {
     public var problems: [Problem]
     /// The thinning limits used, so the page can say when a series is downsampled.
     public var limits: Limits
+    /// Seed groups (runs that differ only in their seed), one chart per tag; empty when no
+    /// group has two runs.
+    public var groups: [GroupChart] = []
+    /// Each tag's last value as mean ± std over each group's runs.
+    public var groupRows: [GroupRow] = []
 
     /// How much of each series the page keeps.
     public struct Limits: Sendable, Encodable {

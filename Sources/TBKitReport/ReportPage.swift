@@ -38,6 +38,8 @@ public enum ReportPage {
         appendScriptSafe(json, to: &page)
         page += Array(ReportTemplate.afterData.utf8)
         page += Array(ReportTemplate.script.utf8)
+        page += Array(ReportGroupsScript.script.utf8)
+        page += Array(ReportTemplate.scriptEnd.utf8)
         page += Array(ReportTemplate.tail.utf8)
         return page
     }

@@ -500,6 +500,11 @@ enum ReportTemplate {
           section.append(cards);
           app.append(section);
         }
+
+        """#
+
+    /// The end of the drawing script: the page says it is ready.
+    static let scriptEnd = #"""
         document.body.setAttribute("data-ready", "true");
         })();
         """#

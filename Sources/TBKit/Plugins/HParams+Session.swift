@@ -1,0 +1,63 @@
+extension HParams {
+    /// The hyperparameters of a `_hparams_/session_start_info` value's plugin content (a
+    /// serialized `HParamsPluginData` whose `session_start_info`, field 3, holds the `hparams`
+    /// map, field 1). Nil for any other payload or one that does not decode.
+    public static func sessionHParams(pluginContent content: [UInt8]) -> [String: HParamValue]? {
+        content.withUnsafeBytes { raw in
+            var r = ProtoReader(raw)
+            var result: [String: HParamValue]?
+            do {
+                while !r.isAtEnd {
+                    let (field, wire) = try r.readKey()
+                    guard field == 3, wire == .lengthDelimited else {
+                        try r.skip(wire, field: field)
+                        continue
+                    }
+                    var start = try r.readSubmessage()
+                    var map: [String: HParamValue] = [:]
+                    while !start.isAtEnd {
+                        let (f, w) = try start.readKey()
+                        guard f == 1, w == .lengthDelimited else {
+                            try start.skip(w, field: f)
+                            continue
+                        }
+                        var entry = try start.readSubmessage()
+                        var key = ""
+                        var value: HParamValue?
+                        while !entry.isAtEnd {
+                            let (ef, ew) = try entry.readKey()
+                            if ef == 1 && ew == .lengthDelimited {
+                                key = try entry.readString()
+                            } else if ef == 2 && ew == .lengthDelimited {
+                                var v = try entry.readSubmessage()
+                                value = try protobufValue(&v)
+                            } else {
+                                try entry.skip(ew, field: ef)
+                            }
+                        }
+                        if let value { map[key] = value }
+                    }
+                    result = map
+                }
+            } catch {
+                return nil
+            }
+            return result
+        }
+    }
+
+    /// A `google.protobuf.Value` holding a number, a string or a bool; nil for other kinds.
+    private static func protobufValue(_ r: inout ProtoReader) throws(ProtoDecodingError) -> HParamValue? {
+        var value: HParamValue?
+        while !r.isAtEnd {
+            let (f, w) = try r.readKey()
+            switch (f, w) {
+            case (2, .fixed64): value = .number(try r.readDouble())
+            case (3, .lengthDelimited): value = .string(try r.readString())
+            case (4, .varint): value = .bool(try r.readVarint() != 0)
+            default: try r.skip(w, field: f)
+            }
+        }
+        return value
+    }
+}
