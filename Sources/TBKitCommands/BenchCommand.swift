@@ -158,6 +158,7 @@ package struct BenchCommand: ParsableCommand {
 
         if let s3 { try Storage.tools(for: "tbkit bench --s3").benchObjectStorage(self, url: s3) }
         let logdirFigures = logdirEvents > 0 ? try measureLogdirCases(in: tmp) : nil
+        if let logdirFigures { try compareParquetExport(logdir: logdirFigures.logdir, tmp: tmp) }
 
         guard !noPeer else { return }
         let interpreter =
