@@ -90,7 +90,10 @@ def _run(args: list[str]) -> pd.DataFrame:
         if line.startswith("warning: "):
             warnings.warn(line[len("warning: "):], TBKitWarning, stacklevel=3)
     table = pq.read_table(pa.BufferReader(result.stdout))
-    return table.to_pandas()
+    del result
+    # Arrow's buffers are released column by column as pandas takes them over, so the table and
+    # the frame are not both whole in memory at once.
+    return table.to_pandas(self_destruct=True, split_blocks=True)
 
 
 def scalars(
