@@ -166,6 +166,7 @@ package struct BenchCommand: ParsableCommand {
 
         if let s3 { try benchObjectStorage(url: s3) }
         let logdirFigures = logdirEvents > 0 ? try measureLogdirCases(in: tmp) : nil
+        if let logdirFigures { try compareParquetExport(logdir: logdirFigures.logdir, tmp: tmp) }
         let interpreter =
             python
             ?? (FileManager.default.isExecutableFile(atPath: ".venv/bin/python")

@@ -278,3 +278,27 @@ def test_text_export_equals_tensorboards_loader(tbkit, hparams_logdir, tmp_path)
 def test_hparams_and_text_refuse_text_formats(tbkit, hparams_logdir):
     result = tbkit("export", hparams_logdir, "--kind", "text", check=False)
     assert result.returncode == 2 and "Parquet only" in result.stderr
+
+
+def test_parquet_to_s3_uploads_the_file_and_the_dataset_whole(tbkit, logdir, tmp_path, scalars_file):
+    boto3 = pytest.importorskip("boto3")
+    import uuid
+
+    from test_s3 import rgw_env
+
+    env = rgw_env()
+    client = boto3.client("s3", endpoint_url=env["AWS_ENDPOINT_URL"], region_name="us-east-1")
+    bucket = f"tbkit-parquet-{uuid.uuid4().hex[:10]}"
+    client.create_bucket(Bucket=bucket)
+    run_env = dict(os.environ, S3_ENDPOINT=env["AWS_ENDPOINT_URL"], AWS_REGION="us-east-1")
+    result = tbkit("export", logdir, "--format", "parquet", "-o", f"s3://{bucket}/exports/scalars.parquet",
+                   env=run_env)
+    assert f"written to s3://{bucket}/exports/scalars.parquet" in result.stderr
+    local = tmp_path / "down.parquet"
+    client.download_file(bucket, "exports/scalars.parquet", str(local))
+    assert pq.read_table(local).to_pandas().equals(pq.read_table(scalars_file).to_pandas())
+    tbkit("export", logdir, "--format", "parquet", "--partition", "run", "-o", f"s3://{bucket}/exports/ds",
+          env=run_env)
+    keys = sorted(o["Key"] for o in client.list_objects_v2(Bucket=bucket, Prefix="exports/ds/")["Contents"])
+    assert keys == [f"exports/ds/run={v}/part-0.parquet" for v in
+                    sorted(["alpha", "nested%2Fbeta", "gamma%2C%20with%20%22quotes%22"])]

@@ -129,3 +129,24 @@ def test_no_executable_raises_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setattr(tbkit, "__file__", str(tmp_path / "tbkit" / "__init__.py"))
     with pytest.raises(tbkit.TBKitError, match="no tbkit executable"):
         tbkit.executable()
+
+
+def test_scalars_from_an_s3_prefix_equal_the_local_ones(logdir, monkeypatch):
+    boto3 = pytest.importorskip("boto3")
+    import os
+    import uuid
+
+    from test_s3 import rgw_env
+
+    env = rgw_env()
+    client = boto3.client("s3", endpoint_url=env["AWS_ENDPOINT_URL"], region_name="us-east-1")
+    bucket = f"tbkit-py-{uuid.uuid4().hex[:10]}"
+    client.create_bucket(Bucket=bucket)
+    for path in logdir.rglob("*"):
+        if path.is_file():
+            client.upload_file(str(path), bucket, f"logs/{path.relative_to(logdir)}")
+    monkeypatch.setenv("S3_ENDPOINT", env["AWS_ENDPOINT_URL"])
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    remote = tbkit.scalars(f"s3://{bucket}/logs")
+    local = tbkit.scalars(logdir)
+    assert len(remote) == len(local) > 0 and remote.equals(local)
