@@ -108,18 +108,22 @@ struct ExportCommand: ParsableCommand {
         if local.output == "-" { local.output = nil }  // standard output
         try ObjectStorage.withLocalLogdir(logdir) {
             local.logdir = $0
-            guard let output = local.output, ObjectStorage.isRemote(output) else { return try local.runLocal() }
-            // Written to a scratch file (or directory), then uploaded.
+            guard let output = local.output, ObjectStorage.isRemote(output) else {
+                return report(try local.runLocal())
+            }
+            // Written to a scratch file (or directory), then uploaded; reported once uploaded.
             let scratch = try ObjectStorage.Scratch()
             defer { scratch.cleanUp() }
             local.output = scratch.path + "/" + (partition == nil ? "export" : "dataset")
-            try local.runLocal(shownOutput: output)
+            let counts = try local.runLocal()
             try ObjectStorage.upload(local.output ?? "", to: output)
+            report(counts)
         }
     }
 
-    func runLocal(shownOutput: String? = nil) throws {
-        if format == .parquet { return try runParquet(shownOutput: shownOutput ?? output) }
+    /// The export to a local file or standard output; returns what was written.
+    func runLocal() throws -> TidyExporter.Counts {
+        if format == .parquet { return try runParquet() }
         let exporter = TidyExporter(
             format: format == .jsonl ? .jsonl : .csv, kind: kind.tidy ?? .scalars, statistics: stats, runs: Set(runs),
             tags: Set(tags))
@@ -132,12 +136,12 @@ struct ExportCommand: ParsableCommand {
             throw error
         }
         try out.close()
-        report(counts, written: output != nil ? (shownOutput ?? out.name) : nil)
+        return counts
     }
 
     /// Parquet to a file, a dataset directory or standard output.
-    func runParquet(shownOutput: String?) throws {
-        guard let tidyKind = kind.tidy else { return try runParquetTable(shownOutput: shownOutput) }
+    func runParquet() throws -> TidyExporter.Counts {
+        guard let tidyKind = kind.tidy else { return try runParquetTable() }
         var exporter = ParquetExporter(kind: tidyKind, statistics: stats, runs: Set(runs), tags: Set(tags))
         exporter.rowGroupSize = rowGroupSize
         let counts: TidyExporter.Counts
@@ -153,11 +157,11 @@ struct ExportCommand: ParsableCommand {
             }
             try out.close()
         }
-        report(counts, written: shownOutput)
+        return counts
     }
 
     /// `--kind hparams` or `text`, to a file or standard output.
-    func runParquetTable(shownOutput: String?) throws {
+    func runParquetTable() throws -> TidyExporter.Counts {
         let stdout = output == nil ? try TextOutput() : nil
         let target: any ParquetOutput =
             try output.map { try ParquetFileOutput(path: $0) }
@@ -167,13 +171,13 @@ struct ExportCommand: ParsableCommand {
             ? try ParquetTables.hparams(logdir: logdir, runs: Set(runs), output: target)
             : try ParquetTables.text(logdir: logdir, runs: Set(runs), tags: Set(tags), output: target)
         try stdout?.close()
-        report(counts, written: shownOutput)
+        return counts
     }
 
-    /// The problems met, then (when written to a file) the count of rows.
-    private func report(_ counts: TidyExporter.Counts, written name: String?) {
+    /// The problems met, then (when written to a file or object) the count of rows.
+    private func report(_ counts: TidyExporter.Counts) {
         for problem in counts.problems { printError("warning: \(problem)") }
-        if let name {
+        if let name = output, name != "-" {
             printError(
                 "\(counts.rows) rows from \(counts.runs) run\(counts.runs == 1 ? "" : "s") written to \(name)")
         }
