@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TBKit
 
 #if canImport(Glibc)
     import Glibc
@@ -13,16 +14,22 @@ import Foundation
 final class TextOutput {
     private let file: UnsafeMutablePointer<FILE>
     private let owned: Bool
+    /// Whether `write(_:)` shows control, bidi and separator characters escaped (text for a
+    /// person); bytes written with `write(bytes:)` are never changed.
+    private let forPerson: Bool
     let name: String
 
-    /// Standard output.
-    init() throws {
+    /// Standard output. `forPerson`: text written with `write(_:)` goes through
+    /// `TerminalText.escaped(_:limit:layout:)` (newlines and tabs kept), so no name from a file
+    /// reaches the terminal raw even where a caller forgot to escape it.
+    init(forPerson: Bool = false) throws {
         // A stdio stream of its own on descriptor 1 (the C global `stdout` is not concurrency-safe to name).
         guard let f = fdopen(1, "w") else {
             throw CommandFailure("cannot write to standard output: \(String(cString: strerror(errno)))")
         }
         file = f
         owned = false
+        self.forPerson = forPerson
         name = "standard output"
     }
 
@@ -33,11 +40,12 @@ final class TextOutput {
         }
         file = f
         owned = true
+        forPerson = false
         name = path
     }
 
     func write(_ text: String) {
-        var t = text
+        var t = forPerson ? TerminalText.escaped(text, limit: nil, layout: true) : text
         t.withUTF8 { _ = fwrite($0.baseAddress, 1, $0.count, file) }
     }
 
@@ -52,10 +60,17 @@ final class TextOutput {
     }
 }
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, for a person: control, bidi and separator characters from the
+/// names and paths it embeds are shown escaped and each line is cut at `TerminalText.lineLimit`.
 package func printError(_ text: String) {
-    var t = text + "\n"
+    var t = TerminalText.escapedLines(text) + "\n"
     t.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+/// A name, tag or path from a file or a user as shown to a person: escaped and cut to a readable
+/// length (`TerminalText.escaped(_:)`).
+func shown(_ name: String) -> String {
+    TerminalText.escaped(name)
 }
 
 /// Renders rows as columns padded to the widest cell; `rightAligned` columns are padded on the left.

@@ -58,7 +58,7 @@ struct WatchCommand: ParsableCommand {
                 guard let run = watcher.runs.first(where: { $0.name == runName }), let s = run.series[tag] else {
                     continue
                 }
-                lines += "\(runName)\t\(tag)\t\(s.step)\t\(Self.format(s.value))\n"
+                lines += "\(shown(runName))\t\(shown(tag))\t\(s.step)\t\(Self.format(s.value))\n"
             }
             if !lines.isEmpty { TerminalSession.emit(lines) }
             sleep(seconds: interval)
@@ -90,20 +90,21 @@ struct WatchCommand: ParsableCommand {
         let seconds = Int(Date().timeIntervalSince1970) % 86_400
         let time = String(format: "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
         lines.append(
-            "tbkit watch \(logdir) — \(watcher.runs.count) run\(watcher.runs.count == 1 ? "" : "s") — \(time) UTC — q quits"
+            "tbkit watch \(shown(logdir)) — \(watcher.runs.count) run\(watcher.runs.count == 1 ? "" : "s") — \(time) UTC — q quits"
         )
-        if let error { lines.append("! \(error)") }
+        if let error { lines.append("! " + TerminalText.escaped(error, limit: TerminalText.lineLimit)) }
         if watcher.runs.isEmpty { lines.append("(no event files yet)") }
-        let tagWidth = Swift.min(40, watcher.runs.flatMap { $0.series.keys }.map(\.count).max() ?? 4)
+        let tagWidth = Swift.min(40, watcher.runs.flatMap { $0.series.keys }.map { shown($0).count }.max() ?? 4)
         for run in watcher.runs {
             lines.append("")
             lines.append(
-                "\(run.name)  (\(run.files.count) file\(run.files.count == 1 ? "" : "s")\(run.problems > 0 ? ", \(run.problems) problem\(run.problems == 1 ? "" : "s")" : ""))"
+                "\(shown(run.name))  (\(run.files.count) file\(run.files.count == 1 ? "" : "s")\(run.problems > 0 ? ", \(run.problems) problem\(run.problems == 1 ? "" : "s")" : ""))"
             )
             if run.series.isEmpty { lines.append("  (no scalars yet)") }
             for tag in run.series.keys.sorted() {
                 guard let s = run.series[tag] else { continue }
-                let name = tag.count > tagWidth ? String(tag.prefix(tagWidth - 1)) + "…" : tag
+                let visible = shown(tag)
+                let name = visible.count > tagWidth ? String(visible.prefix(tagWidth - 1)) + "…" : visible
                 lines.append(
                     "  " + pad(name, tagWidth) + "  " + pad("step \(s.step)", 14) + "  " + pad(Self.format(s.value), 12)
                         + "  " + LogdirWatcher.sparkline(s.recent))

@@ -101,7 +101,7 @@ struct ArchiveAndObjectStorage: StorageTools {
         print(
             "archived \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks "
                 + "(\(summary.contentBytes) bytes; \(runs.count) runs, \(runs.reduce(0) { $0 + $1.tags.count }) tags) "
-                + "into \(output) (\(summary.archiveBytes) bytes)")
+                + "into \(TerminalText.escaped(output)) (\(summary.archiveBytes) bytes)")
     }
 
     func extract(_ command: ExtractCommand) throws {
@@ -131,7 +131,7 @@ struct ArchiveAndObjectStorage: StorageTools {
         }
         print(
             "restored \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks, "
-                + "\(summary.hardlinks) hard links (\(summary.contentBytes) bytes, all checksums verified) into \(destination)"
+                + "\(summary.hardlinks) hard links (\(summary.contentBytes) bytes, all checksums verified) into \(TerminalText.escaped(destination))"
         )
     }
 }
