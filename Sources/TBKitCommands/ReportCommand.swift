@@ -44,9 +44,11 @@ struct ReportCommand: ParsableCommand {
         // The page names the logdir the user gave (an s3:// URL), not the temporary local copy.
         data.logdir = logdir
         let page = try ReportPage.render(data)
-        let out = try TextOutput(path: output)
-        page.withUnsafeBufferPointer { out.write(bytes: $0) }
-        try out.close()
+        do {
+            try AtomicFile.write(page, to: output)
+        } catch {
+            throw CommandFailure("cannot write the report: \(error)")
+        }
         for problem in data.problems { printError("warning: [\(problem.run)] \(problem.message)") }
         printError(
             "report of \(data.runs.count) run\(data.runs.count == 1 ? "" : "s") (\(data.scalars.count) scalar tags, \(data.histograms.count) histogram tags) written to \(shown(output)) (\(page.count) bytes)"

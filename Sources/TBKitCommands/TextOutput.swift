@@ -14,6 +14,8 @@ import TBKit
 final class TextOutput {
     private let file: UnsafeMutablePointer<FILE>
     private let owned: Bool
+    /// The whole file being written (renamed into place by `close()`), for a regular file.
+    private let atomic: AtomicFile?
     /// Whether `write(_:)` shows control, bidi and separator characters escaped (text for a
     /// person); bytes written with `write(bytes:)` are never changed.
     private let forPerson: Bool
@@ -29,16 +31,39 @@ final class TextOutput {
         }
         file = f
         owned = false
+        atomic = nil
         self.forPerson = forPerson
         name = "standard output"
     }
 
-    /// A file, created or truncated.
+    /// A file, replaced whole by `close()` through `AtomicFile` (written under a temporary name,
+    /// synced, renamed into place): a failed or interrupted run leaves the old file, never half a
+    /// new one. A path that is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO) is written
+    /// directly.
     init(path: String) throws {
-        guard let f = fopen(path, "w") else {
-            throw CommandFailure("cannot create \(path): \(String(cString: strerror(errno)))")
+        let existing = try? Platform.status(path)
+        if let existing, existing.kind != .regular {
+            guard let f = fopen(path, "w") else {
+                throw CommandFailure("cannot open \(path): \(String(cString: strerror(errno)))")
+            }
+            file = f
+            atomic = nil
+        } else {
+            let whole: AtomicFile
+            do {
+                whole = try AtomicFile(path: path)
+            } catch {
+                throw CommandFailure("cannot create \(path): \(error)")
+            }
+            // stdio gets a descriptor of its own; the AtomicFile keeps the original to sync it.
+            let copy = dup(whole.descriptor.rawValue)
+            guard copy >= 0, let f = fdopen(copy, "w") else {
+                if copy >= 0 { closeDescriptor(copy) }
+                throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            file = f
+            atomic = whole
         }
-        file = f
         owned = true
         forPerson = false
         name = path
@@ -53,11 +78,22 @@ final class TextOutput {
         _ = fwrite(bytes.baseAddress, 1, bytes.count, file)
     }
 
+    /// Flushes what was written; for a file, also syncs it and renames it into place.
     func close() throws {
         let failed = fflush(file) != 0 || ferror(file) != 0
         if owned { fclose(file) }
         if failed { throw CommandFailure("writing \(name) failed: \(String(cString: strerror(errno)))") }
+        do {
+            try atomic?.commit()
+        } catch {
+            throw CommandFailure("writing \(name) failed: \(error)")
+        }
     }
+}
+
+/// Closes a C file descriptor (outside `TextOutput`, whose own `close()` would hide the C call).
+private func closeDescriptor(_ descriptor: Int32) {
+    _ = close(descriptor)
 }
 
 /// Writes a line to standard error, for a person: control, bidi and separator characters from the

@@ -223,17 +223,55 @@ package enum Platform {
 
     /// This process's id (for temporary names that concurrent processes do not share).
     package static var processID: Int32 { getpid() }
+
+    /// Calls `body` again while it fails with EINTR (a signal arrived during the call): the one
+    /// retry loop for the C calls swift-system does not wrap. `body` returns -1 and sets errno
+    /// when it fails, as C calls do.
+    package static func retryingOnInterrupt<Result: SignedInteger>(_ body: () -> Result) -> Result {
+        while true {
+            let result = body()
+            if result == -1 && errno == EINTR { continue }
+            return result
+        }
+    }
+
+    /// Forces an open file's written bytes to stable storage (fsync).
+    package static func sync(_ file: FileDescriptor) throws(Errno) {
+        guard retryingOnInterrupt({ fsync(file.rawValue) }) == 0 else { throw lastError }
+    }
+
+    /// Forces a directory's entries (a rename into it) to stable storage. A file system that
+    /// cannot sync a directory (EINVAL) has nothing to force, which is not an error.
+    package static func syncDirectory(_ path: String) throws(Errno) {
+        let fd = retryingOnInterrupt { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard fd >= 0 else { throw lastError }
+        defer { _ = close(fd) }
+        guard retryingOnInterrupt({ fsync(fd) }) == 0 else {
+            let error = lastError
+            if error == .invalidArgument { return }
+            throw error
+        }
+    }
+}
+
+/// Numbers things within one process (temporary file names), safely from any thread.
+package final class TemporaryCounter: Sendable {
+    private let value = Atomic<Int>(0)
+
+    /// An empty counter.
+    package init() {}
+
+    /// The next number: 0, 1, 2, ...
+    package func next() -> Int {
+        value.wrappingAdd(1, ordering: .relaxed).oldValue
+    }
 }
 
 // MARK: writer
 
 /// Forces the file's written bytes to stable storage; returns 0 or an errno value.
 func platformSync(_ fd: Int32) -> Int32 {
-    while fsync(fd) != 0 {
-        if errno == EINTR { continue }
-        return errno
-    }
-    return 0
+    Platform.retryingOnInterrupt { fsync(fd) } == 0 ? 0 : errno
 }
 
 /// The write end of the pipe the termination signal handler writes a signal number to.
