@@ -340,8 +340,9 @@ public struct LogArchiver {
         return String(path[..<slash])
     }
 
+    /// `relative` (from the walk: never absolute, never `..`) under `base`, joined by swift-system.
     private func join(_ base: String, _ relative: String) -> String {
-        relative.isEmpty ? base : (base.hasSuffix("/") ? base + relative : base + "/" + relative)
+        relative.isEmpty ? base : FilePath(base).appending(relative).string
     }
 
     /// What identifies a file's content without reading it: a write changes ctime (which users

@@ -295,8 +295,9 @@ private struct Job {
         self.overwrite = overwrite
     }
 
+    /// `relative` (checked by ArchivePath: never absolute, never `..`) under the destination.
     func full(_ relative: String) -> String {
-        relative.isEmpty ? destination : (destination.hasSuffix("/") ? destination : destination + "/") + relative
+        relative.isEmpty ? destination : FilePath(destination).appending(relative).string
     }
 
     mutating func prepareDestination() throws {
