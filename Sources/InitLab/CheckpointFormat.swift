@@ -14,18 +14,18 @@ import TBKit
 /// Arrays in the body are a UInt64 element count followed by the elements; strings are a UInt64
 /// byte count followed by UTF-8. Every count is checked against the bytes left before anything is
 /// allocated, so a damaged file is an error, never a crash or a huge allocation.
-enum CheckpointFormat {
+package enum CheckpointFormat {
     /// The first eight bytes of every checkpoint.
-    static let magic: [UInt8] = Array("TBKitCkp".utf8)
+    package static let magic: [UInt8] = Array("TBKitCkp".utf8)
     /// The version this build writes and reads.
-    static let version: UInt32 = 1
+    package static let version: UInt32 = 1
     /// Magic, version, reserved word and body length.
-    static let headerSize = 24
+    package static let headerSize = 24
     /// The CRC32C after the body.
-    static let trailerSize = 4
+    package static let trailerSize = 4
 
     /// The whole file for `body`: header, body, checksum.
-    static func frame(_ body: [UInt8]) -> [UInt8] {
+    package static func frame(_ body: [UInt8]) -> [UInt8] {
         var out = CheckpointEncoder()
         out.bytes.reserveCapacity(headerSize + body.count + trailerSize)
         out.bytes += magic
@@ -39,7 +39,7 @@ enum CheckpointFormat {
     }
 
     /// The body of a framed file, after checking magic, version, length and checksum.
-    static func unframe(_ file: [UInt8], path: String) throws -> ArraySlice<UInt8> {
+    package static func unframe(_ file: [UInt8], path: String) throws -> ArraySlice<UInt8> {
         guard file.count >= headerSize + trailerSize else {
             if file.count >= magic.count, Array(file.prefix(magic.count)) != magic {
                 throw CheckpointError.notACheckpoint(path: path)

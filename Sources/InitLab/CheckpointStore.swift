@@ -1,8 +1,10 @@
 import Foundation
+import TBKit
 
 /// A run's checkpoints on disk: `<run>/checkpoints/step-<10-digit step>.tbkckpt`, each written
-/// whole to a temporary file, synced and renamed into place (so a reader sees the old file or the
-/// new one, never half of one), the oldest removed so that at most `keep` remain.
+/// through `AtomicFile` (a temporary file, synced, renamed into place, the folder synced: a reader
+/// sees the old file or the new one, never half of one), the oldest removed so that at most `keep`
+/// remain.
 ///
 /// The folder holds no event file, so TensorBoard does not take it for a run.
 public struct CheckpointStore: Sendable {
@@ -45,19 +47,11 @@ public struct CheckpointStore: Sendable {
         }
         let name = Self.fileName(step: checkpoint.step)
         let final = (directory as NSString).appendingPathComponent(name)
-        let temporary = (directory as NSString).appendingPathComponent(
-            ".\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        let bytes = checkpoint.encoded()
         do {
-            try Self.writeSynced(bytes, to: temporary)
-            guard rename(temporary, final) == 0 else {
-                throw CheckpointError.io(path: final, operation: "rename \(temporary) to", reason: Self.errnoText())
-            }
+            try AtomicFile.write(checkpoint.encoded(), to: final)
         } catch {
-            unlink(temporary)
-            throw error
+            throw CheckpointError.io(path: error.path, operation: error.operation, reason: "\(error.errno)")
         }
-        Self.syncDirectory(directory)
         let all = files()
         for old in all.dropLast(keep) where old != final {
             guard unlink(old) == 0 || errno == ENOENT else {
@@ -92,34 +86,4 @@ public struct CheckpointStore: Sendable {
     }
 
     private static func errnoText() -> String { String(cString: strerror(errno)) }
-
-    /// Creates `path` exclusively, writes every byte, fsyncs and closes it.
-    private static func writeSynced(_ bytes: [UInt8], to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw CheckpointError.io(path: path, operation: "create", reason: errnoText()) }
-        var failure: CheckpointError?
-        bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = .io(path: path, operation: "write", reason: errnoText())
-                    return
-                }
-                done += n
-            }
-        }
-        if failure == nil, fsync(fd) != 0 { failure = .io(path: path, operation: "sync", reason: errnoText()) }
-        if close(fd) != 0, failure == nil { failure = .io(path: path, operation: "close", reason: errnoText()) }
-        if let failure { throw failure }
-    }
-
-    /// Makes the rename durable where the platform allows syncing a directory (best effort).
-    private static func syncDirectory(_ path: String) {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return }
-        _ = fsync(fd)
-        _ = close(fd)
-    }
 }

@@ -1,4 +1,5 @@
 import SystemPackage
+import TBKit
 
 /// Why archiving or extracting a log directory failed. Every case names the file or archive
 /// member at fault and says what to do about it.
@@ -85,6 +86,15 @@ public enum LogArchiveError: Error, CustomStringConvertible {
 
     private static func errnoText(_ code: Int32) -> String {
         "\(Errno(rawValue: code)) (errno \(code))"
+    }
+
+    /// Runs a step of an `AtomicFile`, turning its failure into `.io(operation:path:errno:)`.
+    static func writing<T>(_ body: () throws(AtomicFile.Failure) -> T) throws(LogArchiveError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw .io(operation: error.operation, path: error.path, errno: error.errno.rawValue)
+        }
     }
 
     /// Runs a system call on `path`, turning its `Errno` into `.io(operation:path:errno:)`.

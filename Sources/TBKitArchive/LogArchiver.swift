@@ -120,14 +120,13 @@ public struct LogArchiver {
         if !overwrite, try Self.linkStatus(archivePath) != nil {
             throw LogArchiveError.archiveExists(path: archivePath)
         }
-        let temporary = archivePath + ".tbkit-partial.\(Platform.processID)"
-        let output = try Self.create(temporary, .writeOnly)
-        var outputOpen = true
-        var committed = false
-        defer {
-            if outputOpen { try? output.close() }
-            if !committed { Platform.removeFile(temporary) }
+        // Written whole under a temporary name, synced and renamed into place at the end; on any
+        // error the temporary is removed when `archive` goes away.
+        let archive = try LogArchiveError.writing { () throws(AtomicFile.Failure) in
+            try AtomicFile(path: archivePath)
         }
+        let temporary = archive.temporaryPath
+        let output = archive.descriptor
         // The compressed blocks of every member after the manifest wait here until the manifest
         // is known; the spool goes on every path, success or error.
         let spoolPath = temporary + ".data"
@@ -226,12 +225,7 @@ public struct LogArchiver {
             outputPath: temporary)
         spoolOpen = false
         try? spool.close()
-        outputOpen = false
-        try LogArchiveError.during("close", temporary) { () throws(Errno) in try output.closeReportingErrors() }
-        try LogArchiveError.during("rename into place", archivePath) { () throws(Errno) in
-            try Platform.rename(temporary, to: archivePath)
-        }
-        committed = true
+        try LogArchiveError.writing { () throws(AtomicFile.Failure) in try archive.commit() }
         return Summary(
             files: rows.filter { $0.kind == .file }.count, directories: directories.count,
             symlinks: rows.filter { $0.kind == .symlink }.count,
@@ -346,8 +340,9 @@ public struct LogArchiver {
         return String(path[..<slash])
     }
 
+    /// `relative` (from the walk: never absolute, never `..`) under `base`, joined by swift-system.
     private func join(_ base: String, _ relative: String) -> String {
-        relative.isEmpty ? base : (base.hasSuffix("/") ? base + relative : base + "/" + relative)
+        relative.isEmpty ? base : FilePath(base).appending(relative).string
     }
 
     /// What identifies a file's content without reading it: a write changes ctime (which users

@@ -201,9 +201,8 @@ public struct LogExtractor {
                 summary.directories += 1
             case .regular:
                 try job.makeDirectories(Array(parts.dropLast()))
-                let (temporary, temporaryPath) = try job.temporaryFile(for: relative)
-                var open = true
-                defer { if open { try? temporary.close() } }
+                let file = try job.temporaryFile(for: relative)
+                let (temporary, temporaryPath) = (file.descriptor, file.temporaryPath)
                 var hasher = SHA256()
                 var written: UInt64 = 0
                 try layer(
@@ -227,10 +226,7 @@ public struct LogExtractor {
                     try Platform.setPermissionsAndTime(
                         of: temporary, permissions: entry.mode & 0o777, modifiedSeconds: entry.mtime)
                 }
-                open = false
-                try LogArchiveError.during("close", temporaryPath) { () throws(Errno) in
-                    try temporary.closeReportingErrors()
-                }
+                try LogArchiveError.writing { () throws(AtomicFile.Failure) in try file.seal() }
                 regularMembers[relative] = digest
                 summary.files += 1
                 summary.contentBytes += written
@@ -287,21 +283,21 @@ private struct Job {
     let destination: String
     let overwrite: Bool
     var createdDirectories = [String]()  // absolute-ish paths, in creation order
-    var temporaries = [(temporary: String, final: String)]()
+    var temporaries = [AtomicFile]()  // sealed (synced, closed) as each member checks out
     var renamed = [String]()  // final paths created by commit (not replaced)
     var symlinks = [(path: String, target: String)]()
     var hardlinks = [(path: String, target: String)]()
     var directoryTimes = [(path: String, mtime: Int64)]()
     var knownDirectories = Set<String>()
-    private var counter = 0
 
     init(destination: String, overwrite: Bool) {
         self.destination = destination
         self.overwrite = overwrite
     }
 
+    /// `relative` (checked by ArchivePath: never absolute, never `..`) under the destination.
     func full(_ relative: String) -> String {
-        relative.isEmpty ? destination : (destination.hasSuffix("/") ? destination : destination + "/") + relative
+        relative.isEmpty ? destination : FilePath(destination).appending(relative).string
     }
 
     mutating func prepareDestination() throws {
@@ -364,35 +360,33 @@ private struct Job {
         }
     }
 
-    /// A new hidden file beside `relative`'s final place, and its path.
-    mutating func temporaryFile(for relative: String) throws -> (FileDescriptor, String) {
+    /// A new hidden file beside `relative`'s final place (an `AtomicFile`, renamed by `commit()`).
+    mutating func temporaryFile(for relative: String) throws -> AtomicFile {
         let final = full(relative)
-        let slash = final.lastIndex(of: "/")
-        let directory = slash.map { String(final[..<$0]) } ?? "."
-        let leaf = slash.map { String(final[final.index(after: $0)...]) } ?? final
-        counter += 1
-        let temporary = directory + "/.\(leaf.prefix(80)).tbkit-partial.\(Platform.processID).\(counter)"
-        let file = try LogArchiveError.during("create", temporary) { () throws(Errno) in
-            try FileDescriptor.typed {
-                try FileDescriptor.open(
-                    FilePath(temporary), .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec, .noFollow],
-                    permissions: FilePermissions(rawValue: 0o600))
-            }
+        let file = try LogArchiveError.writing { () throws(AtomicFile.Failure) in
+            try AtomicFile(path: final, permissions: 0o600)
         }
-        temporaries.append((temporary, final))
-        return (file, temporary)
+        temporaries.append(file)
+        return file
     }
 
     /// Moves everything into place. Files replaced when overwriting are replaced atomically.
     mutating func commit() throws {
-        for (temporary, final) in temporaries {
+        var directories = Set<String>()
+        for file in temporaries {
+            let final = file.path
             let existed = try LogArchiver.linkStatus(final) != nil
-            try LogArchiveError.during("rename into place", final) { () throws(Errno) in
-                try Platform.rename(temporary, to: final)
-            }
+            try LogArchiveError.writing { () throws(AtomicFile.Failure) in try file.rename() }
             if !existed { renamed.append(final) }
+            directories.insert(FilePath(final).removingLastComponent().string)
         }
         temporaries.removeAll()
+        // Each directory that received files is synced once, so the renames survive a power loss.
+        for directory in directories.sorted() {
+            try LogArchiveError.writing { () throws(AtomicFile.Failure) in
+                try AtomicFile.syncDirectory(named: directory)
+            }
+        }
         for (path, target) in symlinks {
             let final = full(path)
             if try LogArchiver.linkStatus(final) != nil { Platform.removeFile(final) }
@@ -418,10 +412,9 @@ private struct Job {
 
     /// Removes temporaries, files this extraction created and directories it made.
     mutating func rollBack() {
-        for (temporary, _) in temporaries { Platform.removeFile(temporary) }
+        temporaries.removeAll()  // each AtomicFile removes its temporary as it goes
         for path in renamed.reversed() { Platform.removeFile(path) }
         for path in createdDirectories.reversed() { Platform.removeDirectory(path) }
-        temporaries.removeAll()
         renamed.removeAll()
         createdDirectories.removeAll()
     }

@@ -71,7 +71,7 @@ package struct ArchiveCommand: ParsableCommand {
         print(
             "archived \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks "
                 + "(\(summary.contentBytes) bytes; \(runs.count) runs, \(runs.reduce(0) { $0 + $1.tags.count }) tags) "
-                + "into \(output) (\(summary.archiveBytes) bytes)")
+                + "into \(shown(output)) (\(summary.archiveBytes) bytes)")
     }
 
     /// The name of the report an archive holds.

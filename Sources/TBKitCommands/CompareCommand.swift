@@ -71,19 +71,20 @@ struct CompareCommand: ParsableCommand {
         if group { return try runGroups() }
         let comparison: ScalarComparison
         comparison = try ScalarComparison.compare(logdir: logdir, tags: tag, goal: goal)
-        let out = try TextOutput()
+        let out = try TextOutput(forPerson: true)
         if comparison.tags.isEmpty {
             out.write(
                 tag.isEmpty
-                    ? "\(logdir): no scalar tags found\n"
-                    : "\(logdir): none of the tags \(tag.joined(separator: ", ")) has scalar values\n")
+                    ? "\(shown(logdir)): no scalar tags found\n"
+                    : "\(shown(logdir)): none of the tags \(tag.map(shown).joined(separator: ", ")) has scalar values\n"
+            )
         }
         for (i, table) in comparison.tags.enumerated() {
             if i > 0 { out.write("\n") }
-            out.write("\(table.tag)  (\(table.goal == .minimize ? "lower" : "higher") is better)\n")
+            out.write("\(shown(table.tag))  (\(table.goal == .minimize ? "lower" : "higher") is better)\n")
             let rows = table.entries.map { e in
                 [
-                    e.run, formatNumber(e.last), String(e.lastStep), formatNumber(e.min), formatNumber(e.max),
+                    shown(e.run), formatNumber(e.last), String(e.lastStep), formatNumber(e.min), formatNumber(e.max),
                     formatNumber(e.best), String(e.bestStep), String(e.count),
                 ]
             }

@@ -137,6 +137,6 @@ struct DemoPluginsCommand: ParsableCommand {
             try w.hparamsSessionEnd(status: .success)
             try w.close()
         }
-        print("wrote \(logdir)")
+        print("wrote \(shown(logdir))")
     }
 }

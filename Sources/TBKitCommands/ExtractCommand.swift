@@ -54,7 +54,7 @@ package struct ExtractCommand: ParsableCommand {
         }
         print(
             "restored \(summary.files) files, \(summary.directories) directories, \(summary.symlinks) symlinks, "
-                + "\(summary.hardlinks) hard links (\(summary.contentBytes) bytes, all checksums verified) into \(destination)"
+                + "\(summary.hardlinks) hard links (\(summary.contentBytes) bytes, all checksums verified) into \(shown(destination))"
         )
     }
 }

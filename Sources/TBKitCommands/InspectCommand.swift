@@ -37,7 +37,7 @@ struct InspectCommand: ParsableCommand {
     func runLocal() throws {
         let inspection: LogdirInspection
         inspection = try LogdirInspection.inspect(logdir: path)
-        let out = try TextOutput()
+        let out = try TextOutput(forPerson: !json)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -55,30 +55,30 @@ struct InspectCommand: ParsableCommand {
         var s = ""
         if inspection.runs.isEmpty {
             return
-                "\(inspection.logdir): no event files found (a run is a directory holding a file whose name contains \"tfevents\")\n"
+                "\(shown(inspection.logdir)): no event files found (a run is a directory holding a file whose name contains \"tfevents\")\n"
         }
         let runWord = inspection.runs.count == 1 ? "run" : "runs"
-        s += "\(inspection.logdir): \(inspection.runs.count) \(runWord)\n"
+        s += "\(shown(inspection.logdir)): \(inspection.runs.count) \(runWord)\n"
         for run in inspection.runs {
-            s += "\nrun \(run.name)\n"
+            s += "\nrun \(shown(run.name))\n"
             var when = ""
             if let first = run.firstWallTime, let last = run.lastWallTime {
                 when = ", \(formatWallTime(first)) to \(formatWallTime(last)) UTC"
             }
             s += "  \(run.files.count) file\(run.files.count == 1 ? "" : "s"), \(run.events) events\(when)\n"
             for file in run.files {
-                s += "    \(file.path)  (\(file.events) events)\n"
+                s += "    \(shown(file.path))  (\(file.events) events)\n"
             }
             var kinds: [String] = []
             for tag in run.tags where !kinds.contains(tag.kind) { kinds.append(tag.kind) }
             for kind in kinds {
                 let tags = run.tags.filter { $0.kind == kind }
-                let label = LogdirInspection.kindOrder.contains(kind) ? kind : "plugin \(kind)"
+                let label = LogdirInspection.kindOrder.contains(kind) ? kind : "plugin \(shown(kind))"
                 let scalars = tags.first?.plugin == .scalars
                 s += "  \(label) (\(tags.count) tag\(tags.count == 1 ? "" : "s"))\n"
                 var rows: [[String]] = []
                 for t in tags {
-                    var row = [t.tag, String(t.count), "\(t.firstStep)..\(t.lastStep)"]
+                    var row = [shown(t.tag), String(t.count), "\(t.firstStep)..\(t.lastStep)"]
                     if scalars { row.append(t.lastValue.map(formatNumber) ?? "") }
                     rows.append(row)
                 }
@@ -86,7 +86,9 @@ struct InspectCommand: ParsableCommand {
                 s += renderTable(header, rows, rightAligned: [1, 3], indent: "    ")
             }
             if run.tags.isEmpty { s += "  no summary values\n" }
-            for problem in run.problems { s += "  problem: \(problem)\n" }
+            for problem in run.problems {
+                s += "  problem: \(TerminalText.escaped(problem.description, limit: TerminalText.lineLimit))\n"
+            }
         }
         return s
     }

@@ -38,12 +38,12 @@ final class ProgressBar {
             let done = p.step - firstStep
             let eta = done > 0 ? elapsed * Double(p.total - p.step) / Double(done) : 0
             let line =
-                "\(TableText.left(p.run, 26)) [\(bar)] \(TableText.left("\(p.step)/\(p.total)", 9)) loss \(TableText.number(p.loss, 4)) acc \(TableText.number(p.accuracy, 3)) ETA \(TableText.number(eta, 1))s"
+                "\(TableText.left(shown(p.run), 26)) [\(bar)] \(TableText.left("\(p.step)/\(p.total)", 9)) loss \(TableText.number(p.loss, 4)) acc \(TableText.number(p.accuracy, 3)) ETA \(TableText.number(eta, 1))s"
             print("\r" + line + "\u{1B}[K", terminator: p.step == p.total ? "\n" : "")
             fflush(nil)
         } else if p.step == p.total || p.step % plainEvery == 0 {
             print(
-                "\(p.run) step \(p.step)/\(p.total) loss \(TableText.number(p.loss, 4)) acc \(TableText.number(p.accuracy, 3)) \(TableText.number(elapsed, 2))s"
+                "\(shown(p.run)) step \(p.step)/\(p.total) loss \(TableText.number(p.loss, 4)) acc \(TableText.number(p.accuracy, 3)) \(TableText.number(elapsed, 2))s"
             )
             fflush(nil)
         }

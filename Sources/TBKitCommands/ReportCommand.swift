@@ -49,7 +49,7 @@ struct ReportCommand: ParsableCommand {
         try out.close()
         for problem in data.problems { printError("warning: [\(problem.run)] \(problem.message)") }
         printError(
-            "report of \(data.runs.count) run\(data.runs.count == 1 ? "" : "s") (\(data.scalars.count) scalar tags, \(data.histograms.count) histogram tags) written to \(out.name) (\(page.count) bytes)"
+            "report of \(data.runs.count) run\(data.runs.count == 1 ? "" : "s") (\(data.scalars.count) scalar tags, \(data.histograms.count) histogram tags) written to \(shown(out.name)) (\(page.count) bytes)"
         )
     }
 }

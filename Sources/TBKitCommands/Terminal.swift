@@ -1,4 +1,5 @@
 import Synchronization
+import TBKit
 
 #if canImport(Glibc)
     import Glibc
@@ -86,8 +87,7 @@ final class TerminalSession {
             guard let base = bytes.baseAddress else { return }
             var offset = 0
             while offset < bytes.count {
-                let n = write(1, base + offset, bytes.count - offset)
-                if n < 0 && errno == EINTR { continue }
+                let n = Platform.retryingOnInterrupt { write(1, base + offset, bytes.count - offset) }
                 if n <= 0 { return }
                 offset += n
             }

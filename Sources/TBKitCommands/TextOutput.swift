@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TBKit
 
 #if canImport(Glibc)
     import Glibc
@@ -15,16 +16,25 @@ import Foundation
 final class TextOutput {
     private let descriptor: Int32
     private let owned: Bool
+    /// The whole file being written (renamed into place by `close()`), for a regular file.
+    private let atomic: AtomicFile?
+    /// Whether `write(_:)` shows control, bidi and separator characters escaped (text for a
+    /// person); bytes written with `write(bytes:)` are never changed.
+    private let forPerson: Bool
     let name: String
     private var buffer = [UInt8]()
     /// The errno of the first write that failed (0 while all went well); reported by `close()`.
     private var failure: Int32 = 0
     private static let capacity = 1 << 18
 
-    /// Standard output.
-    init() throws {
+    /// Standard output. `forPerson`: text written with `write(_:)` goes through
+    /// `TerminalText.escaped(_:limit:layout:)` (newlines and tabs kept), so no name from a file
+    /// reaches the terminal raw even where a caller forgot to escape it.
+    init(forPerson: Bool = false) throws {
         descriptor = 1
         owned = false
+        atomic = nil
+        self.forPerson = forPerson
         name = "standard output"
         buffer.reserveCapacity(Self.capacity)
     }
@@ -35,20 +45,37 @@ final class TextOutput {
         return try TextOutput(path: path)
     }
 
-    /// A file, created or truncated.
+    /// A file, replaced whole by `close()` through `AtomicFile` (written under a temporary name,
+    /// synced, renamed into place): a failed or interrupted run leaves the old file, never half a
+    /// new one. A path that is not a regular file (`/dev/null`, `/dev/stdout`, a FIFO) is written
+    /// directly.
     init(path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-        guard fd >= 0 else {
-            throw CommandFailure("cannot create \(path): \(String(cString: strerror(errno)))")
+        let existing = try? Platform.status(path)
+        if let existing, existing.kind != .regular {
+            let fd = Platform.retryingOnInterrupt { open(path, O_WRONLY | O_CLOEXEC) }
+            guard fd >= 0 else {
+                throw CommandFailure("cannot open \(path): \(String(cString: strerror(errno)))")
+            }
+            descriptor = fd
+            atomic = nil
+        } else {
+            let whole: AtomicFile
+            do {
+                whole = try AtomicFile(path: path)
+            } catch {
+                throw CommandFailure("cannot create \(path): \(error)")
+            }
+            descriptor = whole.descriptor.rawValue
+            atomic = whole
         }
-        descriptor = fd
         owned = true
+        forPerson = false
         name = path
         buffer.reserveCapacity(Self.capacity)
     }
 
     func write(_ text: String) {
-        var t = text
+        var t = forPerson ? TerminalText.escaped(text, limit: nil, layout: true) : text
         t.withUTF8 { write(bytes: $0) }
     }
 
@@ -72,8 +99,7 @@ final class TextOutput {
         guard failure == 0, let base = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
-            let n = systemWrite(descriptor, base + offset, bytes.count - offset)
-            if n < 0, errno == EINTR { continue }
+            let n = Platform.retryingOnInterrupt { systemWrite(descriptor, base + offset, bytes.count - offset) }
             guard n > 0 else {
                 failure = n < 0 ? errno : EIO
                 return
@@ -82,10 +108,19 @@ final class TextOutput {
         }
     }
 
+    /// Writes what is buffered; for a file, also syncs it and renames it into place.
     func close() throws {
         flush()
-        if owned, systemClose(descriptor) != 0, failure == 0 { failure = errno }
         if failure != 0 { throw CommandFailure("writing \(name) failed: \(String(cString: strerror(failure)))") }
+        if let atomic {
+            do {
+                try atomic.commit()
+            } catch {
+                throw CommandFailure("writing \(name) failed: \(error)")
+            }
+        } else if owned, systemClose(descriptor) != 0 {
+            throw CommandFailure("writing \(name) failed: \(String(cString: strerror(errno)))")
+        }
     }
 }
 
@@ -95,10 +130,17 @@ private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -
 /// close(2), under a name `TextOutput`'s own `close` method does not hide.
 private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
 
-/// Writes a line to standard error.
+/// Writes a line to standard error, for a person: control, bidi and separator characters from the
+/// names and paths it embeds are shown escaped and each line is cut at `TerminalText.lineLimit`.
 package func printError(_ text: String) {
-    var t = text + "\n"
+    var t = TerminalText.escapedLines(text) + "\n"
     t.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+/// A name, tag or path from a file or a user as shown to a person: escaped and cut to a readable
+/// length (`TerminalText.escaped(_:)`).
+func shown(_ name: String) -> String {
+    TerminalText.escaped(name)
 }
 
 /// Renders rows as columns padded to the widest cell; `rightAligned` columns are padded on the left.

@@ -189,7 +189,7 @@ struct TrainCommand: ParsableCommand {
                     } catch let error as CheckpointError {
                         throw CommandFailure("\(error) (to start the run afresh instead: --overwrite without --resume)")
                     }
-                    print("\(job.run): \(plan.explanation)")
+                    print("\(shown(job.run)): \(TerminalText.escaped(plan.explanation, limit: TerminalText.lineLimit))")
                     plans[job.run] = plan
                 } else if !replace.overwrite, !existing.isEmpty {
                     let error = FreshRunDirectoryError.holdsEvents(path: dir, files: existing)
@@ -258,7 +258,7 @@ struct TrainCommand: ParsableCommand {
         let checkpointing = results.map(\.checkpointSeconds).reduce(0, +)
         print(
             "\(results.count) run(s) in \(TableText.number(seconds, 2)) s"
-                + (noLog ? " (logging off)" : "; logs in \(logdir)/ (tensorboard --logdir \(logdir))"))
+                + (noLog ? " (logging off)" : "; logs in \(shown(logdir))/ (tensorboard --logdir \(shown(logdir)))"))
         if !noLog, training > 0 {
             print(
                 "logging (statistics, histograms, images, text, hparams, events\(testAccEveryLog ? ", test passes" : "")): \(TableText.number(logging, 3)) s of \(TableText.number(training, 2)) s in the runs (\(TableText.number(100 * logging / training, 1))%)"

@@ -58,22 +58,25 @@ struct VerifyCommand: ParsableCommand {
                 throw usageError(error.description)
             }
         }
-        let out = try TextOutput()
+        let out = try TextOutput(forPerson: true)
         var damaged = 0
         var records = 0
         for file in files {
             let v = FileVerification.verify(path: file)
             records += v.soundRecords
             if v.isSound {
-                if !quiet { out.write("ok       \(file): \(v.soundRecords) records, \(v.bytes) bytes\n") }
+                if !quiet { out.write("ok       \(shown(file)): \(v.soundRecords) records, \(v.bytes) bytes\n") }
                 continue
             }
             damaged += 1
             let label = v.issues.allSatisfy({ $0.kind == .truncatedTail }) ? "TRUNCATED" : "DAMAGED "
             out.write(
-                "\(label) \(file): \(v.soundRecords) sound records, \(v.damagedRecords) damaged, \(v.bytes) bytes\n")
+                "\(label) \(shown(file)): \(v.soundRecords) sound records, \(v.damagedRecords) damaged, \(v.bytes) bytes\n"
+            )
             for issue in v.issues {
-                out.write("           byte \(issue.offset) [\(issue.kind.rawValue)]: \(issue.reason)\n")
+                out.write(
+                    "           byte \(issue.offset) [\(issue.kind.rawValue)]: \(TerminalText.escaped(issue.reason, limit: TerminalText.lineLimit))\n"
+                )
             }
         }
         out.write(

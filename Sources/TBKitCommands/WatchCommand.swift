@@ -179,7 +179,7 @@ struct WatchCommand: ParsableCommand {
     /// Text from the files or the user (run and tag names, paths, errors) as it is shown: every
     /// such piece goes through here on its way to the terminal or the pipe.
     static func display(_ text: String) -> String {
-        text
+        TerminalText.escaped(text, limit: TerminalText.lineLimit)
     }
 
     /// A value in at most 6 significant digits.

@@ -101,7 +101,7 @@ struct WriteSampleCommand: ParsableCommand {
             print("last flushed step: \(count - 1)")
         } catch {
             print("last flushed step: \(flushed)")
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            printError("error: \(error)")
             throw ExitCode(1)
         }
     }

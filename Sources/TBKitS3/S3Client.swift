@@ -123,7 +123,12 @@ public final class S3Client: Sendable {
         if let continuationToken { query.append(("continuation-token", continuationToken)) }
         let response = try send(
             operation: "ListObjectsV2", method: "GET", bucket: bucket, key: nil, query: query, subject: prefix)
-        let text = String(decoding: response.body, as: UTF8.self)[...]
+        return try Self.listing(String(decoding: response.body, as: UTF8.self)[...], bucket: bucket, prefix: prefix)
+    }
+
+    /// A ListObjectsV2 answer read into a page; throws `.unexpectedResponse` for an answer that is
+    /// not a listing or a truncated listing without a continuation token.
+    package static func listing(_ text: Substring, bucket: String, prefix: String) throws(S3Error) -> S3ListPage {
         guard text.contains("<ListBucketResult") else {
             throw .unexpectedResponse(
                 operation: "ListObjectsV2", bucket: bucket, key: prefix, detail: "no <ListBucketResult> in the answer")

@@ -3,19 +3,19 @@ import Foundation
 /// The little XML S3 answers with, read by hand: S3's answers are flat documents of simple
 /// elements (`<Error><Code>…</Code>…</Error>`, `<ListBucketResult>` with `<Contents>` blocks),
 /// so a scan for named elements and entity decoding is all that is needed.
-enum S3XML {
+package enum S3XML {
     /// The text of every `<name>…</name>` element in `text`, in order (entities decoded).
-    static func values(_ name: String, in text: Substring) -> [String] {
+    package static func values(_ name: String, in text: Substring) -> [String] {
         elements(name, in: text).map { decode($0) }
     }
 
     /// The text of the first `<name>…</name>` element, if any.
-    static func value(_ name: String, in text: Substring) -> String? {
+    package static func value(_ name: String, in text: Substring) -> String? {
         elements(name, in: text).first.map { decode($0) }
     }
 
     /// The raw insides of every `<name>…</name>` element (also `<name attr="…">`), in order.
-    static func elements(_ name: String, in text: Substring) -> [Substring] {
+    package static func elements(_ name: String, in text: Substring) -> [Substring] {
         var result = [Substring]()
         var rest = text
         let close = "</\(name)>"
@@ -46,7 +46,7 @@ enum S3XML {
     }
 
     /// Decodes the five predefined entities and numeric character references.
-    static func decode(_ text: Substring) -> String {
+    package static func decode(_ text: Substring) -> String {
         guard text.contains("&") else { return String(text) }
         var out = ""
         var rest = text
@@ -86,7 +86,7 @@ enum S3XML {
     }
 
     /// Escapes text for an element's content.
-    static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         var out = ""
         for c in text {
             switch c {

@@ -16,7 +16,7 @@ import Testing
             try v2.scalar("loss", 0.1 * Double(step), step: step, wallTime: 100 + Double(step))
         }
         try v1.histogram("w", samples, step: 7, wallTime: 200)
-        try v2.write("w", try Histogram(samples), step: 7, format: .tensor, wallTime: 200)
+        try v2.histogram("w", precomputed: try Histogram(samples), step: 7, format: .tensor, wallTime: 200)
         try v1.close()
         try v2.close()
 

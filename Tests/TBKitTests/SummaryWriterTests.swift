@@ -172,7 +172,7 @@ import Testing
         DispatchQueue.concurrentPerform(iterations: threads) { t in
             for i in 0..<perThread {
                 try? writer.scalar("thread\(t)", Float(i), step: i)
-                if i % 1000 == 0 { try? writer.histogram("h\(t)", [Float(i), 1, 2], step: i) }
+                if i % 1000 == 0 { _ = try? writer.histogram("h\(t)", [Float(i), 1, 2], step: i) }
             }
         }
         try writer.close()

@@ -24,7 +24,8 @@ import Testing
         // More values than slots, each twice, so hits, misses and overwritten slots all occur.
         var values: [Double] =
             (0..<5000).map { Double($0) * 0.1 - 250 } + [
-                -0.0, 1e-310, .greatestFiniteMagnitude, -2.2250738585072014e-308,
+                -0.0, Double(sign: .plus, exponent: -1030, significand: 1),  // a subnormal
+                .greatestFiniteMagnitude, -2.2250738585072014e-308,
             ]
         values += values
         for x in values {

@@ -40,8 +40,7 @@ enum TerminationFlush {
     private static func waitForSignals(_ readEnd: Int32) {
         var byte: UInt8 = 0
         while true {
-            let n = read(readEnd, &byte, 1)
-            if n < 0 && errno == EINTR { continue }
+            let n = Platform.retryingOnInterrupt { read(readEnd, &byte, 1) }
             if n <= 0 { return }
             OpenWriters.shared.flushAll()
             TerminationSignals.passOn(Int32(byte))

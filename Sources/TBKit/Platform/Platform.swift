@@ -241,6 +241,50 @@ package enum Platform {
         let name = String(decoding: bytes, as: UTF8.self)
         return name.isEmpty ? "localhost" : name
     }()
+
+    /// Calls `body` again while it fails with EINTR (a signal arrived during the call): the one
+    /// retry loop for the C calls swift-system does not wrap. `body` returns -1 and sets errno
+    /// when it fails, as C calls do.
+    package static func retryingOnInterrupt<Result: SignedInteger>(_ body: () -> Result) -> Result {
+        while true {
+            let result = body()
+            if result == -1 && errno == EINTR { continue }
+            return result
+        }
+    }
+
+    /// Forces an open file's written bytes to stable storage (`platformSync`: F_FULLFSYNC on
+    /// Darwin, fsync elsewhere).
+    package static func sync(_ file: FileDescriptor) throws(Errno) {
+        let code = platformSync(file.rawValue)
+        guard code == 0 else { throw Errno(rawValue: code) }
+    }
+
+    /// Forces a directory's entries (a rename into it) to stable storage. A file system that
+    /// cannot sync a directory (EINVAL) has nothing to force, which is not an error.
+    package static func syncDirectory(_ path: String) throws(Errno) {
+        let fd = retryingOnInterrupt { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        guard fd >= 0 else { throw lastError }
+        defer { _ = close(fd) }
+        guard retryingOnInterrupt({ fsync(fd) }) == 0 else {
+            let error = lastError
+            if error == .invalidArgument { return }
+            throw error
+        }
+    }
+}
+
+/// Numbers things within one process (temporary file names), safely from any thread.
+package final class TemporaryCounter: Sendable {
+    private let value = Atomic<Int>(0)
+
+    /// An empty counter.
+    package init() {}
+
+    /// The next number: 0, 1, 2, ...
+    package func next() -> Int {
+        value.wrappingAdd(1, ordering: .relaxed).oldValue
+    }
 }
 
 // MARK: writer
@@ -258,11 +302,7 @@ func platformSync(_ fd: Int32) -> Int32 {
             return errno
         }
     #endif
-    while fsync(fd) != 0 {
-        if errno == EINTR { continue }
-        return errno
-    }
-    return 0
+    return Platform.retryingOnInterrupt { fsync(fd) } == 0 ? 0 : errno
 }
 
 /// The write end of the pipe the termination signal handler writes a signal number to.

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// Embeddings for TensorBoard's projector, which reads files rather than events: in a run
 /// directory, `projector_config.pbtxt` (a text-format `ProjectorConfig` listing `embeddings {
@@ -104,10 +105,11 @@ public enum Projector {
             tensorName: name, tensorPath: base + ".tensor.tsv",
             metadataPath: labels == nil ? "" : base + ".metadata.tsv",
             tensorShape: [rows, dims])
-        try write(tensorText, to: runDirectory + "/" + entry.tensorPath)
-        if let labels { try write(metadataTSV(labels), to: runDirectory + "/" + entry.metadataPath) }
+        let run = FilePath(runDirectory)
+        try write(tensorText, to: run.appending(entry.tensorPath).string)
+        if let labels { try write(metadataTSV(labels), to: run.appending(entry.metadataPath).string) }
 
-        let configPath = runDirectory + "/" + configFileName
+        let configPath = run.appending(configFileName).string
         var embeddings = fm.fileExists(atPath: configPath) ? try readConfig(at: configPath) : []
         if let i = embeddings.firstIndex(where: { $0.tensorName == name }) {
             embeddings[i] = entry
@@ -268,11 +270,12 @@ public enum Projector {
         return out
     }
 
+    /// Writes the whole file through `AtomicFile` (synced, renamed into place, directory synced).
     private static func write(_ text: String, to path: String) throws {
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try AtomicFile.write(text.utf8, to: path)
         } catch {
-            throw Error.writeFailed(path: path, reason: error.localizedDescription)
+            throw Error.writeFailed(path: path, reason: "\(error.errno) (cannot \(error.operation))")
         }
     }
 }
