@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TBKit
 
 extension ScalarComparison.Goal: ExpressibleByArgument {}
@@ -13,17 +14,22 @@ struct CompareCommand: ParsableCommand {
             the last value and its step, the minimum, the maximum, and the best value with the \
             step where it was first reached. Rows are sorted best first. Lower is better for tags \
             that name a loss or an error (loss, error, err, mse, mae, perplexity, nll, cost), \
-            higher otherwise; --goal overrides that for every tag.
+            higher otherwise; --goal overrides that for every tag. Points are read as TensorBoard \
+            shows them: a point superseded by a later record (a step logged again, a resume's \
+            purge) does not count. Several sources are compared together: a source column says where \
+            each run came from, and a run name two sources share becomes <source>/<run>.
 
             Examples:
               tbkit compare logs
               tbkit compare logs --tag val/accuracy --tag val/loss
               tbkit compare logs --tag reward --goal max
+              tbkit compare logs --json
+              tbkit compare logs old-logs --tag test_acc
             """
     )
 
-    @Argument(help: "The log directory.")
-    var logdir: String
+    @Argument(help: "Log directories, event files or s3:// prefixes (one or more).")
+    var paths: [String] = []
 
     @Option(help: "Only this tag (repeatable).")
     var tag: [String] = []
@@ -31,18 +37,28 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "min or max: whether lower or higher values are better (default: guessed per tag).")
     var goal: ScalarComparison.Goal?
 
-    func run() throws {
-        var local = self
-        try ObjectStorage.withLocalLogdir(logdir) {
-            local.logdir = $0
-            try local.runLocal()
-        }
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("give at least one log directory or event file") }
     }
 
-    func runLocal() throws {
-        let comparison: ScalarComparison
-        comparison = try ScalarComparison.compare(logdir: logdir, tags: tag, goal: goal)
+    func run() throws {
+        let (comparison, labels, several) = try ReadingSources.with(paths) { sources in
+            (ScalarComparison.compare(runs: sources.runs, tags: tag, goal: goal), sources.labels, sources.several)
+        }
+        let logdir = labels.joined(separator: " ")
         let out = try TextOutput()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(
+                positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+            out.write(String(decoding: try encoder.encode(comparison), as: UTF8.self) + "\n")
+            try out.close()
+            return
+        }
         if comparison.tags.isEmpty {
             out.write(
                 tag.isEmpty
@@ -56,12 +72,13 @@ struct CompareCommand: ParsableCommand {
                 [
                     e.run, formatNumber(e.last), String(e.lastStep), formatNumber(e.min), formatNumber(e.max),
                     formatNumber(e.best), String(e.bestStep), String(e.count),
-                ]
+                ] + (several ? [e.source] : [])
             }
             out.write(
                 renderTable(
-                    ["run", "last", "at step", "min", "max", "best", "best step", "points"], rows,
-                    rightAligned: [1, 2, 3, 4, 5, 6, 7], indent: "  "))
+                    ["run", "last", "at step", "min", "max", "best", "best step", "points"]
+                        + (several ? ["source"] : []),
+                    rows, rightAligned: [1, 2, 3, 4, 5, 6, 7], indent: "  "))
         }
         try out.close()
     }

@@ -36,6 +36,10 @@ package enum EntryPoint {
             printError("tbkit: error: \(error.description)")
             if case .notFound = error { exit(usageStatus) }
             exit(EXIT_FAILURE)
+        } catch let error as LogSourceError {
+            printError("tbkit: error: \(error.description)")
+            if case .logdir(.notFound) = error { exit(usageStatus) }
+            exit(EXIT_FAILURE)
         } catch {
             if TBKitCommand.exitCode(for: error) == .success { TBKitCommand.exit(withError: error) }
             printError("tbkit: error: \(oneLine(error))")

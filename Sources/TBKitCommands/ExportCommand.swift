@@ -15,18 +15,22 @@ struct ExportCommand: ParsableCommand {
             histogram: run,tag,step,wall_time,min,max,num,sum,mean,std. Rows stream out as the \
             files are read, so memory stays flat for any size of logs. Float32 values print in \
             their shortest float32 form; NaN and infinities print as nan/inf (CSV) or as the \
-            strings "NaN"/"Infinity" (JSON Lines). Problems in the files are reported on \
-            standard error and do not stop the export.
+            strings "NaN"/"Infinity" (JSON Lines). Points are exported as TensorBoard shows \
+            them: a point superseded by a later record (the same step logged again, steps logged \
+            again after a resume's SessionLog START) is left out. Problems in the files are reported on \
+            standard error and do not stop the export. With several sources, a source column follows \
+            run, and a run name two sources share becomes <source>/<run>.
 
             Examples:
               tbkit export logs -o scalars.csv
               tbkit export logs --kind histograms --stats --format jsonl --run baseline
               tbkit export logs --tag train/loss --tag val/loss
+              tbkit export logs old-logs -o all.csv   # adds a source column after run
             """
     )
 
-    @Argument(help: "The log directory (or a single event file).")
-    var logdir: String
+    @Argument(help: "Log directories, event files or s3:// prefixes (one or more).")
+    var paths: [String] = []
 
     @Option(help: "Output format: csv or jsonl.")
     var format: TidyExporter.Format = .csv
@@ -47,34 +51,30 @@ struct ExportCommand: ParsableCommand {
     var stats = false
 
     func validate() throws {
+        if paths.isEmpty { throw ValidationError("give at least one log directory or event file") }
         if stats && kind != .histograms {
             throw ValidationError("--stats applies to --kind histograms only")
         }
     }
 
     func run() throws {
-        var local = self
-        try ObjectStorage.withLocalLogdir(logdir) {
-            local.logdir = $0
-            try local.runLocal()
-        }
+        try ReadingSources.with(paths) { try export($0) }
     }
 
-    func runLocal() throws {
-        let exporter = TidyExporter(format: format, kind: kind, statistics: stats, runs: Set(runs), tags: Set(tags))
+    func export(_ sources: ReadingSources) throws {
+        var exporter = TidyExporter(format: format, kind: kind, statistics: stats, runs: Set(runs), tags: Set(tags))
+        exporter.includesSource = sources.several
         let out = try output.map { try TextOutput(path: $0) } ?? TextOutput()
-        let counts: TidyExporter.Counts
-        do {
-            counts = try exporter.export(logdir: logdir, bytes: { out.write(bytes: $0) })
-        } catch {
-            try? out.close()
-            throw error
-        }
+        let counts = exporter.export(runs: sources.runs, bytes: { out.write(bytes: $0) })
         try out.close()
         for problem in counts.problems { printError("warning: \(problem)") }
         if output != nil {
+            let superseded =
+                counts.superseded == 0
+                ? "" : " (\(counts.superseded) superseded point\(counts.superseded == 1 ? "" : "s") left out)"
             printError(
-                "\(counts.rows) rows from \(counts.runs) run\(counts.runs == 1 ? "" : "s") written to \(out.name)")
+                "\(counts.rows) rows from \(counts.runs) run\(counts.runs == 1 ? "" : "s") written to \(out.name)\(superseded)"
+            )
         }
     }
 }

@@ -47,6 +47,10 @@ public final class EventFileReader {
     public private(set) var eventCount = 0
     /// The last file's unfinished record, if the last `next()` stopped inside one.
     public private(set) var pendingTail: (offset: Int64, available: Int, needed: Int)?
+    /// Where the last value from `nextValue()` or `nextValueOrRawScalar()` sits in the run: its
+    /// record's ordinal (`eventCount`) times 2^20 plus its index in the record's summary. Two
+    /// readings of the same files give the same positions (see `SupersededPoints`).
+    package private(set) var lastValuePosition: Int64 = 0
 
     private var fileIndex = 0
     private var currentFileIndex: Int?
@@ -169,7 +173,9 @@ public final class EventFileReader {
             if pendingIndex < pendingValues.count, let value = nextPendingValue() { return .value(value) }
             switch nextEventOrPlainScalar() {
             case nil: return nil
-            case .plainScalar(let scalar)?: return .scalar(scalar)
+            case .plainScalar(let scalar)?:
+                lastValuePosition = SupersededPoints.position(record: eventCount, index: 0)
+                return .scalar(scalar)
             case .event(let event)?: if let value = absorb(event) { return .value(value) }
             }
         }
@@ -200,6 +206,7 @@ public final class EventFileReader {
             let value = pendingValues[pendingIndex]
             pendingIndex += 1
             if case .none = value.kind { continue }  // TensorBoard drops a Value with no oneof set
+            lastValuePosition = SupersededPoints.position(record: eventCount, index: pendingIndex - 1)
             return classifier.classify(value, step: pendingStep, wallTime: pendingWallTime)
         }
         return nil
@@ -215,6 +222,7 @@ public final class EventFileReader {
             pendingWallTime = event.wallTime
             return nil
         case .graphDef(let bytes):
+            lastValuePosition = SupersededPoints.position(record: eventCount, index: 0)
             return .other(
                 OtherValue(
                     tag: "__run_graph__", step: event.step, wallTime: event.wallTime,
