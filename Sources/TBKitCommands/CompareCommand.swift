@@ -45,10 +45,15 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (comparison, labels, several) = try ReadingSources.with(paths) { sources in
-            (ScalarComparison.compare(runs: sources.runs, tags: tag, goal: goal), sources.labels, sources.several)
+        // Printed inside: a damaged source fails the command after what could be read is shown.
+        try ReadingSources.with(paths) { sources in
+            try show(
+                ScalarComparison.compare(runs: sources.runs, tags: tag, goal: goal),
+                logdir: sources.labels.joined(separator: " "), several: sources.several)
         }
-        let logdir = labels.joined(separator: " ")
+    }
+
+    func show(_ comparison: ScalarComparison, logdir: String, several: Bool) throws {
         let out = try TextOutput()
         if json {
             let encoder = JSONEncoder()

@@ -37,9 +37,13 @@ struct InspectCommand: ParsableCommand {
     }
 
     func run() throws {
-        let inspection = try ReadingSources.with(paths) { sources in
-            LogdirInspection.inspect(runs: sources.runs, sources: sources.labels)
+        // Printed inside: a damaged source fails the command after what could be read is shown.
+        try ReadingSources.with(paths) { sources in
+            try show(LogdirInspection.inspect(runs: sources.runs, sources: sources.labels))
         }
+    }
+
+    func show(_ inspection: LogdirInspection) throws {
         let out = try TextOutput()
         if json {
             let encoder = JSONEncoder()

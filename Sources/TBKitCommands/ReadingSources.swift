@@ -29,7 +29,14 @@ struct ReadingSources {
             }
         }
         let runs = try LogSources.runs(of: sources)
-        return try body(ReadingSources(labels: sources.map { LogSources.trimmed($0.label) }, runs: runs))
+        let result = try body(ReadingSources(labels: sources.map { LogSources.trimmed($0.label) }, runs: runs))
+        // Damage in a source (a corrupt archive): what could be read was, and the command fails.
+        let damage = sources.flatMap(\.damage)
+        if let last = damage.last {
+            for sentence in damage.dropLast() { printError("tbkit: error: \(sentence)") }
+            throw CommandFailure(last)
+        }
+        return result
     }
 
     /// More than one source: outputs say which source each run came from.

@@ -40,10 +40,15 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         // The page names the sources the user gave (an s3:// URL), not a temporary local copy.
-        let data = try ReadingSources.with(paths) { sources in
-            ReportBuilder(scalarPoints: maxPoints).build(
-                runs: sources.runs, label: sources.labels.joined(separator: " "))
+        // Written inside: a damaged source fails the command after the page of what could be read.
+        try ReadingSources.with(paths) { sources in
+            try write(
+                ReportBuilder(scalarPoints: maxPoints).build(
+                    runs: sources.runs, label: sources.labels.joined(separator: " ")))
         }
+    }
+
+    func write(_ data: ReportData) throws {
         let page = try ReportPage.render(data)
         let out = try TextOutput(path: output)
         page.withUnsafeBufferPointer { out.write(bytes: $0) }

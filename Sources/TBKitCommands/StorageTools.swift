@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TBKit
 
 /// What the commands need from archives (`TBKitArchive`) and object storage (`TBKitS3`), which
 /// link swift-crypto. `tbkit-storage` supplies it; `tbkit` itself links neither, so a first
@@ -62,7 +63,9 @@ package enum StorageForwarding {
     package static func needsStorage(_ arguments: [String]) -> Bool {
         let rest = arguments.dropFirst()
         if let sub = rest.first(where: { !$0.hasPrefix("-") }), storageCommands.contains(sub) { return true }
-        return rest.contains { $0.hasPrefix("s3://") || $0.contains("=s3://") }
+        if rest.contains(where: { $0.hasPrefix("s3://") || $0.contains("=s3://") }) { return true }
+        // A TBKit archive read in place (inspect, export, compare, report).
+        return rest.contains { !$0.hasPrefix("-") && LogSources.isTBKitArchive($0) }
     }
 
     /// Replaces this process with `tbkit-storage` when `arguments` need it; returns when they do

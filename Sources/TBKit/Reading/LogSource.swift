@@ -8,6 +8,14 @@ public protocol LogSource: Sendable {
     var label: String { get }
     /// Its runs, sorted by name (relative path, "." for the source's root).
     func discover() throws(LogSourceError) -> [RunDirectory]
+    /// Damage in the source itself met by `discover()` (a corrupt archive, a member that fails
+    /// its checksum), one sentence each; the runs before it are still read. Empty by default.
+    var damage: [String] { get }
+}
+
+extension LogSource {
+    /// No damage: a log directory or an event file reports problems per record instead.
+    public var damage: [String] { [] }
 }
 
 /// Why a path could not be read as a source.

@@ -83,6 +83,15 @@ public enum LogSources {
         try runs(of: open(paths))
     }
 
+    /// True when `path` is a file holding gzip data whose first tar member is
+    /// `tbkit-manifest.json`: an archive made by `tbkit archive`.
+    public static func isTBKitArchive(_ path: String) -> Bool {
+        guard let status = try? Platform.status(path), status.isRegular,
+            let head = try? SourceSniffer.head(of: path), head.count >= 2, head[0] == 0x1F, head[1] == 0x8B
+        else { return false }
+        return SourceSniffer.describeGzip(path) == SourceSniffer.tbkitArchive
+    }
+
     /// A label without trailing slashes (but "/" stays "/").
     public static func trimmed(_ label: String) -> String {
         var s = Substring(label)
@@ -145,11 +154,12 @@ enum SourceSniffer {
             return "gzip-compressed data that is not a tar archive"
         }
         let name = inflated[0..<100].prefix { $0 != 0 }
-        if Array(name) == Array("tbkit-manifest.json".utf8) {
-            return "a TBKit log archive, which this build of tbkit cannot read in place; unpack it with `tbkit extract`"
-        }
+        if Array(name) == Array("tbkit-manifest.json".utf8) { return tbkitArchive }
         return "a gzip-compressed tar archive without TBKit's manifest (tbkit-manifest.json first)"
     }
+
+    /// What `describeGzip` says of a TBKit archive (read in place where TBKitArchive is linked).
+    static let tbkitArchive = "a TBKit log archive, which only tbkit-storage reads in place"
 
     /// A few words on what `head` looks like, for an error message.
     static func describe(_ head: [UInt8], path: String) -> String {
