@@ -136,12 +136,12 @@ public struct ReportBuilder: Sendable {
         // Plain v1 scalars come straight from their records; their accumulators by stored tag bytes.
         var recentTags = RecentTags()
         while let record = reader.nextEventOrPlainScalar() {
-            guard plan.covers(record: reader.eventCount) else { break }
+            guard plan.covers(record: reader.recordOrdinal) else { break }
             events += 1
             let event: Event
             switch record {
             case .plainScalar(let s):
-                let position = SupersededPoints.position(record: reader.eventCount, index: 0)
+                let position = SupersededPoints.position(record: reader.recordOrdinal, index: 0)
                 if checks && !plan.keeps(bytes: s.tag, step: s.step, position: position) { continue }
                 // What the classifier makes of a simple_value: a float32 scalar, whatever the tag's metadata.
                 if firstWall.map({ s.wallTime < $0 }) ?? true { firstWall = s.wallTime }
@@ -167,7 +167,7 @@ public struct ReportBuilder: Sendable {
             for (index, value) in summary.values.enumerated() {
                 if case .none = value.kind { continue }
                 let step = event.step
-                let position = SupersededPoints.position(record: reader.eventCount, index: index)
+                let position = SupersededPoints.position(record: reader.recordOrdinal, index: index)
                 if checks && !plan.keeps(tag: value.tag, step: step, position: position) { continue }
                 if firstStep.map({ step < $0 }) ?? true { firstStep = step }
                 if lastStep.map({ step > $0 }) ?? true { lastStep = step }

@@ -161,7 +161,7 @@ public struct LogdirInspection: Sendable, Encodable {
             }
         }
         while let event = reader.next() {
-            guard plan.covers(record: reader.eventCount) else { break }
+            guard plan.covers(record: reader.recordOrdinal) else { break }
             events += 1
             if let f = reader.currentFile { perFile[f, default: 0] += 1 }
             if firstWall == nil { firstWall = event.wallTime }
@@ -170,7 +170,7 @@ public struct LogdirInspection: Sendable, Encodable {
             case .summary(let summary):
                 for (index, value) in summary.values.enumerated() {
                     if case .none = value.kind { continue }
-                    position = SupersededPoints.position(record: reader.eventCount, index: index)
+                    position = SupersededPoints.position(record: reader.recordOrdinal, index: index)
                     switch classifier.classify(value, step: event.step, wallTime: event.wallTime) {
                     case .scalar(let s): note(s.tag, .scalars, s.step, s.wallTime, s.value)
                     case .histogram(let h): note(h.tag, .histograms, h.step, h.wallTime, nil)
@@ -178,7 +178,7 @@ public struct LogdirInspection: Sendable, Encodable {
                     }
                 }
             case .graphDef:
-                position = SupersededPoints.position(record: reader.eventCount, index: 0)
+                position = SupersededPoints.position(record: reader.recordOrdinal, index: 0)
                 note("__run_graph__", .graphs, event.step, event.wallTime, nil)
             default:
                 break

@@ -28,7 +28,7 @@ public final class StandingValueReader {
     /// The next value that stands, or nil at the end.
     public func nextValue() -> TaggedValue? {
         while let value = reader.nextValue() {
-            guard plan.covers(record: reader.eventCount) else { return nil }
+            guard plan.covers(record: reader.recordOrdinal) else { return nil }
             if plan.keeps(tag: value.tag, step: value.step, position: reader.lastValuePosition) { return value }
             supersededCount += 1
         }

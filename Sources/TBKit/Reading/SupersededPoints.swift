@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which values of a run TensorBoard no longer shows because a later record replaced them: the
 /// one place where TBKit's readers apply TensorBoard's restart and purge semantics.
 ///
@@ -28,7 +30,7 @@ package struct SupersededPoints: Sendable {
         var cursor = 0
     }
 
-    /// Records read by the first pass (the last record's `eventCount`).
+    /// Records read by the first pass (the last record's `recordOrdinal`).
     package private(set) var recordCount = 0
     /// Values the first pass read.
     package private(set) var valueCount = 0
@@ -60,25 +62,24 @@ package struct SupersededPoints: Sendable {
             if let u = upper[i], step <= u { ownCuts[id, default: []].append(Cut(position: position, step: step)) }
             upper[i] = step
         }
-        while let record = reader.nextEventOrPlainScalar() {
-            let ordinal = reader.eventCount
+        while let record = reader.nextOutline() {
+            let ordinal = reader.recordOrdinal
             plan.recordCount = ordinal
             switch record {
             case .plainScalar(let s):
                 plan.valueCount += 1
                 value(plan.tags.id(bytes: s.tag), s.step, position(record: ordinal, index: 0))
-            case .event(let event):
+            case .outline(let event):
                 switch event.what {
-                case .summary(let summary):
-                    for (index, v) in summary.values.enumerated() {
-                        if case .none = v.kind { continue }
+                case .summary(let values):
+                    for (index, v) in values.enumerated() where v.hasKind {
                         plan.valueCount += 1
                         value(plan.tags.id(v.tag), event.step, position(record: ordinal, index: index))
                     }
-                case .graphDef:
+                case .graph:
                     plan.valueCount += 1
                     value(plan.tags.id("__run_graph__"), event.step, position(record: ordinal, index: 0))
-                case .sessionLog(let status, _, _) where status == .start:
+                case .start:
                     guard seenStart else {
                         seenStart = true
                         continue
@@ -175,7 +176,13 @@ struct TagIndex: Sendable {
         var hash: UInt32 = 2_166_136_261
         for b in tag { hash = (hash ^ UInt32(b)) &* 16_777_619 }
         let slot = Int(hash & 255)
-        if cacheIDs[slot] >= 0 && cacheKeys[slot].elementsEqual(tag) { return cacheIDs[slot] }
+        if cacheIDs[slot] >= 0 && cacheKeys[slot].count == tag.count {
+            let same = cacheKeys[slot].withUnsafeBytes { key in
+                guard let k = key.baseAddress, let t = tag.baseAddress else { return tag.count == 0 }
+                return memcmp(k, t, tag.count) == 0
+            }
+            if same { return cacheIDs[slot] }
+        }
         let found = id(String(decoding: tag, as: UTF8.self))
         cacheKeys[slot] = Array(tag)
         cacheIDs[slot] = found

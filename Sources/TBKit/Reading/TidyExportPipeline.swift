@@ -135,9 +135,12 @@ extension TidyExporter {
     /// mark. Runs on its own thread.
     func readBatches(_ runs: [RunDirectory], into queue: TidyBatchQueue) {
         var slots = TagSlots()
+        // A first pass over each run finds what later records supersede (usually nothing); the
+        // next run's is made on a thread of its own while this one's rows are read.
+        var ahead = runs.first.map { PlanAhead(files: $0.eventFiles) }
         for (index, run) in runs.enumerated() {
-            // A first pass finds what later records supersede (usually nothing), then the rows.
-            var plan = SupersededPoints.scan(EventFileReader(files: run.eventFiles))
+            var plan = ahead?.plan() ?? SupersededPoints.scan(EventFileReader(files: run.eventFiles))
+            ahead = index + 1 < runs.count ? PlanAhead(files: runs[index + 1].eventFiles) : nil
             let reader = EventFileReader(files: run.eventFiles)
             slots.removeAll()
             var batch = TidyBatch(run: index)
@@ -191,7 +194,7 @@ extension TidyExporter {
         }
         if formatsRawScalars {
             while let step = reader.nextValueOrRawScalar() {
-                guard plan.covers(record: reader.eventCount) else { break }
+                guard plan.covers(record: reader.recordOrdinal) else { break }
                 switch step {
                 case .scalar(let raw):
                     if checks && !plan.keeps(bytes: raw.tag, step: raw.step, position: reader.lastValuePosition) {
@@ -210,7 +213,7 @@ extension TidyExporter {
             }
         } else {
             while let value = reader.nextValue() {
-                guard plan.covers(record: reader.eventCount) else { break }
+                guard plan.covers(record: reader.recordOrdinal) else { break }
                 guard case .scalar(var p) = value else { continue }
                 if checks && !plan.keeps(tag: p.tag, step: p.step, position: reader.lastValuePosition) {
                     superseded += 1
@@ -230,7 +233,7 @@ extension TidyExporter {
     ) -> Int {
         var superseded = 0
         while let value = reader.nextValue() {
-            guard plan.covers(record: reader.eventCount) else { break }
+            guard plan.covers(record: reader.recordOrdinal) else { break }
             guard case .histogram(let h) = value, tags.isEmpty || tags.contains(h.tag) else { continue }
             if !plan.keeps(tag: h.tag, step: h.step, position: reader.lastValuePosition) {
                 superseded += 1
@@ -243,5 +246,30 @@ extension TidyExporter {
             }
         }
         return superseded
+    }
+}
+
+/// `SupersededPoints.scan` of a run's files on a thread of its own, so the export's reading
+/// thread finds the next run's plan ready. The semaphore orders the write of `result` before
+/// the read in `plan()`.
+final class PlanAhead: @unchecked Sendable {
+    private var result: SupersededPoints?
+    private let done = DispatchSemaphore(value: 0)
+    private let files: [String]
+
+    init(files: [String]) {
+        self.files = files
+        let thread = Thread { [self] in
+            result = SupersededPoints.scan(EventFileReader(files: files))
+            done.signal()
+        }
+        thread.name = "tbkit-export-scan"
+        thread.start()
+    }
+
+    /// The plan, once the scan has finished.
+    func plan() -> SupersededPoints {
+        done.wait()
+        return result ?? SupersededPoints.scan(EventFileReader(files: files))
     }
 }
