@@ -76,28 +76,14 @@ struct AggregateCommand: ParsableCommand {
     }
 
     func run() throws {
-        try withLocalSources(sources[...], resolved: [])
-    }
-
-    /// Mirrors s3:// sources locally (one at a time, nested), then aggregates them all.
-    private func withLocalSources(_ rest: ArraySlice<String>, resolved: [(given: String, local: String)]) throws {
-        guard let first = rest.first else { return try aggregate(resolved) }
-        try ObjectStorage.withLocalLogdir(first) { local in
-            try withLocalSources(rest.dropFirst(), resolved: resolved + [(first, local)])
+        // Sources as every reading command takes them (log directories, event files, archives,
+        // s3:// prefixes); a run name two sources share becomes <source>/<run>.
+        try ReadingSources.with(sources) { found in
+            try aggregate(found.runs.map { RunScalars.read($0.named) }, labels: found.labels)
         }
     }
 
-    private func aggregate(_ sources: [(given: String, local: String)]) throws {
-        var runs: [RunScalars] = []
-        for source in sources {
-            for run in try RunDirectory.discover(logdir: source.local) {
-                var scalars = RunScalars.read(run)
-                if sources.count > 1 {
-                    scalars.name = run.name == "." ? source.given : "\(source.given)/\(run.name)"
-                }
-                runs.append(scalars)
-            }
-        }
+    private func aggregate(_ runs: [RunScalars], labels: [String]) throws {
         let grouping: RunGrouping = groupBy.map { .pattern($0) } ?? .seeds
         let aggregation = try ScalarAggregation.aggregate(
             runs, grouping: grouping, tags: Set(tags), minRuns: minRuns)
@@ -109,7 +95,7 @@ struct AggregateCommand: ParsableCommand {
         }
         guard !aggregation.groups.isEmpty else {
             throw CommandFailure(
-                "\(sources.map(\.given).joined(separator: ", ")): no run with scalar values\(tags.isEmpty ? "" : " for the tags \(tags.joined(separator: ", "))") to aggregate"
+                "\(labels.map(shown).joined(separator: ", ")): no run with scalar values\(tags.isEmpty ? "" : " for the tags \(tags.joined(separator: ", "))") to aggregate"
             )
         }
         switch format {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TBKit
 
 extension ScalarComparison.Goal: ExpressibleByArgument {}
@@ -13,12 +14,17 @@ struct CompareCommand: ParsableCommand {
             the last value and its step, the minimum, the maximum, and the best value with the \
             step where it was first reached. Rows are sorted best first. Lower is better for tags \
             that name a loss or an error (loss, error, err, mse, mae, perplexity, nll, cost), \
-            higher otherwise; --goal overrides that for every tag.
+            higher otherwise; --goal overrides that for every tag. Points are read as TensorBoard \
+            shows them: a point superseded by a later record (a step logged again, a resume's \
+            purge) does not count. Several sources are compared together: a source column says where \
+            each run came from, and a run name two sources share becomes <source>/<run>.
 
             Examples:
               tbkit compare logs
               tbkit compare logs --tag val/accuracy --tag val/loss
               tbkit compare logs --tag reward --goal max
+              tbkit compare logs --json
+              tbkit compare logs old-logs --tag test_acc
               tbkit compare logs --tag test_acc --group
 
             With --group, runs that differ only in their seed are grouped as `tbkit aggregate` \
@@ -30,14 +36,17 @@ struct CompareCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The log directory.")
-    var logdir: String
+    @Argument(help: "Log directories, event files or s3:// prefixes (one or more).")
+    var paths: [String] = []
 
     @Option(help: "Only this tag (repeatable).")
     var tag: [String] = []
 
     @Option(help: "min or max: whether lower or higher values are better (default: guessed per tag).")
     var goal: ScalarComparison.Goal?
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
 
     @Flag(help: "Compare groups of seeds on each --tag's last value (mean ± std, Welch intervals).")
     var group = false
@@ -46,7 +55,9 @@ struct CompareCommand: ParsableCommand {
     var groupBy: String?
 
     func validate() throws {
+        if paths.isEmpty { throw ValidationError("give at least one log directory or event file") }
         if groupBy != nil && !group { throw ValidationError("--group-by applies with --group only") }
+        if group && json { throw ValidationError("--json does not apply with --group") }
         if group && tag.isEmpty {
             throw ValidationError("--group compares one tag's last value: name it with --tag (e.g. --tag test_acc)")
         }
@@ -60,18 +71,29 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        var local = self
-        try ObjectStorage.withLocalLogdir(logdir) {
-            local.logdir = $0
-            try local.runLocal()
+        // Printed inside: a damaged source fails the command after what could be read is shown.
+        try ReadingSources.with(paths) { sources in
+            if group {
+                return try runGroups(
+                    sources.runs.map { RunScalars.read($0.named) }, logdir: sources.labels.joined(separator: " "))
+            }
+            try show(
+                ScalarComparison.compare(runs: sources.runs, tags: tag, goal: goal),
+                logdir: sources.labels.joined(separator: " "), several: sources.several)
         }
     }
 
-    func runLocal() throws {
-        if group { return try runGroups() }
-        let comparison: ScalarComparison
-        comparison = try ScalarComparison.compare(logdir: logdir, tags: tag, goal: goal)
-        let out = try TextOutput(forPerson: true)
+    func show(_ comparison: ScalarComparison, logdir: String, several: Bool) throws {
+        let out = try TextOutput(forPerson: !json)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(
+                positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+            out.write(String(decoding: try encoder.encode(comparison), as: UTF8.self) + "\n")
+            try out.close()
+            return
+        }
         if comparison.tags.isEmpty {
             out.write(
                 tag.isEmpty
@@ -86,24 +108,24 @@ struct CompareCommand: ParsableCommand {
                 [
                     shown(e.run), formatNumber(e.last), String(e.lastStep), formatNumber(e.min), formatNumber(e.max),
                     formatNumber(e.best), String(e.bestStep), String(e.count),
-                ]
+                ] + (several ? [shown(e.source)] : [])
             }
             out.write(
                 renderTable(
-                    ["run", "last", "at step", "min", "max", "best", "best step", "points"], rows,
-                    rightAligned: [1, 2, 3, 4, 5, 6, 7], indent: "  "))
+                    ["run", "last", "at step", "min", "max", "best", "best step", "points"]
+                        + (several ? ["source"] : []),
+                    rows, rightAligned: [1, 2, 3, 4, 5, 6, 7], indent: "  "))
         }
         try out.close()
     }
 
     /// `--group`: one table of groups per tag, then the best group against each other one.
-    func runGroups() throws {
-        let runs = try RunDirectory.discover(logdir: logdir).map(RunScalars.read)
+    func runGroups(_ runs: [RunScalars], logdir: String) throws {
         for (run, problem) in runs.flatMap({ r in r.problems.map { (r.name, $0) } }) {
             printError("warning: run \(run): \(problem)")
         }
         let grouping: RunGrouping = groupBy.map { .pattern($0) } ?? .seeds
-        let out = try TextOutput()
+        let out = try TextOutput(forPerson: true)
         for (i, name) in tag.enumerated() {
             if i > 0 { out.write("\n") }
             let c = try GroupComparison.compare(runs, tag: name, grouping: grouping, goal: goal)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TBKit
+import TBKitArchive
 import TBKitS3
 
 /// The command line's contract with scripts, applied to every subcommand:
@@ -10,10 +11,11 @@ import TBKitS3
 /// - a command that documents its own exit codes (`verify`) throws `ExitCode`, which is kept;
 /// - `--help` prints to standard output and exits 0.
 package enum EntryPoint {
-    /// Parses the command line and runs the subcommand; never returns. s3:// logdirs are
-    /// registered first, so every command takes them.
+    /// Parses the command line and runs the subcommand; never returns. s3:// logdirs and
+    /// `tbkit archive` files as sources are registered first, so every command takes them.
     package static func main() -> Never {
         S3Storage.register()
+        ArchiveLogSource.register()
         var command: any ParsableCommand
         do {
             command = try TBKitCommand.parseAsRoot()
@@ -37,6 +39,10 @@ package enum EntryPoint {
             // A path that is not there is a usage mistake; a directory that cannot be read is not.
             printError("tbkit: error: \(error.description)")
             if case .notFound = error { exit(usageStatus) }
+            exit(EXIT_FAILURE)
+        } catch let error as LogSourceError {
+            printError("tbkit: error: \(error.description)")
+            if case .logdir(.notFound) = error { exit(usageStatus) }
             exit(EXIT_FAILURE)
         } catch {
             if TBKitCommand.exitCode(for: error) == .success { TBKitCommand.exit(withError: error) }

@@ -12,8 +12,11 @@ struct ExportCommand: ParsableCommand {
             histogram: run,tag,step,wall_time,min,max,num,sum,mean,std. Rows stream out as the \
             files are read, so memory stays flat for any size of logs. Float32 values print in \
             their shortest float32 form; NaN and infinities print as nan/inf (CSV) or as the \
-            strings "NaN"/"Infinity" (JSON Lines). Problems in the files are reported on \
-            standard error and do not stop the export.
+            strings "NaN"/"Infinity" (JSON Lines). Points are exported as TensorBoard shows \
+            them: a point superseded by a later record (the same step logged again, steps logged \
+            again after a resume's SessionLog START) is left out. Problems in the files are reported on \
+            standard error and do not stop the export. With several sources, a source column follows \
+            run, and a run name two sources share becomes <source>/<run>.
 
             Parquet has the same columns, typed: run and tag dictionary-encoded UTF-8 strings, \
             step INT64, every other column DOUBLE (float32 values widened exactly), GZIP pages, \
@@ -28,11 +31,12 @@ struct ExportCommand: ParsableCommand {
               tbkit export logs --tag train/loss --tag val/loss
               tbkit export logs --format parquet -o scalars.parquet
               tbkit export logs --format parquet --partition run -o dataset/
+              tbkit export logs old-logs -o all.csv   # adds a source column after run
             """
     )
 
-    @Argument(help: "The log directory (or a single event file).")
-    var logdir: String
+    @Argument(help: "Log directories, event files or s3:// prefixes (one or more).")
+    var paths: [String] = []
 
     /// The output formats.
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -85,6 +89,7 @@ struct ExportCommand: ParsableCommand {
     var stats = false
 
     func validate() throws {
+        if paths.isEmpty { throw ValidationError("give at least one log directory or event file") }
         if stats && kind != .histograms {
             throw ValidationError("--stats applies to --kind histograms only")
         }
@@ -106,53 +111,47 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         var local = self
         if local.output == "-" { local.output = nil }  // standard output
-        try ObjectStorage.withLocalLogdir(logdir) {
-            local.logdir = $0
+        try ReadingSources.with(paths) { sources in
             guard let output = local.output, ObjectStorage.isRemote(output) else {
-                return report(try local.runLocal())
+                return report(try local.export(sources))
             }
             // Written to a scratch file (or directory), then uploaded; reported once uploaded.
             let scratch = try ObjectStorage.Scratch()
             defer { scratch.cleanUp() }
             local.output = scratch.path + "/" + (partition == nil ? "export" : "dataset")
-            let counts = try local.runLocal()
+            let counts = try local.export(sources)
             try ObjectStorage.upload(local.output ?? "", to: output)
             report(counts)
         }
     }
 
     /// The export to a local file or standard output; returns what was written.
-    func runLocal() throws -> TidyExporter.Counts {
-        if format == .parquet { return try runParquet() }
-        let exporter = TidyExporter(
+    func export(_ sources: ReadingSources) throws -> TidyExporter.Counts {
+        if format == .parquet { return try runParquet(sources) }
+        var exporter = TidyExporter(
             format: format == .jsonl ? .jsonl : .csv, kind: kind.tidy ?? .scalars, statistics: stats, runs: Set(runs),
             tags: Set(tags))
+        exporter.includesSource = sources.several
         let out = try TextOutput.destination(output)
-        let counts: TidyExporter.Counts
-        do {
-            counts = try exporter.export(logdir: logdir, bytes: { out.write(bytes: $0) })
-        } catch {
-            try? out.close()
-            throw error
-        }
+        let counts = exporter.export(runs: sources.runs, bytes: { out.write(bytes: $0) })
         try out.close()
         return counts
     }
 
     /// Parquet to a file, a dataset directory or standard output.
-    func runParquet() throws -> TidyExporter.Counts {
-        guard let tidyKind = kind.tidy else { return try runParquetTable() }
+    func runParquet(_ sources: ReadingSources) throws -> TidyExporter.Counts {
+        guard let tidyKind = kind.tidy else { return try runParquetTable(sources) }
         var exporter = ParquetExporter(kind: tidyKind, statistics: stats, runs: Set(runs), tags: Set(tags))
         exporter.rowGroupSize = rowGroupSize
         let counts: TidyExporter.Counts
         if let output {
             counts =
                 partition == nil
-                ? try exporter.export(logdir: logdir, toFile: output)
-                : try exporter.export(logdir: logdir, toDataset: output)
+                ? try exporter.export(runs: sources.runs, toFile: output)
+                : try exporter.export(runs: sources.runs, toDataset: output)
         } else {
             let out = try TextOutput()
-            counts = try exporter.export(logdir: logdir) { bytes in
+            counts = try exporter.export(runs: sources.runs) { bytes in
                 out.write(bytes: bytes.assumingMemoryBound(to: UInt8.self))
             }
             try out.close()
@@ -161,15 +160,15 @@ struct ExportCommand: ParsableCommand {
     }
 
     /// `--kind hparams` or `text`, to a file or standard output.
-    func runParquetTable() throws -> TidyExporter.Counts {
+    func runParquetTable(_ sources: ReadingSources) throws -> TidyExporter.Counts {
         let stdout = output == nil ? try TextOutput() : nil
         let target: any ParquetOutput =
             try output.map { try ParquetFileOutput(path: $0) }
             ?? ParquetStreamOutput { bytes in stdout?.write(bytes: bytes.assumingMemoryBound(to: UInt8.self)) }
         let counts =
             kind == .hparams
-            ? try ParquetTables.hparams(logdir: logdir, runs: Set(runs), output: target)
-            : try ParquetTables.text(logdir: logdir, runs: Set(runs), tags: Set(tags), output: target)
+            ? try ParquetTables.hparams(sources: sources.runs, runs: Set(runs), output: target)
+            : try ParquetTables.text(sources: sources.runs, runs: Set(runs), tags: Set(tags), output: target)
         try stdout?.close()
         return counts
     }
@@ -178,8 +177,12 @@ struct ExportCommand: ParsableCommand {
     private func report(_ counts: TidyExporter.Counts) {
         for problem in counts.problems { printError("warning: \(problem)") }
         if let name = output, name != "-" {
+            let superseded =
+                counts.superseded == 0
+                ? "" : " (\(counts.superseded) superseded point\(counts.superseded == 1 ? "" : "s") left out)"
             printError(
-                "\(counts.rows) rows from \(counts.runs) run\(counts.runs == 1 ? "" : "s") written to \(name)")
+                "\(counts.rows) rows from \(counts.runs) run\(counts.runs == 1 ? "" : "s") written to \(shown(name))\(superseded)"
+            )
         }
     }
 }

@@ -16,8 +16,10 @@ enum ParquetTables {
     /// run's last value of each metric tag the experiment names), null where a run has none.
     /// The hparams values are read from their metadata even when the value itself carries no
     /// data, as torch's and tensorboardX's `add_hparams` write them.
-    static func hparams(logdir: String, runs: Set<String>, output: any ParquetOutput) throws -> TidyExporter.Counts {
-        let found = try RunDirectory.discover(logdir: logdir).filter { runs.isEmpty || runs.contains($0.name) }
+    static func hparams(sources: [SourcedRun], runs: Set<String>, output: any ParquetOutput) throws
+        -> TidyExporter.Counts
+    {
+        let found = sources.map(\.named).filter { runs.isEmpty || runs.contains($0.name) }
         var rows: [RunHParams] = []
         var metricTags: [String] = []
         var counts = TidyExporter.Counts()
@@ -114,9 +116,9 @@ enum ParquetTables {
     /// Every text summary: run, tag, step, wall_time, text (one row per string of the tensor, in
     /// order; bytes that are not UTF-8 replaced with U+FFFD).
     static func text(
-        logdir: String, runs: Set<String>, tags: Set<String>, output: any ParquetOutput
+        sources: [SourcedRun], runs: Set<String>, tags: Set<String>, output: any ParquetOutput
     ) throws -> TidyExporter.Counts {
-        let found = try RunDirectory.discover(logdir: logdir).filter { runs.isEmpty || runs.contains($0.name) }
+        let found = sources.map(\.named).filter { runs.isEmpty || runs.contains($0.name) }
         let columns = [
             ParquetColumn(name: "run", kind: .dictionaryString), ParquetColumn(name: "tag", kind: .dictionaryString),
             ParquetColumn(name: "step", kind: .int64), ParquetColumn(name: "wall_time", kind: .double),

@@ -24,8 +24,8 @@ struct ReportCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The log directory (or a single event file), local or s3://bucket/prefix.")
-    var logdir: String
+    @Argument(help: "Log directories, event files or s3://bucket/prefix (one or more).")
+    var paths: [String] = []
 
     @Option(name: .shortAndLong, help: "The HTML file to write (- for standard output).")
     var output: String = "report.html"
@@ -34,15 +34,21 @@ struct ReportCommand: ParsableCommand {
     var maxPoints: Int = 2000
 
     func validate() throws {
+        if paths.isEmpty { throw ValidationError("give at least one log directory or event file") }
         if maxPoints < 4 { throw ValidationError("--max-points must be at least 4") }
     }
 
     func run() throws {
-        var data = try ObjectStorage.withLocalLogdir(logdir) {
-            try ReportBuilder(scalarPoints: maxPoints).build(logdir: $0)
+        // The page names the sources the user gave (an s3:// URL), not a temporary local copy.
+        // Written inside: a damaged source fails the command after the page of what could be read.
+        try ReadingSources.with(paths) { sources in
+            try write(
+                ReportBuilder(scalarPoints: maxPoints).build(
+                    runs: sources.runs, label: sources.labels.joined(separator: " ")))
         }
-        // The page names the logdir the user gave (an s3:// URL), not the temporary local copy.
-        data.logdir = logdir
+    }
+
+    func write(_ data: ReportData) throws {
         let page = try ReportPage.render(data)
         let out = try TextOutput.destination(output)
         page.withUnsafeBufferPointer { out.write(bytes: $0) }

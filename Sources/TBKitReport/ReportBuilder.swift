@@ -23,7 +23,16 @@ public struct ReportBuilder: Sendable {
 
     /// Reads every run under `logdir` (or the single event file it names).
     public func build(logdir: String) throws(LogDirectoryError) -> ReportData {
-        let runs = try RunDirectory.discover(logdir: logdir)
+        build(runs: try RunDirectory.discover(logdir: logdir), label: logdir)
+    }
+
+    /// Reads runs of one or more sources (see `LogSources`), each under its name among them;
+    /// `label` names the whole on the page.
+    public func build(runs sourced: [SourcedRun], label: String) -> ReportData {
+        build(runs: sourced.map(\.named), label: label)
+    }
+
+    private func build(runs: [RunDirectory], label logdir: String) -> ReportData {
         var data = ReportData(
             logdir: logdir, runs: [], hparamNames: [], metricTags: [], scalars: [], histograms: [], images: [],
             texts: [], problems: [],
@@ -106,6 +115,9 @@ public struct ReportBuilder: Sendable {
     }
 
     private func readRun(_ run: RunDirectory) -> RunRead {
+        // Points a later record superseded (a step logged again, a resume's purge) are not drawn.
+        var plan = SupersededPoints.scan(EventFileReader(files: run.eventFiles))
+        let checks = !plan.isTrivial
         let reader = EventFileReader(files: run.eventFiles)
         var classifier = ValueClassifier()
         var scalars: [String: ScalarAccumulator] = [:]
@@ -125,10 +137,13 @@ public struct ReportBuilder: Sendable {
         // Plain v1 scalars come straight from their records; their accumulators by stored tag bytes.
         var recentTags = RecentTags()
         while let record = reader.nextEventOrPlainScalar() {
+            guard plan.covers(record: reader.recordOrdinal) else { break }
             events += 1
             let event: Event
             switch record {
             case .plainScalar(let s):
+                let position = SupersededPoints.position(record: reader.recordOrdinal, index: 0)
+                if checks && !plan.keeps(bytes: s.tag, step: s.step, position: position) { continue }
                 // What the classifier makes of a simple_value: a float32 scalar, whatever the tag's metadata.
                 if firstWall.map({ s.wallTime < $0 }) ?? true { firstWall = s.wallTime }
                 if lastWall.map({ s.wallTime > $0 }) ?? true { lastWall = s.wallTime }
@@ -150,9 +165,11 @@ public struct ReportBuilder: Sendable {
             if firstWall.map({ event.wallTime < $0 }) ?? true { firstWall = event.wallTime }
             if lastWall.map({ event.wallTime > $0 }) ?? true { lastWall = event.wallTime }
             guard case .summary(let summary) = event.what else { continue }
-            for value in summary.values {
+            for (index, value) in summary.values.enumerated() {
                 if case .none = value.kind { continue }
                 let step = event.step
+                let position = SupersededPoints.position(record: reader.recordOrdinal, index: index)
+                if checks && !plan.keeps(tag: value.tag, step: step, position: position) { continue }
                 if firstStep.map({ step < $0 }) ?? true { firstStep = step }
                 if lastStep.map({ step > $0 }) ?? true { lastStep = step }
                 switch classifier.classify(value, step: step, wallTime: event.wallTime) {

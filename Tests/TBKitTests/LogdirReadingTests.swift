@@ -230,8 +230,12 @@ import Testing
         #expect(c.tags[0].goal == .minimize)
         #expect(
             c.tags[0].entries == [
-                .init(run: "fast", count: 3, last: 0.5, lastStep: 3, min: 0.25, max: 1.0, best: 0.25, bestStep: 2),
-                .init(run: "slow", count: 2, last: 0.75, lastStep: 2, min: 0.75, max: 2.0, best: 0.75, bestStep: 2),
+                .init(
+                    run: "fast", source: dir.path, count: 3, last: 0.5, lastStep: 3, min: 0.25, max: 1.0, best: 0.25,
+                    bestStep: 2),
+                .init(
+                    run: "slow", source: dir.path, count: 2, last: 0.75, lastStep: 2, min: 0.75, max: 2.0, best: 0.75,
+                    bestStep: 2),
             ])
         let flipped = try ScalarComparison.compare(logdir: dir.path, goal: .maximize)
         #expect(flipped.tags[0].entries.map(\.run) == ["slow", "fast"])

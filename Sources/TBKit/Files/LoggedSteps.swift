@@ -10,10 +10,10 @@ import Foundation
 /// let purge = (logged.overall ?? -1) >= resumeAt ? resumeAt : nil
 /// let writer = try SummaryWriter(logdir: "logs/run1", purgeStep: purge)
 /// ```
-/// The run's event files are read in name order (TensorBoard's order) with purge semantics
-/// applied across them: a SessionLog START at step `s` drops every point at a step `>= s` read
-/// before it, for every tag; a point at step `t` drops the points of its own tag at steps `>= t`
-/// read before it (TensorBoard's Rust loader does this on every record). Damaged or truncated
+/// The run's event files are read in name order (TensorBoard's order) with TensorBoard's purge
+/// semantics applied across them by `StandingValueReader` (see `SupersededPoints`): a SessionLog
+/// START after the run's first drops every point at a step `>= s` read before it; a point at
+/// step `t` drops the points of its own tag at steps `>= t` read before it. Damaged or truncated
 /// records are skipped, as the readers skip them; file_version, SessionLog and graph events are
 /// not points.
 public struct LoggedSteps: Sendable, Equatable {
@@ -39,36 +39,13 @@ public struct LoggedSteps: Sendable, Equatable {
 
     /// Reads the given event files in the order given.
     public init(files: [String]) {
-        // Per tag, the steps still standing, strictly increasing: a new point pops the steps at
-        // or after its own, a START pops them for every tag.
-        var standing: [String: [Int64]] = [:]
-        let reader = EventFileReader(files: files)
-        while let event = reader.next() {
-            switch event.what {
-            case .sessionLog(let status, _, _) where status == .start:
-                for tag in standing.keys {
-                    standing[tag]?.popSteps(from: event.step)
-                }
-            case .summary(let summary):
-                for value in summary.values {
-                    standing[value.tag, default: []].popSteps(from: event.step)
-                    standing[value.tag, default: []].append(event.step)
-                }
-            default:
-                break
-            }
-        }
+        // The values that stand come with strictly increasing steps per tag: the last is the largest.
         var last: [String: Int] = [:]
-        for (tag, steps) in standing {
-            if let step = steps.last { last[tag] = Int(step) }
+        let reader = StandingValueReader(files: files)
+        while let value = reader.nextValue() {
+            if case .other(let o) = value, o.tag == "__run_graph__" { continue }
+            last[value.tag] = Int(value.step)
         }
         self.byTag = last
-    }
-}
-
-extension Array where Element == Int64 {
-    /// Drops the trailing steps at or after `step` (the array is strictly increasing).
-    fileprivate mutating func popSteps(from step: Int64) {
-        while let last, last >= step { removeLast() }
     }
 }

@@ -62,6 +62,35 @@ public struct ParquetExporter: Sendable {
         }
     }
 
+    /// Writes the runs of one or more sources (see `LogSources`), named as given, to one file at
+    /// `path`.
+    public func export(runs sourced: [SourcedRun], toFile path: String) throws(ParquetError) -> TidyExporter.Counts {
+        try export(found: sourced.map(\.named), partitioned: false) { _ throws(ParquetError) in
+            try ParquetFileOutput(path: path)
+        }
+    }
+
+    /// Writes the runs of one or more sources as one Parquet stream (see
+    /// `export(logdir:bytes:)`).
+    public func export(
+        runs sourced: [SourcedRun], bytes sink: @escaping (UnsafeRawBufferPointer) throws(ParquetError) -> Void
+    ) throws(ParquetError) -> TidyExporter.Counts {
+        try export(found: sourced.map(\.named), partitioned: false) { _ in ParquetStreamOutput(sink: sink) }
+    }
+
+    /// Writes the runs of one or more sources as a Hive-style dataset under `directory` (see
+    /// `export(logdir:toDataset:)`).
+    public func export(runs sourced: [SourcedRun], toDataset directory: String) throws(ParquetError)
+        -> TidyExporter.Counts
+    {
+        try ParquetExporter.makeDirectories(directory)
+        return try export(found: sourced.map(\.named), partitioned: true) { run throws(ParquetError) in
+            let runDirectory = directory + "/run=" + ParquetExporter.partitionValue(run ?? ".")
+            try ParquetExporter.makeDirectories(runDirectory)
+            return try ParquetFileOutput(path: runDirectory + "/part-0.parquet")
+        }
+    }
+
     /// A run name as a Hive partition value: bytes other than ASCII letters, digits and `-_.~`
     /// percent-encoded (so a nested run `a/b` stays one directory), as readers decode them.
     public static func partitionValue(_ run: String) -> String {
@@ -112,6 +141,13 @@ public struct ParquetExporter: Sendable {
     ) throws(ParquetError) -> TidyExporter.Counts {
         let found: [RunDirectory]
         do { found = try RunDirectory.discover(logdir: logdir) } catch { throw .source(error) }
+        return try export(found: found, partitioned: partitioned, open: open)
+    }
+
+    /// The export of runs already found (named as they are to appear).
+    private func export(
+        found: [RunDirectory], partitioned: Bool, open: (String?) throws(ParquetError) -> any ParquetOutput
+    ) throws(ParquetError) -> TidyExporter.Counts {
         let runs = found.filter { self.runs.isEmpty || self.runs.contains($0.name) }
         var counts = TidyExporter.Counts()
         counts.runs = runs.count
@@ -131,6 +167,7 @@ public struct ParquetExporter: Sendable {
                 if partitioned { try file.finish() }
             }
             if let problems = batch.problems { counts.problems += problems }
+            counts.superseded += batch.superseded
             guard !batch.tags.isEmpty || !batch.histograms.isEmpty else { continue }
             if partitioned && !file.isOpen { try file.start(output: try open(runs[current].name)) }
             for (slot, field) in batch.slotFields {

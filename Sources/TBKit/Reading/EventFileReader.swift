@@ -45,8 +45,15 @@ public final class EventFileReader {
     public private(set) var lastRecordOffset: Int64 = 0
     /// Events returned so far.
     public private(set) var eventCount = 0
+    /// Sound records met so far (their data CRC right), whether or not they decode: the
+    /// ordinal of the last one. Both passes of `SupersededPoints` count records the same way.
+    package private(set) var recordOrdinal = 0
     /// The last file's unfinished record, if the last `next()` stopped inside one.
     public private(set) var pendingTail: (offset: Int64, available: Int, needed: Int)?
+    /// Where the last value from `nextValue()` or `nextValueOrRawScalar()` sits in the run: its
+    /// record's ordinal (`recordOrdinal`) times 2^20 plus its index in the record's summary. Two
+    /// readings of the same files give the same positions (see `SupersededPoints`).
+    package private(set) var lastValuePosition: Int64 = 0
 
     private var fileIndex = 0
     private var currentFileIndex: Int?
@@ -108,6 +115,7 @@ public final class EventFileReader {
                     }
                     switch step {
                     case .record(let offset, let payload):
+                        recordOrdinal += 1
                         do {
                             let decoded = try decode(payload)
                             currentFileIndex = fileIndex
@@ -169,7 +177,9 @@ public final class EventFileReader {
             if pendingIndex < pendingValues.count, let value = nextPendingValue() { return .value(value) }
             switch nextEventOrPlainScalar() {
             case nil: return nil
-            case .plainScalar(let scalar)?: return .scalar(scalar)
+            case .plainScalar(let scalar)?:
+                lastValuePosition = SupersededPoints.position(record: recordOrdinal, index: 0)
+                return .scalar(scalar)
             case .event(let event)?: if let value = absorb(event) { return .value(value) }
             }
         }
@@ -194,12 +204,31 @@ public final class EventFileReader {
         }
     }
 
+    /// What `nextOutline()` returns.
+    package enum OutlineRecord {
+        /// A record that is one plain v1 scalar; its tag bytes are valid until the next read.
+        case plainScalar(RawScalarEvent)
+        /// Any other record, outlined.
+        case outline(EventOutline)
+    }
+
+    /// The same records as `nextEventOrPlainScalar()`, each other record only outlined (step,
+    /// value tags, graph, START) without decoding its values: the first pass of
+    /// `SupersededPoints`. Do not mix with the other reading methods on one reader.
+    package func nextOutline() -> OutlineRecord? {
+        nextRecord { payload throws(ProtoDecodingError) -> OutlineRecord in
+            if let scalar = RawScalarEvent(payload) { return .plainScalar(scalar) }
+            return .outline(try EventOutline(decoding: payload))
+        }
+    }
+
     /// The next value left from the last summary event, classified.
     private func nextPendingValue() -> TaggedValue? {
         while pendingIndex < pendingValues.count {
             let value = pendingValues[pendingIndex]
             pendingIndex += 1
             if case .none = value.kind { continue }  // TensorBoard drops a Value with no oneof set
+            lastValuePosition = SupersededPoints.position(record: recordOrdinal, index: pendingIndex - 1)
             return classifier.classify(value, step: pendingStep, wallTime: pendingWallTime)
         }
         return nil
@@ -215,6 +244,7 @@ public final class EventFileReader {
             pendingWallTime = event.wallTime
             return nil
         case .graphDef(let bytes):
+            lastValuePosition = SupersededPoints.position(record: recordOrdinal, index: 0)
             return .other(
                 OtherValue(
                     tag: "__run_graph__", step: event.step, wallTime: event.wallTime,

@@ -23,9 +23,11 @@ public struct ScalarComparison: Sendable, Encodable {
     public struct Entry: Sendable, Equatable, Encodable {
         /// The run.
         public var run: String
-        /// Points read.
+        /// The label of the source the run came from.
+        public var source: String = ""
+        /// Points TensorBoard shows (superseded ones, see `SupersededPoints`, are not read).
         public var count: Int
-        /// The last point's value and step (last in file order).
+        /// The last point's value and step (last in file order of the points that stand).
         public var last: Double
         /// The last point's step.
         public var lastStep: Int64
@@ -52,16 +54,25 @@ public struct ScalarComparison: Sendable, Encodable {
     /// Tags in name order.
     public var tags: [TagTable]
 
-    /// Reads the scalar tags of every run under `logdir`; `tags` restricts to those tags (all when
+    /// Reads the scalar tags of every run under `logdir` as TensorBoard shows them (points a later
+    /// record superseded left out); `tags` restricts to those tags (all when
     /// empty); `goal` overrides the guess from the tag name.
     public static func compare(logdir: String, tags wanted: [String] = [], goal: Goal? = nil) throws(LogDirectoryError)
         -> ScalarComparison
     {
-        let runs = try RunDirectory.discover(logdir: logdir)
+        let runs = try RunDirectory.discover(logdir: logdir).map { SourcedRun(name: $0.name, source: logdir, run: $0) }
+        return compare(runs: runs, tags: wanted, goal: goal)
+    }
+
+    /// The same over runs of one or more sources (see `LogSources`); each entry names its source.
+    public static func compare(runs sourced: [SourcedRun], tags wanted: [String] = [], goal: Goal? = nil)
+        -> ScalarComparison
+    {
         let wantedSet = Set(wanted)
         var byTag: [String: [Entry]] = [:]
-        for run in runs {
-            let reader = EventFileReader(files: run.eventFiles)
+        for s in sourced {
+            let run = s.named
+            let reader = StandingValueReader(files: run.eventFiles)
             var entries: [String: Entry] = [:]
             var goals: [String: Goal] = [:]
             while let value = reader.nextValue() {
@@ -90,7 +101,7 @@ public struct ScalarComparison: Sendable, Encodable {
                     entries[p.tag] = e
                 } else {
                     entries[p.tag] = Entry(
-                        run: run.name, count: 1, last: p.value, lastStep: p.step, min: p.value,
+                        run: run.name, source: s.source, count: 1, last: p.value, lastStep: p.step, min: p.value,
                         max: p.value, best: p.value, bestStep: p.step)
                 }
             }

@@ -200,6 +200,15 @@ public enum TaggedValue: Sendable, Equatable {
         case .other(let o): return o.tag
         }
     }
+
+    /// The step of the value.
+    public var step: Int64 {
+        switch self {
+        case .scalar(let s): return s.step
+        case .histogram(let h): return h.step
+        case .other(let o): return o.step
+        }
+    }
 }
 
 /// Turns `Summary.Value`s into `TaggedValue`s, remembering each tag's plugin metadata: writers put

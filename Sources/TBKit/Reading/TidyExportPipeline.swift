@@ -22,6 +22,8 @@ struct TidyBatch: Sendable {
     var histograms: [HistogramPoint] = []
     /// On the run's last batch: the problems its reader met.
     var problems: [ReadProblem]?
+    /// On the run's last batch: the values left out because a later record superseded them.
+    var superseded = 0
 
     static let float32: UInt32 = 1 << 31
     static let capacity = 8192
@@ -133,27 +135,38 @@ extension TidyExporter {
     /// mark. Runs on its own thread.
     func readBatches(_ runs: [RunDirectory], into queue: TidyBatchQueue) {
         var slots = TagSlots()
+        // A first pass over each run finds what later records supersede (usually nothing); the
+        // next run's is made on a thread of its own while this one's rows are read.
+        var ahead = runs.first.map { PlanAhead(files: $0.eventFiles) }
         for (index, run) in runs.enumerated() {
+            var plan = ahead?.plan() ?? SupersededPoints.scan(EventFileReader(files: run.eventFiles))
+            ahead = index + 1 < runs.count ? PlanAhead(files: runs[index + 1].eventFiles) : nil
             let reader = EventFileReader(files: run.eventFiles)
             slots.removeAll()
             var batch = TidyBatch(run: index)
+            let superseded: Int
             if kind == .scalars {
-                readScalars(reader, &slots, &batch, queue)
+                superseded = readScalars(reader, &plan, &slots, &batch, queue)
             } else {
-                readHistograms(reader, &batch, queue)
+                superseded = readHistograms(reader, &plan, &batch, queue)
             }
             batch.problems = reader.problems.map(ReadProblem.init)
+            batch.superseded = superseded
             queue.put(batch)
         }
         queue.put(nil)
     }
 
-    /// Scalar rows of one run, raw records formatted from their bytes when `formatsRawScalars`.
+    /// Scalar rows of one run, raw records formatted from their bytes when `formatsRawScalars`,
+    /// superseded points left out. Returns the number left out.
     @inline(never)
     private func readScalars(
-        _ reader: EventFileReader, _ slots: inout TagSlots, _ batch: inout TidyBatch, _ queue: TidyBatchQueue
-    ) {
+        _ reader: EventFileReader, _ plan: inout SupersededPoints, _ slots: inout TagSlots, _ batch: inout TidyBatch,
+        _ queue: TidyBatchQueue
+    ) -> Int {
         let run = batch.run
+        let checks = !plan.isTrivial
+        var superseded = 0
         @inline(__always)
         func row(_ tag: UnsafeRawBufferPointer, _ float32: Bool, _ step: Int64, _ wall: Double, _ x: Double) {
             let slot: Int
@@ -181,32 +194,82 @@ extension TidyExporter {
         }
         if formatsRawScalars {
             while let step = reader.nextValueOrRawScalar() {
+                guard plan.covers(record: reader.recordOrdinal) else { break }
                 switch step {
                 case .scalar(let raw):
+                    if checks && !plan.keeps(bytes: raw.tag, step: raw.step, position: reader.lastValuePosition) {
+                        superseded += 1
+                        continue
+                    }
                     row(raw.tag, true, raw.step, raw.wallTime, Double(raw.value))
                 case .value(let value):
                     guard case .scalar(var p) = value else { continue }
+                    if checks && !plan.keeps(tag: p.tag, step: p.step, position: reader.lastValuePosition) {
+                        superseded += 1
+                        continue
+                    }
                     p.tag.withUTF8 { row(UnsafeRawBufferPointer($0), p.dtype == .float, p.step, p.wallTime, p.value) }
                 }
             }
         } else {
             while let value = reader.nextValue() {
+                guard plan.covers(record: reader.recordOrdinal) else { break }
                 guard case .scalar(var p) = value else { continue }
+                if checks && !plan.keeps(tag: p.tag, step: p.step, position: reader.lastValuePosition) {
+                    superseded += 1
+                    continue
+                }
                 p.tag.withUTF8 { row(UnsafeRawBufferPointer($0), p.dtype == .float, p.step, p.wallTime, p.value) }
             }
         }
+        return superseded
     }
 
-    /// Histograms of one run that pass the tag filter.
+    /// Histograms of one run that pass the tag filter, superseded ones left out. Returns the
+    /// number left out.
     @inline(never)
-    private func readHistograms(_ reader: EventFileReader, _ batch: inout TidyBatch, _ queue: TidyBatchQueue) {
+    private func readHistograms(
+        _ reader: EventFileReader, _ plan: inout SupersededPoints, _ batch: inout TidyBatch, _ queue: TidyBatchQueue
+    ) -> Int {
+        var superseded = 0
         while let value = reader.nextValue() {
+            guard plan.covers(record: reader.recordOrdinal) else { break }
             guard case .histogram(let h) = value, tags.isEmpty || tags.contains(h.tag) else { continue }
+            if !plan.keeps(tag: h.tag, step: h.step, position: reader.lastValuePosition) {
+                superseded += 1
+                continue
+            }
             batch.histograms.append(h)
             if batch.isFull {
                 queue.put(batch)
                 batch = TidyBatch(run: batch.run)
             }
         }
+        return superseded
+    }
+}
+
+/// `SupersededPoints.scan` of a run's files on a thread of its own, so the export's reading
+/// thread finds the next run's plan ready. The semaphore orders the write of `result` before
+/// the read in `plan()`.
+final class PlanAhead: @unchecked Sendable {
+    private var result: SupersededPoints?
+    private let done = DispatchSemaphore(value: 0)
+    private let files: [String]
+
+    init(files: [String]) {
+        self.files = files
+        let thread = Thread { [self] in
+            result = SupersededPoints.scan(EventFileReader(files: files))
+            done.signal()
+        }
+        thread.name = "tbkit-export-scan"
+        thread.start()
+    }
+
+    /// The plan, once the scan has finished.
+    func plan() -> SupersededPoints {
+        done.wait()
+        return result ?? SupersededPoints.scan(EventFileReader(files: files))
     }
 }

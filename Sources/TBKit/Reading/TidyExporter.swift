@@ -31,6 +31,9 @@ public struct TidyExporter: Sendable {
         public var runs = 0
         /// Problems met while reading (never fatal).
         public var problems: [ReadProblem] = []
+        /// Points of the exported kind left out because a later record superseded them (see
+        /// `SupersededPoints`).
+        public var superseded = 0
 
         /// No rows, runs or problems yet.
         public init() {}
@@ -44,6 +47,9 @@ public struct TidyExporter: Sendable {
     public var statistics: Bool
     /// Only these runs (all when empty).
     public var runs: Set<String>
+    /// Adds a `source` column after `run`: the label of the source each run came from (for
+    /// exports of several sources).
+    public var includesSource = false
     /// Only these tags (all when empty).
     public var tags: Set<String>
     /// Whether records that hold one plain v1 scalar are formatted straight from their bytes
@@ -67,15 +73,24 @@ public struct TidyExporter: Sendable {
 
     /// The column names in order.
     public var columns: [String] {
+        let lead =
+            includesSource ? ["run", "source", "tag", "step", "wall_time"] : ["run", "tag", "step", "wall_time"]
+        return lead + valueColumns
+    }
+
+    /// The columns after `wall_time`.
+    var valueColumns: [String] {
         switch (kind, statistics) {
-        case (.scalars, _): return ["run", "tag", "step", "wall_time", "value"]
-        case (.histograms, false): return ["run", "tag", "step", "wall_time", "left", "right", "count"]
-        case (.histograms, true): return ["run", "tag", "step", "wall_time", "min", "max", "num", "sum", "mean", "std"]
+        case (.scalars, _): return ["value"]
+        case (.histograms, false): return ["left", "right", "count"]
+        case (.histograms, true): return ["min", "max", "num", "sum", "mean", "std"]
         }
     }
 
     /// Writes the rows for every run under `logdir` to `sink`, in chunks of text (each ends with a
-    /// newline). Runs are in name order, points in file order.
+    /// newline). Runs are in name order, points in file order; points a later record superseded
+    /// (a step logged again, a resume's purge; see `SupersededPoints`) are left out, as
+    /// TensorBoard leaves them out.
     @_optimize(none)  // a thin adapter: keeps the optimizer from cloning the row loops for this closure
     public func export(logdir: String, to sink: (String) -> Void) throws(LogDirectoryError) -> Counts {
         try export(logdir: logdir, bytes: { sink(String(decoding: $0, as: UTF8.self)) })
@@ -87,7 +102,15 @@ public struct TidyExporter: Sendable {
     public func export(logdir: String, bytes sink: (UnsafeBufferPointer<UInt8>) -> Void) throws(LogDirectoryError)
         -> Counts
     {
-        let runs = try RunDirectory.discover(logdir: logdir).filter { self.runs.isEmpty || self.runs.contains($0.name) }
+        let runs = try RunDirectory.discover(logdir: logdir).map { SourcedRun(name: $0.name, source: logdir, run: $0) }
+        return export(runs: runs, bytes: sink)
+    }
+
+    /// The same rows for runs of one or more sources (see `LogSources`), named as given; with
+    /// `includesSource`, each row names its run's source.
+    public func export(runs sourced: [SourcedRun], bytes sink: (UnsafeBufferPointer<UInt8>) -> Void) -> Counts {
+        let chosen = sourced.filter { self.runs.isEmpty || self.runs.contains($0.name) }
+        let runs = chosen.map(\.named)
         var counts = Counts()
         counts.runs = runs.count
         var rows = TidyRows(exporter: self)
@@ -101,13 +124,24 @@ public struct TidyExporter: Sendable {
         while let batch = queue.take() {
             if batch.run != current {
                 current = batch.run
-                rows.startRun(field: Array(field(runs[current].name).utf8))
+                rows.startRun(field: runField(chosen[current]))
             }
             counts.rows += rows.rows(of: batch, sink)
             if let problems = batch.problems { counts.problems += problems }
+            counts.superseded += batch.superseded
         }
         if rows.out.count > 0 { rows.out.flush(sink) }
         return counts
+    }
+
+    /// The bytes of a run's leading field: its name, and with `includesSource` its source too
+    /// (CSV `run,source`; JSON Lines `"run","source":"label"`, which the row's `{"run":` opens).
+    func runField(_ run: SourcedRun) -> [UInt8] {
+        guard includesSource else { return Array(field(run.name).utf8) }
+        switch format {
+        case .csv: return Array((field(run.name) + "," + field(run.source)).utf8)
+        case .jsonl: return Array((field(run.name) + ",\"source\":" + field(run.source)).utf8)
+        }
     }
 
     /// Bytes handed to the sink at a time (whole rows, so a little more).
@@ -194,7 +228,7 @@ struct TidyRows: ~Copyable {
     init(exporter: TidyExporter) {
         self.exporter = exporter
         format = exporter.format
-        names = exporter.columns.dropFirst(4).map { name in
+        names = exporter.valueColumns.map { name in
             switch exporter.format {
             case .csv: return [0x2C]
             case .jsonl: return Array(",\"\(name)\":".utf8)

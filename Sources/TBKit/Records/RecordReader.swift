@@ -84,7 +84,9 @@ package final class RecordReader {
 
     /// The file being read.
     package let path: String
-    private let file: FileDescriptor
+    private let file: FileDescriptor?
+    /// The whole file, when it is held in memory (`MemoryEventFiles`) instead of on disk.
+    private let memory: [UInt8]?
     /// Buffered bytes live in `buffer[start..<filled]`; `start` is at file offset `bufferOffset + start`.
     private var buffer: UnsafeMutableRawPointer
     private var capacity: Int
@@ -102,10 +104,16 @@ package final class RecordReader {
 
     /// Opens `path` for reading from its first byte.
     package init(path: String, chunkSize: Int = 1 << 20) throws(RecordReaderError) {
-        do {
-            file = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
-        } catch {
-            throw .io(path: path, operation: "open", errno: (error as? Errno)?.rawValue ?? 0)
+        if let bytes = MemoryEventFiles.bytes(at: path) {
+            memory = bytes
+            file = nil
+        } else {
+            memory = nil
+            do {
+                file = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
+            } catch {
+                throw .io(path: path, operation: "open", errno: (error as? Errno)?.rawValue ?? 0)
+            }
         }
         self.path = path
         self.chunkSize = Swift.max(chunkSize, 64)
@@ -115,7 +123,7 @@ package final class RecordReader {
 
     deinit {
         buffer.deallocate()
-        try? file.close()
+        try? file?.close()
     }
 
     /// Reads the next record; see `Next`.
@@ -169,6 +177,7 @@ package final class RecordReader {
 
     /// The size of the file now, from fstat.
     private func fileSize() throws(RecordReaderError) -> Int64 {
+        guard let file else { return Int64(memory?.count ?? 0) }
         do throws(Errno) {
             return try Platform.status(of: file).size
         } catch {
@@ -203,6 +212,21 @@ package final class RecordReader {
         }
         while filled - start < count && filled < capacity {
             let n: Int
+            if let memory {
+                let from = Int(bufferOffset) + filled
+                n = Swift.max(0, Swift.min(capacity - filled, memory.count - from))
+                if n > 0 {
+                    memory.withUnsafeBytes { bytes in
+                        if let base = bytes.baseAddress {
+                            (buffer + filled).copyMemory(from: base + from, byteCount: n)
+                        }
+                    }
+                }
+                if n == 0 { break }
+                filled += n
+                continue
+            }
+            guard let file else { break }
             do {
                 n = try file.read(
                     fromAbsoluteOffset: bufferOffset + Int64(filled),
