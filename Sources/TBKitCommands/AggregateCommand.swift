@@ -108,7 +108,7 @@ struct AggregateCommand: ParsableCommand {
         case .csv, .jsonl:
             let out = try output == "-" ? TextOutput() : TextOutput(path: output)
             let rows = AggregationRows.write(aggregation, format: format == .csv ? .csv : .jsonl) {
-                out.write($0)
+                out.write(bytes: $0)
             }
             try out.close()
             if output != "-" {

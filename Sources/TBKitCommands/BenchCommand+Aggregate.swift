@@ -31,7 +31,7 @@ extension BenchCommand {
             let runs = try RunDirectory.discover(logdir: logdir).map(RunScalars.read)
             let aggregation = try ScalarAggregation.aggregate(runs)
             let out = try TextOutput(path: "/dev/null")
-            AggregationRows.write(aggregation, format: .csv) { out.write($0) }
+            AggregationRows.write(aggregation, format: .csv) { out.write(bytes: $0) }
             try out.close()
             aggregateSeconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             let exportOut = try TextOutput(path: "/dev/null")

@@ -291,3 +291,27 @@ def test_report_draws_each_group_as_a_mean_over_a_shaded_band_with_a_groups_tabl
     assert sorted((g, t, int(n)) for g, t, n in table) == sorted(
         (g, t, len(lengths)) for g, (_, lengths) in GROUPS.items() for t in TAGS)
     assert len(translucent) == len(TAGS) and all(n > 500 for n in translucent), translucent
+
+
+def test_train_seeds_writes_a_run_per_seed_with_the_seed_in_its_session_and_aggregate_groups_them(
+        tmp_path, tbkit):
+    """`train --seeds 0,2` (two forward-only scenarios): one run directory per scenario and seed,
+    each hparams session carrying its seed (read with TensorBoard's hparams plugin decoder), the
+    table over seeds printed, and `aggregate` grouping by session into one group per scenario."""
+    from tensorboard.plugins.hparams import plugin_data_pb2
+    logdir = tmp_path / "lab"
+    scenarios = ["first_pass_normal", "first_pass_variance"]
+    out = tbkit("train", "--seeds", "0,2", "--logdir", logdir, *sum((["--scenario", s] for s in scenarios), [])).stdout
+    assert "over 2 seed(s) (0,2): mean ± std" in out
+    runs = sorted(p.name for p in logdir.iterdir() if p.is_dir())
+    assert runs == sorted(f"{s}_seed{k}" for s in scenarios for k in (0, 2))
+    for run in runs:
+        acc = accumulate(logdir / run)
+        content = acc.SummaryMetadata("_hparams_/session_start_info").plugin_data.content
+        session = plugin_data_pb2.HParamsPluginData.FromString(content).session_start_info
+        assert session.hparams["seed"].number_value == float(run[-1])
+    result = tbkit("aggregate", logdir, "-o", tmp_path / "agg")
+    for s in scenarios:
+        assert f"{s}: 2 run(s)" in result.stdout
+    bad = tbkit("train", "--seeds", "3-1", "--logdir", logdir, check=False)
+    assert bad.returncode == 2

@@ -186,11 +186,15 @@ import Testing
     @Test func tidyRowsLeaveTheSpreadOfOneRunEmpty() throws {
         let a = RunScalars(name: "solo", series: ["acc": Self.series([(5, 0.25)])])
         var csv = ""
-        let rows = AggregationRows.write(try ScalarAggregation.aggregate([a]), format: .csv) { csv += $0 }
+        let rows = AggregationRows.write(try ScalarAggregation.aggregate([a]), format: .csv) {
+            csv += String(decoding: $0, as: UTF8.self)
+        }
         #expect(rows == 1)
         #expect(csv == "group,tag,step,n,mean,std,min,max,median,ci_low,ci_high\nsolo,acc,5,1,0.25,,0.25,0.25,0.25,,\n")
         var jsonl = ""
-        AggregationRows.write(try ScalarAggregation.aggregate([a]), format: .jsonl) { jsonl += $0 }
+        AggregationRows.write(try ScalarAggregation.aggregate([a]), format: .jsonl) {
+            jsonl += String(decoding: $0, as: UTF8.self)
+        }
         #expect(jsonl.contains("\"std\":null") && jsonl.contains("\"mean\":0.25"))
     }
 
