@@ -1,7 +1,7 @@
-import TBKitCrypto
 import Synchronization
 import SystemPackage
 import TBKit
+import TBKitCrypto
 
 /// A `.tar.gz` made by `tbkit archive`, read in place as a log source: the members are read as
 /// the gzip stream is inflated, each event file's SHA-256 is checked against the manifest before
