@@ -10,7 +10,7 @@ package struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure writing, export and archive speed beside tensorboardX, TensorBoard's data server and tar.",
         discussion: """
-            Build in release mode for meaningful figures. Each figure is the median of several
+            Figures are meaningful from a release build only. Each figure is the median of several
             repetitions; ratios compare against tensorboardX run by Scripts/bench_tensorboardx.py
             with the Python of .venv (or python3) in the same invocation.
 
@@ -21,8 +21,8 @@ package struct BenchCommand: ParsableCommand {
             `tar czf` of the log directory, timed as a whole process.
 
             Example:
-              swift run -c release tbkit bench
-              swift run -c release tbkit bench --scalars 1000000 --repeats 3 --no-peer
+              tbkit bench
+              tbkit bench --scalars 1000000 --repeats 3 --no-peer
             """
     )
 
@@ -176,7 +176,9 @@ package struct BenchCommand: ParsableCommand {
         guard !noPeer else { return }
         if let logdirFigures { try comparePeers(logdirFigures, interpreter: interpreter, tmp: tmp) }
         guard let script = Self.peerScript() else {
-            print("tensorboardX: Scripts/bench_tensorboardx.py not found (run from the package root)")
+            print(
+                "tensorboardX: not measured (its script, Scripts/bench_tensorboardx.py, is in TBKit's source tree:"
+                    + " run from its root, or pass --no-peer)")
             return
         }
         let process = Process()
@@ -195,7 +197,7 @@ package struct BenchCommand: ParsableCommand {
             let peerScalars = peer["scalars_per_s"] as? Double,
             let peerHist = peer["histogram_ms"] as? Double
         else {
-            print("tensorboardX: not measured (is it installed for \(interpreter)? Scripts/test sets up .venv)")
+            print("tensorboardX: not measured (is it installed for \(interpreter)? --python picks the interpreter)")
             return
         }
         let version = peer["version"] as? String ?? "?"
