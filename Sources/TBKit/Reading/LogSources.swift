@@ -27,6 +27,8 @@ public enum LogSources {
         do throws(Errno) {
             status = try Platform.status(path)
         } catch {
+            // A name too long to exist, or a path through a file, names nothing.
+            if error == .fileNameTooLong || error == .notDirectory { throw .logdir(.notFound(path: path)) }
             throw .unreadable(path: path, errno: error.rawValue)
         }
         guard let status else { throw .logdir(.notFound(path: path)) }
