@@ -217,7 +217,8 @@ def test_failed_export_leaves_no_file_behind(tbkit, logdir, tmp_path):
     assert result.returncode == 1 and "nope" in result.stderr
     result = tbkit("export", tmp_path / "no-such-logdir", "--format", "parquet", "-o", tmp_path / "y.parquet",
                    check=False)
-    assert result.returncode == 1 and "no such file or directory" in result.stderr
+    # A source that does not exist is a usage mistake (status 2), as for every reading command.
+    assert result.returncode == 2 and "no such file or directory" in result.stderr
     assert sorted(os.listdir(tmp_path)) == []
 
 
