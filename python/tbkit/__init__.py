@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence, Union
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
+
+from ._frame import parquet_frame
 
 __all__ = ["scalars", "histograms", "hparams", "text", "executable", "TBKitError", "TBKitWarning"]
 __version__ = "0.1.0"
@@ -89,15 +89,7 @@ def _run(args: list[str]) -> pd.DataFrame:
     for line in stderr.splitlines():
         if line.startswith("warning: "):
             warnings.warn(line[len("warning: "):], TBKitWarning, stacklevel=3)
-    # run and tag come as pandas Categoricals, as the Parquet stores them (a dictionary per
-    # column chunk): no string per row is made, which is most of the reading time.
-    data = pa.BufferReader(result.stdout)
-    names = pq.read_schema(data).names
-    table = pq.read_table(data, read_dictionary=[c for c in ("run", "tag") if c in names])
-    del result, data
-    # Arrow's buffers are released column by column as pandas takes them over, so the table and
-    # the frame are not both whole in memory at once.
-    return table.to_pandas(self_destruct=True, split_blocks=True)
+    return parquet_frame(result.stdout)
 
 
 def scalars(
