@@ -66,12 +66,16 @@ struct AggregateCommand: ParsableCommand {
     func validate() throws {
         if sources.isEmpty { throw ValidationError("give at least one log directory to aggregate") }
         if let minRuns, minRuns < 1 { throw ValidationError("--min-runs must be at least 1 (got \(minRuns))") }
-        if let groupBy {
-            do {
-                _ = try RunGrouping.pattern(groupBy).groups(of: [])
-            } catch {
-                throw ValidationError(error.description)
-            }
+        if let groupBy { try AggregateCommand.validateGroupBy(groupBy) }
+    }
+
+    /// Refuses a `--group-by` regex that does not compile or has no capture group, as a usage
+    /// error (shared with `compare --group`).
+    static func validateGroupBy(_ pattern: String) throws {
+        do {
+            _ = try RunGrouping.pattern(pattern).groups(of: [])
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 

@@ -61,13 +61,7 @@ struct CompareCommand: ParsableCommand {
         if group && tag.isEmpty {
             throw ValidationError("--group compares one tag's last value: name it with --tag (e.g. --tag test_acc)")
         }
-        if let groupBy {
-            do {
-                _ = try RunGrouping.pattern(groupBy).groups(of: [])
-            } catch {
-                throw ValidationError(error.description)
-            }
-        }
+        if let groupBy { try AggregateCommand.validateGroupBy(groupBy) }
     }
 
     func run() throws {

@@ -25,46 +25,12 @@ public enum HParamSetting: Sendable, Equatable, Encodable {
 package enum HParamsRecord {
     /// The hyperparameters of a `session_start_info` (field 3), or nil for another payload.
     package static func sessionHParams(_ content: [UInt8]) -> [String: HParamSetting]? {
-        content.withUnsafeBytes { raw in
-            var r = ProtoReader(raw)
-            var result: [String: HParamSetting]?
-            do {
-                while !r.isAtEnd {
-                    let (field, wire) = try r.readKey()
-                    guard field == 3, wire == .lengthDelimited else {
-                        try r.skip(wire, field: field)
-                        continue
-                    }
-                    var start = try r.readSubmessage()
-                    var map: [String: HParamSetting] = [:]
-                    while !start.isAtEnd {
-                        let (f, w) = try start.readKey()
-                        guard f == 1, w == .lengthDelimited else {
-                            try start.skip(w, field: f)
-                            continue
-                        }
-                        var entry = try start.readSubmessage()
-                        var key = ""
-                        var value: HParamSetting?
-                        while !entry.isAtEnd {
-                            let (ef, ew) = try entry.readKey()
-                            if ef == 1 && ew == .lengthDelimited {
-                                key = try entry.readString()
-                            } else if ef == 2 && ew == .lengthDelimited {
-                                var v = try entry.readSubmessage()
-                                value = try protobufValue(&v)
-                            } else {
-                                try entry.skip(ew, field: ef)
-                            }
-                        }
-                        if let value { map[key] = value }
-                    }
-                    result = map
-                }
-            } catch {
-                return nil
+        HParams.sessionHParams(pluginContent: content)?.mapValues { value in
+            switch value {
+            case .number(let x): return .number(x)
+            case .string(let text): return .string(text)
+            case .bool(let b): return .bool(b)
             }
-            return result
         }
     }
 
@@ -115,19 +81,5 @@ package enum HParamsRecord {
             }
             return tags
         }
-    }
-
-    private static func protobufValue(_ r: inout ProtoReader) throws(ProtoDecodingError) -> HParamSetting? {
-        var value: HParamSetting?
-        while !r.isAtEnd {
-            let (f, w) = try r.readKey()
-            switch (f, w) {
-            case (2, .fixed64): value = .number(try r.readDouble())
-            case (3, .lengthDelimited): value = .string(try r.readString())
-            case (4, .varint): value = .bool(try r.readVarint() != 0)
-            default: try r.skip(w, field: f)
-            }
-        }
-        return value
     }
 }
