@@ -22,10 +22,13 @@ public enum AggregationRows {
             for series in group.tags {
                 let prefix: [UInt8]
                 switch format {
-                case .csv: prefix = Array((csvField(group.name) + "," + csvField(series.tag) + ",").utf8)
+                case .csv:
+                    prefix = Array(
+                        (TidyExporter.csvField(group.name) + "," + TidyExporter.csvField(series.tag) + ",").utf8)
                 case .jsonl:
                     prefix = Array(
-                        ("{\"group\":\(jsonString(group.name)),\"tag\":\(jsonString(series.tag)),\"step\":").utf8)
+                        ("{\"group\":\(TidyExporter.jsonString(group.name)),\"tag\":\(TidyExporter.jsonString(series.tag)),\"step\":")
+                            .utf8)
                 }
                 for (step, s) in zip(series.steps, series.statistics) {
                     out.append(prefix)
@@ -62,31 +65,5 @@ public enum AggregationRows {
             out.append(name)
             if x.isFinite { out.append(formatted: x) } else { out.append("null") }
         }
-    }
-
-    private static func csvField(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    private static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
     }
 }

@@ -250,17 +250,17 @@ extension TidyExporter {
 }
 
 /// `SupersededPoints.scan` of a run's files on a thread of its own, so the export's reading
-/// thread finds the next run's plan ready. The semaphore orders the write of `result` before
-/// the read in `plan()`.
-final class PlanAhead: @unchecked Sendable {
-    private var result: SupersededPoints?
+/// thread finds the next run's plan ready. The semaphore signals once the result is stored.
+final class PlanAhead: Sendable {
+    private let result = Mutex<SupersededPoints?>(nil)
     private let done = DispatchSemaphore(value: 0)
     private let files: [String]
 
     init(files: [String]) {
         self.files = files
         let thread = Thread { [self] in
-            result = SupersededPoints.scan(EventFileReader(files: files))
+            let plan = SupersededPoints.scan(EventFileReader(files: files))
+            result.withLock { $0 = plan }
             done.signal()
         }
         thread.name = "tbkit-export-scan"
@@ -270,6 +270,6 @@ final class PlanAhead: @unchecked Sendable {
     /// The plan, once the scan has finished.
     func plan() -> SupersededPoints {
         done.wait()
-        return result ?? SupersededPoints.scan(EventFileReader(files: files))
+        return result.withLock { $0 } ?? SupersededPoints.scan(EventFileReader(files: files))
     }
 }
