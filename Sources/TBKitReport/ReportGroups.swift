@@ -1,4 +1,5 @@
 import TBKit
+import TBKitAggregation
 
 extension ReportData {
     /// One tag's chart of seed groups: each group's mean with its band.

@@ -57,7 +57,7 @@ public struct TidyExporter: Sendable {
     var formatsRawScalars = true
     /// Whether tag and run fields are quoted for the format; off for writers that store text as
     /// is (Parquet), which then receive each tag's bare UTF-8 bytes.
-    var quotesFields = true
+    package var quotesFields = true
 
     /// Makes an exporter.
     public init(
@@ -145,7 +145,7 @@ public struct TidyExporter: Sendable {
     }
 
     /// Bytes handed to the sink at a time (whole rows, so a little more).
-    static let chunkSize = 1 << 18
+    package static let chunkSize = 1 << 18
 
     /// A number in the format's syntax, appended.
     fileprivate static func appendNumber(_ x: Double, float32: Bool, format: Format, to out: inout TidyRowBuffer) {
@@ -372,12 +372,12 @@ struct TidyRows: ~Copyable {
 /// A growable byte buffer for rows on raw memory (no reference counting or uniqueness checks on
 /// the per-field path), handed to the sink in chunks and reused. Not copyable: one owner, which
 /// frees the memory when it ends.
-struct TidyRowBuffer: ~Copyable {
+package struct TidyRowBuffer: ~Copyable {
     private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var count = 0
+    package private(set) var count = 0
     private var capacity: Int
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         self.capacity = Swift.max(capacity, 64)
         base = .allocate(capacity: self.capacity)
     }
@@ -409,7 +409,7 @@ struct TidyRowBuffer: ~Copyable {
     }
 
     @inline(__always)
-    mutating func append(byte: UInt8) {
+    package mutating func append(byte: UInt8) {
         reserve(1)
         base[count] = byte
         count += 1
@@ -423,21 +423,21 @@ struct TidyRowBuffer: ~Copyable {
         count += b.count
     }
 
-    mutating func append(_ b: [UInt8]) { b.withUnsafeBufferPointer { append($0) } }
+    package mutating func append(_ b: [UInt8]) { b.withUnsafeBufferPointer { append($0) } }
 
     /// Another buffer's bytes.
     mutating func append(_ other: borrowing TidyRowBuffer) {
         append(UnsafeBufferPointer(start: other.base, count: other.count))
     }
 
-    mutating func append(_ s: StaticString) {
+    package mutating func append(_ s: StaticString) {
         s.withUTF8Buffer { append($0) }
     }
 
     /// A finite number's text as its `description` gives it (shortest form that reads back the
     /// same), formatted straight into the buffer when the standard library hands the digits
     /// over as bytes, as it does through `TextOutputStream._writeASCII`.
-    mutating func append<F: BinaryFloatingPoint & TextOutputStreamable>(formatted x: F) {
+    package mutating func append<F: BinaryFloatingPoint & TextOutputStreamable>(formatted x: F) {
         reserve(TidyDigitSink.capacity)
         var sink = TidyDigitSink(base + count)
         x.write(to: &sink)
@@ -450,7 +450,7 @@ struct TidyRowBuffer: ~Copyable {
     }
 
     /// Decimal digits of an integer, as `String(v)` gives them.
-    mutating func append(integer v: Int64) {
+    package mutating func append(integer v: Int64) {
         reserve(20)
         if v < 0 {
             base[count] = 0x2D
@@ -478,7 +478,7 @@ struct TidyRowBuffer: ~Copyable {
     }
 
     /// Hands the bytes to `sink` and empties the buffer (capacity kept).
-    mutating func flush(_ sink: (UnsafeBufferPointer<UInt8>) -> Void) {
+    package mutating func flush(_ sink: (UnsafeBufferPointer<UInt8>) -> Void) {
         sink(UnsafeBufferPointer(start: base, count: count))
         count = 0
     }
