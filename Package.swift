@@ -122,9 +122,7 @@ let package = Package(
         .target(name: "TBKitTestSupport", dependencies: ["TBKit"], path: "Tests/TBKitTestSupport"),
         .testTarget(
             name: "TBKitTests",
-            dependencies: [
-                "TBKit", "TBKitArchive", "TBKitCrypto", "TBKitTestSupport",
-            ],
+            dependencies: ["TBKit", "TBKitTestSupport"],
             path: "Tests/TBKitTests",
             exclude: ["Fixtures"]
         ),
@@ -144,6 +142,12 @@ let package = Package(
         .testTarget(
             name: "TBKitAggregationTests", dependencies: ["TBKitAggregation", "TBKit", "TBKitTestSupport"],
             path: "Tests/TBKitAggregationTests"),
+        // Archives and their gzip streams: apart, so TBKitTests compiles no crypto or archive code.
+        .testTarget(
+            name: "TBKitArchiveTests",
+            dependencies: ["TBKitArchive", "TBKit", "TBKitCrypto", "TBKitTestSupport"],
+            path: "Tests/TBKitArchiveTests"
+        ),
         .testTarget(name: "TBKitCryptoTests", dependencies: ["TBKitCrypto"], path: "Tests/TBKitCryptoTests"),
         .testTarget(
             name: "InitLabTests", dependencies: ["InitLab", "TBKit", "TBKitTestSupport"], path: "Tests/InitLabTests"),
