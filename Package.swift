@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "TBKit", targets: ["TBKit"]),
+        .library(name: "TBKitParquet", targets: ["TBKitParquet"]),
+        .library(name: "TBKitAggregation", targets: ["TBKitAggregation"]),
         .library(name: "TBKitArchive", targets: ["TBKitArchive"]),
         .library(name: "InitLab", targets: ["InitLab"]),
         .library(name: "TBKitReport", targets: ["TBKitReport"]),
@@ -54,6 +56,21 @@ let package = Package(
             ],
             path: "Sources/TBKit"
         ),
+        // Scalars and histograms as Parquet files (`tbkit export --format parquet`), written by a
+        // small Parquet writer of our own. Apart from TBKit, so it compiles beside the other
+        // libraries that depend on TBKit (on another core) rather than inside TBKit.
+        .target(
+            name: "TBKitParquet",
+            dependencies: [
+                "TBKit",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Sources/TBKitParquet"
+        ),
+        // Runs grouped across seeds: mean and t confidence bands (`tbkit aggregate`), group
+        // comparisons (`tbkit compare --group-by`, the report's groups). Apart from TBKit, as
+        // TBKitParquet is.
+        .target(name: "TBKitAggregation", dependencies: ["TBKit"], path: "Sources/TBKitAggregation"),
         // Log directories as deterministic .tar.gz archives with a SHA-256 manifest, and their
         // verified extraction.
         .target(
@@ -65,7 +82,7 @@ let package = Package(
             path: "Sources/TBKitArchive"
         ),
         // The one-file HTML report of a logdir (`tbkit report`, and report.html in archives).
-        .target(name: "TBKitReport", dependencies: ["TBKit"], path: "Sources/TBKitReport"),
+        .target(name: "TBKitReport", dependencies: ["TBKit", "TBKitAggregation"], path: "Sources/TBKitReport"),
         // S3-compatible object storage for logdirs and archives (SigV4, URLSession). Kept apart so
         // TBKit itself links no network code; it plugs in through TBKit's remote logdir registry.
         .target(
@@ -88,6 +105,8 @@ let package = Package(
             name: "TBKitCommands",
             dependencies: [
                 "TBKit",
+                "TBKitParquet",
+                "TBKitAggregation",
                 "TBKitArchive",
                 "TBKitReport",
                 "TBKitS3",
@@ -103,9 +122,7 @@ let package = Package(
         .target(name: "TBKitTestSupport", dependencies: ["TBKit"], path: "Tests/TBKitTestSupport"),
         .testTarget(
             name: "TBKitTests",
-            dependencies: [
-                "TBKit", "TBKitArchive", "TBKitCrypto", "TBKitTestSupport",
-            ],
+            dependencies: ["TBKit", "TBKitTestSupport"],
             path: "Tests/TBKitTests",
             exclude: ["Fixtures"]
         ),
@@ -120,6 +137,17 @@ let package = Package(
             path: "Tests/TBKitReportTests"),
         .testTarget(
             name: "TBKitS3Tests", dependencies: ["TBKitS3", "TBKit", "TBKitTestSupport"], path: "Tests/TBKitS3Tests"),
+        .testTarget(
+            name: "TBKitParquetTests", dependencies: ["TBKitParquet", "TBKit"], path: "Tests/TBKitParquetTests"),
+        .testTarget(
+            name: "TBKitAggregationTests", dependencies: ["TBKitAggregation", "TBKit", "TBKitTestSupport"],
+            path: "Tests/TBKitAggregationTests"),
+        // Archives and their gzip streams: apart, so TBKitTests compiles no crypto or archive code.
+        .testTarget(
+            name: "TBKitArchiveTests",
+            dependencies: ["TBKitArchive", "TBKit", "TBKitCrypto", "TBKitTestSupport"],
+            path: "Tests/TBKitArchiveTests"
+        ),
         .testTarget(name: "TBKitCryptoTests", dependencies: ["TBKitCrypto"], path: "Tests/TBKitCryptoTests"),
         .testTarget(
             name: "InitLabTests", dependencies: ["InitLab", "TBKit", "TBKitTestSupport"], path: "Tests/InitLabTests"),

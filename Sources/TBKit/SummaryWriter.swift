@@ -2,23 +2,6 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// How `SummaryWriter.scalar` stores a value.
-public enum ScalarFormat: Sendable {
-    /// v1 `simple_value` (float32): 42 bytes a point, read by every TensorBoard loader and by the
-    /// legacy `EventAccumulator.Scalars` and tbparse. The default, as in tensorboardX.
-    case simpleValue
-    /// v2: a rank-0 DT_FLOAT tensor with plugin "scalars" metadata, as `tf.summary.scalar` writes.
-    case tensor
-}
-
-/// How `SummaryWriter.histogram` stores a histogram.
-public enum HistogramFormat: Sendable {
-    /// v1 `HistogramProto` (min, max, num, sum, sum_squares, bucket limits and counts).
-    case proto
-    /// v2: a DT_DOUBLE [k, 3] tensor of (left, right, count) rows with plugin "histograms".
-    case tensor
-}
-
 /// The front door: writes event files under `logdir` that TensorBoard reads as one run.
 ///
 /// ```swift
@@ -38,7 +21,7 @@ public final class SummaryWriter: Sendable {
     /// remote logdir (see `RemoteLogdirs`).
     public let localDirectory: String
     /// The remote store sealed files go to, for a URL logdir.
-    private let remote: (any RemoteLogdirStore)?
+    let remote: (any RemoteLogdirStore)?
     /// Seconds between background flushes.
     public let flushInterval: Double
     /// How scalars are stored.
@@ -52,17 +35,17 @@ public final class SummaryWriter: Sendable {
     public let isDisabled: Bool
 
     private let filenameSuffix: String
-    private let onFileSealed: (@Sendable (String) -> Void)?
+    let onFileSealed: (@Sendable (String) -> Void)?
     /// True when files are sealed by age, so the clock is read even for caller-given wall times.
     private let rotatesByTime: Bool
     /// The size at which a file is sealed (Int.max: never by size).
     private let sealBytes: Int
-    private let state: Mutex<State>
+    let state: Mutex<State>
     /// The run's custom-scalars layout: the caller's categories and the charts of `scalars`.
     let customScalars = Mutex(RunLayout())
 
     /// What the lock guards.
-    private struct State {
+    struct State {
         /// The open file; nil once closed, or after opening the next file failed (retried by
         /// the next call).
         var file: EventFileWriter?
@@ -246,90 +229,6 @@ public final class SummaryWriter: Sendable {
         if let sealed { onFileSealed?(sealed) }
     }
 
-    // MARK: Histograms
-
-    /// Logs a histogram of `values`. NaN and ±Inf are left out of it (see `Histogram`); when
-    /// there are any, their count is logged as the scalar `<tag>/nonfinite_count` at the same step.
-    /// Returns the histogram written.
-    @discardableResult
-    public func histogram(
-        _ tag: String, _ values: UnsafeBufferPointer<Float>, step: Int,
-        bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
-        wallTime: Double? = nil
-    ) throws -> Histogram {
-        if isDisabled { return try Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
-        try validate(tag)
-        let h = try Histogram(values, bins: bins)
-        try self.histogram(tag, precomputed: h, step: step, format: format, wallTime: wallTime)
-        return h
-    }
-
-    /// Logs a histogram of `values` (see the `UnsafeBufferPointer<Float>` overload).
-    @discardableResult
-    public func histogram(
-        _ tag: String, _ values: UnsafeBufferPointer<Double>, step: Int,
-        bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
-        wallTime: Double? = nil
-    ) throws -> Histogram {
-        if isDisabled { return try Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
-        try validate(tag)
-        let h = try Histogram(values, bins: bins)
-        try self.histogram(tag, precomputed: h, step: step, format: format, wallTime: wallTime)
-        return h
-    }
-
-    /// Logs a histogram of any collection of floating-point values (`[Float]`, `[Double]`,
-    /// `[Float16]`, an `ArraySlice`, ...): Float, Double and Float16 storage is read in place,
-    /// without a whole copy; other collections are copied.
-    @discardableResult
-    public func histogram<C: Collection>(
-        _ tag: String, _ values: C, step: Int,
-        bins: HistogramBins = .tensorflow, format: HistogramFormat = .proto,
-        wallTime: Double? = nil
-    ) throws -> Histogram
-    where C.Element: BinaryFloatingPoint {
-        if isDisabled { return try Histogram(UnsafeBufferPointer<Float>(start: nil, count: 0), bins: bins) }
-        let direct = try values.withContiguousStorageIfAvailable { buffer -> Histogram? in
-            if let floats = buffer as? UnsafeBufferPointer<Float> {
-                return try histogram(tag, floats, step: step, bins: bins, format: format, wallTime: wallTime)
-            }
-            if let doubles = buffer as? UnsafeBufferPointer<Double> {
-                return try histogram(tag, doubles, step: step, bins: bins, format: format, wallTime: wallTime)
-            }
-            #if !(os(macOS) && arch(x86_64))
-                if let halves = buffer as? UnsafeBufferPointer<Float16> {
-                    return try histogram(tag, halves, step: step, bins: bins, format: format, wallTime: wallTime)
-                }
-            #endif
-            return nil
-        }
-        if let result = direct ?? nil { return result }
-        let copy = values.map { Double($0) }
-        return try histogram(tag, copy, step: step, bins: bins, format: format, wallTime: wallTime)
-    }
-
-    /// Logs an already computed histogram (and `<tag>/nonfinite_count` when it left values out).
-    public func histogram(
-        _ tag: String, precomputed histogram: Histogram, step: Int, format: HistogramFormat = .proto,
-        wallTime: Double? = nil
-    ) throws {
-        if isDisabled { return }
-        let time = wallTime ?? currentWallTime()
-        switch format {
-        case .proto:
-            try summary(tag: tag, kind: .histogram(histogram.proto), metadata: nil, step: step, wallTime: time)
-        case .tensor:
-            try summary(
-                tag: tag, kind: .tensor(histogram.tensor), metadata: SummaryMetadata(pluginName: .histograms),
-                step: step, wallTime: time)
-        }
-        if histogram.nonFiniteCount > 0 {
-            try summary(
-                tag: tag + "/nonfinite_count", kind: .simpleValue(Float(histogram.nonFiniteCount)),
-                metadata: nil, step: step, wallTime: time)
-        }
-    }
-
     // MARK: Any summary
 
     /// Writes one `Summary.Value` of any kind in its own event. `metadata` goes on the first
@@ -395,95 +294,10 @@ public final class SummaryWriter: Sendable {
         try self.event(event)
     }
 
-    // MARK: Flushing, rotating and closing
-
-    /// Writes every buffered record to the file now. For a remote logdir, a file that has
-    /// reached the store's minimum size is also sealed and handed on for upload.
-    ///
-    /// Then throws `.loggingFailed` once when calls made through `log` failed since the last
-    /// `flush()` or `close()`.
-    public func flush() throws {
-        let minimum = remote?.minimumFlushBytes
-        let sealed = try state.withLock { s throws -> String? in
-            if let error = s.pendingError {
-                s.pendingError = nil
-                throw error
-            }
-            guard let file = s.file else { return nil }
-            try file.flush()
-            if let minimum, file.size >= minimum { return try seal(file, &s) }
-            return nil
-        }
-        if let sealed { onFileSealed?(sealed) }
-        try throwKeptFailures()
-    }
-
-    /// Keeps the failure of a call made through `log`, for the next `flush()` or `close()`.
-    func keepFailure(_ error: any Error) {
-        state.withLock { s in
-            s.keptFailures += 1
-            if s.firstKeptFailure == nil { s.firstKeptFailure = "\(error)" }
-        }
-    }
-
-    /// Throws `.loggingFailed` for the kept failures (once: they are cleared).
-    private func throwKeptFailures() throws {
-        let kept = state.withLock { s -> (Int, String)? in
-            guard s.keptFailures > 0 else { return nil }
-            defer {
-                s.keptFailures = 0
-                s.firstKeptFailure = nil
-            }
-            return (s.keptFailures, s.firstKeptFailure ?? "")
-        }
-        if let (count, first) = kept { throw SummaryWriterError.loggingFailed(count: count, first: first) }
-    }
-
-    /// Seals the current file now (flushed, closed, reported to `onFileSealed`) and starts the
-    /// next one, whatever the rotation limits say. Throws `.closed` after `close()`.
-    public func rotate() throws {
-        if isDisabled { return }
-        let sealed = try state.withLock { s throws -> String in
-            let file = try openFile(&s)
-            return try seal(file, &s)
-        }
-        onFileSealed?(sealed)
-    }
-
-    /// Flushes and closes the file, then reports it to `onFileSealed`. Later calls to log
-    /// anything throw `.closed`; closing again does nothing. When the last flush fails, the
-    /// error is thrown and the writer stays open, so `close()` can be called again. For a
-    /// remote logdir, then waits (bounded) for the uploads: see `init`. Last, throws
-    /// `.loggingFailed` when calls made through `log` failed (the file is closed all the same).
-    public func close() throws {
-        let sealed = try state.withLock { s throws -> String? in
-            guard !s.isClosed else { return nil }
-            if let file = s.file {
-                try file.flush()
-                try file.close()
-                s.sealedBytes += file.bytesWritten
-                s.file = nil
-            }
-            s.isClosed = true
-            s.timer?.cancel()
-            s.timer = nil
-            return s.paths.last
-        }
-        OpenWriters.shared.remove(self)
-        if let sealed { onFileSealed?(sealed) }
-        if sealed != nil { try remote?.finish() }
-        try throwKeptFailures()
-    }
-
-    /// Bytes of this writer's files known to be written out, over every file it has made.
-    public var bytesWritten: Int {
-        state.withLock { s in s.sealedBytes + (s.file?.bytesWritten ?? 0) }
-    }
-
     /// The open file, opened now if the last rotation could not open the next one. Throws
     /// `.closed` after `close()`, and a kept background failure once.
     @inline(__always)
-    private func openFile(_ s: inout State) throws -> EventFileWriter {
+    func openFile(_ s: inout State) throws -> EventFileWriter {
         if !s.isClosed, s.pendingError == nil, let file = s.file { return file }
         return try openFileSlowly(&s)
     }
@@ -516,7 +330,7 @@ public final class SummaryWriter: Sendable {
 
     /// Flushes and closes `file` and opens the next one. When the next one cannot be opened,
     /// the failure is thrown by the next call (which tries again); the sealed file is whole.
-    private func seal(_ file: EventFileWriter, _ s: inout State) throws -> String {
+    func seal(_ file: EventFileWriter, _ s: inout State) throws -> String {
         try file.flush()
         try file.close()
         s.sealedBytes += file.bytesWritten
@@ -528,27 +342,6 @@ public final class SummaryWriter: Sendable {
             s.pendingError = error
         }
         return file.path
-    }
-
-    func validate(_ tag: String) throws {
-        var bytes = tag
-        try bytes.withUTF8 { try validate(utf8: $0, tag: tag) }
-    }
-
-    /// A tag must be non-empty and free of control characters (which no dashboard can show).
-    private func validate(utf8: UnsafeBufferPointer<UInt8>, tag: String) throws {
-        if utf8.isEmpty { throw SummaryWriterError.invalidTag(tag: tag, reason: "a tag must not be empty") }
-        for b in utf8 where b < 0x20 || b == 0x7F {
-            throw SummaryWriterError.invalidTag(
-                tag: tag, reason: "control character 0x\(String(b, radix: 16, uppercase: true)) is not allowed")
-        }
-    }
-
-    private func validate(wallTime: Double, tag: String?) throws {
-        // TensorBoard's Rust loader abandons a file at a NaN wall time, so never write one.
-        guard wallTime.isFinite else {
-            throw SummaryWriterError.invalidWallTime(wallTime: wallTime, tag: tag)
-        }
     }
 
     private func startTimer() {
@@ -587,30 +380,4 @@ func currentWallTime() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_REALTIME, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
-
-/// The writers still open, flushed at normal process exit.
-final class OpenWriters: Sendable {
-    static let shared: OpenWriters = {
-        let registry = OpenWriters()
-        atexit { OpenWriters.shared.flushAll() }
-        return registry
-    }()
-
-    private struct Weak: Sendable { weak var writer: SummaryWriter? }
-    private let writers = Mutex<[ObjectIdentifier: Weak]>([:])
-
-    func add(_ writer: SummaryWriter) {
-        writers.withLock { $0[ObjectIdentifier(writer)] = Weak(writer: writer) }
-    }
-
-    func remove(_ writer: SummaryWriter) {
-        _ = writers.withLock { $0.removeValue(forKey: ObjectIdentifier(writer)) }
-    }
-
-    /// Flushes every open writer (outside the registry's lock).
-    func flushAll() {
-        let open = writers.withLock { $0.values.compactMap(\.writer) }
-        for writer in open { writer.backgroundFlush() }
-    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import TBKit
+import TBKitAggregation
 
 extension BenchCommand {
     /// The aggregate case: 20 runs (groups cfg0...cfg3 of seeds 0...4) x 4 tags x

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import TBKit
+import TBKitParquet
 
 extension BenchCommand {
     /// `export --format parquet` against the CSV export on the bench's log directory: medians of

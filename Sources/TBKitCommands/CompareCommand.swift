@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TBKit
+import TBKitAggregation
 
 extension ScalarComparison.Goal: ExpressibleByArgument {}
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TBKit
+import TBKitParquet
 
 /// `tbkit export`: scalars or histograms as tidy CSV or JSON Lines rows, streamed, or as Parquet.
 struct ExportCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import TBKit
+import TBKitParquet
 import TBKitReport
 
 /// The Parquet tables of `tbkit export --kind hparams` and `--kind text`: small next to scalars,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import InitLab
 import TBKit
+import TBKitAggregation
 
 /// `--seeds`: a range (`0-4`) or a comma list (`0,3,7`), or both (`0-2,9`); each seed once, in
 /// the order given.

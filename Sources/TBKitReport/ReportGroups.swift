@@ -1,4 +1,5 @@
 import TBKit
+import TBKitAggregation
 
 extension ReportData {
     /// One tag's chart of seed groups: each group's mean with its band.
@@ -90,6 +91,11 @@ enum ReportGroups {
     /// At most `limit` indices of `count`, evenly spaced, first and last kept.
     static func thinned(_ count: Int, to limit: Int) -> [Int] {
         guard count > limit else { return Array(0..<count) }
-        return (0..<limit).map { Int((Double($0) * Double(count - 1) / Double(limit - 1)).rounded()) }
+        let span = Double(count - 1)
+        let gaps = Double(limit - 1)
+        return (0..<limit).map { (i: Int) -> Int in
+            let position: Double = Double(i) * span / gaps
+            return Int(position.rounded())
+        }
     }
 }

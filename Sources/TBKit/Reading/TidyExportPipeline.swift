@@ -7,25 +7,25 @@ import Synchronization
 /// with `TidyBatch.float32` set when the value prints as a float32. A slot's field is sent in
 /// `slotFields` of the batch where the slot starts to mean it, and no row before that in the same
 /// batch uses the slot; so applying a batch's `slotFields` first, then its rows, is always right.
-struct TidyBatch: Sendable {
+package struct TidyBatch: Sendable {
     /// The run's index in the export's run list.
-    var run: Int
+    package var run: Int
     /// Tag slot of each scalar row, with `float32` or-ed in when the value is a float32.
-    var tags: [UInt32] = []
-    var steps: [Int64] = []
-    var walls: [Double] = []
-    var values: [Double] = []
+    package var tags: [UInt32] = []
+    package var steps: [Int64] = []
+    package var walls: [Double] = []
+    package var values: [Double] = []
     /// Slots that start to mean a tag in this batch, with that tag's quoted field (nil: a tag the
     /// exporter's filter leaves out, never used by a row).
-    var slotFields: [(slot: Int, field: [UInt8])] = []
+    package var slotFields: [(slot: Int, field: [UInt8])] = []
     /// Histograms, in file order (histogram exports carry no scalar rows).
-    var histograms: [HistogramPoint] = []
+    package var histograms: [HistogramPoint] = []
     /// On the run's last batch: the problems its reader met.
-    var problems: [ReadProblem]?
+    package var problems: [ReadProblem]?
     /// On the run's last batch: the values left out because a later record superseded them.
-    var superseded = 0
+    package var superseded = 0
 
-    static let float32: UInt32 = 1 << 31
+    package static let float32: UInt32 = 1 << 31
     static let capacity = 8192
 
     init(run: Int) {
@@ -43,8 +43,8 @@ struct TidyBatch: Sendable {
 /// filter keeps it: direct-mapped on a hash of the bytes, so the per-record path makes no String.
 /// A slot taken by another tag is given to the new one; the reader then starts a new batch, so
 /// the formatting side never sees one slot mean two tags within a batch.
-struct TagSlots {
-    static let count = 1024
+package struct TagSlots {
+    package static let count = 1024
     /// The stored bytes of the tag each slot means: `keyLength[slot]` bytes (-1 when the slot is
     /// free) from `keyStart[slot]` in `arena`, which is rebuilt when slots taken over again and
     /// again have left it mostly dead.
@@ -119,11 +119,11 @@ struct TagSlots {
 
 /// The queue between the exporter's two threads: at most four batches wait at once; nil marks
 /// the end.
-typealias TidyBatchQueue = BoundedQueue<TidyBatch?>
+package typealias TidyBatchQueue = BoundedQueue<TidyBatch?>
 
 extension TidyExporter {
     /// Starts the reading side on its own thread; its batches come out of the returned queue.
-    func startReading(_ runs: [RunDirectory]) -> TidyBatchQueue {
+    package func startReading(_ runs: [RunDirectory]) -> TidyBatchQueue {
         let queue = TidyBatchQueue(depth: 4)
         let thread = Thread { [self] in readBatches(runs, into: queue) }
         thread.name = "tbkit-export-read"

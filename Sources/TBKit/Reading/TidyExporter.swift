@@ -57,7 +57,7 @@ public struct TidyExporter: Sendable {
     var formatsRawScalars = true
     /// Whether tag and run fields are quoted for the format; off for writers that store text as
     /// is (Parquet), which then receive each tag's bare UTF-8 bytes.
-    var quotesFields = true
+    package var quotesFields = true
 
     /// Makes an exporter.
     public init(
@@ -145,10 +145,10 @@ public struct TidyExporter: Sendable {
     }
 
     /// Bytes handed to the sink at a time (whole rows, so a little more).
-    static let chunkSize = 1 << 18
+    package static let chunkSize = 1 << 18
 
     /// A number in the format's syntax, appended.
-    fileprivate static func appendNumber(_ x: Double, float32: Bool, format: Format, to out: inout TidyRowBuffer) {
+    static func appendNumber(_ x: Double, float32: Bool, format: Format, to out: inout TidyRowBuffer) {
         if x.isFinite {
             if float32 { out.append(formatted: Float(x)) } else { out.append(formatted: x) }
             return
@@ -365,195 +365,6 @@ struct TidyRows: ~Copyable {
             out.append(byte: 0x30)
         } else {
             values.append(x, float32: false, format: format, to: &out)
-        }
-    }
-}
-
-/// A growable byte buffer for rows on raw memory (no reference counting or uniqueness checks on
-/// the per-field path), handed to the sink in chunks and reused. Not copyable: one owner, which
-/// frees the memory when it ends.
-struct TidyRowBuffer: ~Copyable {
-    private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var count = 0
-    private var capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = Swift.max(capacity, 64)
-        base = .allocate(capacity: self.capacity)
-    }
-
-    /// A buffer holding a copy of `bytes`.
-    init(copying bytes: [UInt8]) {
-        self.init(capacity: bytes.count)
-        append(bytes)
-    }
-
-    deinit { base.deallocate() }
-
-    mutating func removeAll() { count = 0 }
-
-    /// Makes room for `n` more bytes.
-    @inline(__always)
-    private mutating func reserve(_ n: Int) {
-        if count + n > capacity { grow(count + n) }
-    }
-
-    private mutating func grow(_ needed: Int) {
-        var newCapacity = capacity * 2
-        while newCapacity < needed { newCapacity *= 2 }
-        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBase.update(from: base, count: count)
-        base.deallocate()
-        base = newBase
-        capacity = newCapacity
-    }
-
-    @inline(__always)
-    mutating func append(byte: UInt8) {
-        reserve(1)
-        base[count] = byte
-        count += 1
-    }
-
-    @inline(__always)
-    mutating func append(_ b: UnsafeBufferPointer<UInt8>) {
-        guard let from = b.baseAddress, b.count > 0 else { return }
-        reserve(b.count)
-        (base + count).update(from: from, count: b.count)
-        count += b.count
-    }
-
-    mutating func append(_ b: [UInt8]) { b.withUnsafeBufferPointer { append($0) } }
-
-    /// Another buffer's bytes.
-    mutating func append(_ other: borrowing TidyRowBuffer) {
-        append(UnsafeBufferPointer(start: other.base, count: other.count))
-    }
-
-    mutating func append(_ s: StaticString) {
-        s.withUTF8Buffer { append($0) }
-    }
-
-    /// A finite number's text as its `description` gives it (shortest form that reads back the
-    /// same), formatted straight into the buffer when the standard library hands the digits
-    /// over as bytes, as it does through `TextOutputStream._writeASCII`.
-    mutating func append<F: BinaryFloatingPoint & TextOutputStreamable>(formatted x: F) {
-        reserve(TidyDigitSink.capacity)
-        var sink = TidyDigitSink(base + count)
-        x.write(to: &sink)
-        if let text = sink.overflow {
-            var text = text
-            text.withUTF8 { append($0) }
-        } else {
-            count += sink.count
-        }
-    }
-
-    /// Decimal digits of an integer, as `String(v)` gives them.
-    mutating func append(integer v: Int64) {
-        reserve(20)
-        if v < 0 {
-            base[count] = 0x2D
-            count += 1
-        }
-        var n = v.magnitude
-        var digits = 1
-        var t = n
-        while t >= 10 {
-            t /= 10
-            digits += 1
-        }
-        var i = count + digits - 1
-        repeat {
-            base[i] = 0x30 &+ UInt8(truncatingIfNeeded: n % 10)
-            n /= 10
-            i -= 1
-        } while n > 0
-        count += digits
-    }
-
-    /// Copies the last `n` bytes to `target`.
-    func copyLast(_ n: Int, to target: UnsafeMutablePointer<UInt8>) {
-        target.update(from: base + (count - n), count: n)
-    }
-
-    /// Hands the bytes to `sink` and empties the buffer (capacity kept).
-    mutating func flush(_ sink: (UnsafeBufferPointer<UInt8>) -> Void) {
-        sink(UnsafeBufferPointer(start: base, count: count))
-        count = 0
-    }
-}
-
-/// Where a number writes its text: straight into reserved buffer space, or, should the text come
-/// as a `String` or be longer than any number's, into `overflow` (which then holds all of it).
-struct TidyDigitSink: TextOutputStream {
-    /// More than the longest text of a finite Float or Double ("-2.2250738585072014e-308").
-    static let capacity = 40
-    let base: UnsafeMutablePointer<UInt8>
-    var count = 0
-    var overflow: String?
-
-    init(_ base: UnsafeMutablePointer<UInt8>) { self.base = base }
-
-    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
-        guard overflow == nil, count + buffer.count <= TidyDigitSink.capacity, let from = buffer.baseAddress else {
-            write(String(decoding: buffer, as: UTF8.self))
-            return
-        }
-        (base + count).update(from: from, count: buffer.count)
-        count += buffer.count
-    }
-
-    mutating func write(_ string: String) {
-        var text = overflow ?? String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
-        text += string
-        overflow = text
-    }
-}
-
-/// A direct-mapped cache of formatted numbers keyed by their bit pattern: histogram edges repeat
-/// from one histogram to the next (fixed bucket limits), so most are formatted once per export.
-/// Not copyable: one owner, which frees the memory when it ends.
-struct TidyNumberCache: ~Copyable {
-    private static let slots = 4096
-    private static let width = 32
-    private let keys: UnsafeMutablePointer<UInt64>
-    private let lengths: UnsafeMutablePointer<UInt8>
-    private let text: UnsafeMutablePointer<UInt8>
-
-    init() {
-        keys = .allocate(capacity: TidyNumberCache.slots)
-        keys.initialize(repeating: 0, count: TidyNumberCache.slots)
-        lengths = .allocate(capacity: TidyNumberCache.slots)
-        lengths.initialize(repeating: 0, count: TidyNumberCache.slots)
-        text = .allocate(capacity: TidyNumberCache.slots * TidyNumberCache.width)
-        text.initialize(repeating: 0, count: TidyNumberCache.slots * TidyNumberCache.width)
-    }
-
-    deinit {
-        keys.deallocate()
-        lengths.deallocate()
-        text.deallocate()
-    }
-
-    /// Appends `x` formatted as `TidyExporter` formats numbers; one cache serves one format and one
-    /// `float32` setting.
-    @inline(__always)
-    func append(_ x: Double, float32: Bool, format: TidyExporter.Format, to out: inout TidyRowBuffer) {
-        let key = x.bitPattern
-        let slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 52)
-        let length = Int(lengths[slot])
-        if length > 0 && keys[slot] == key {
-            out.append(UnsafeBufferPointer(start: text + slot * TidyNumberCache.width, count: length))
-            return
-        }
-        let before = out.count
-        TidyExporter.appendNumber(x, float32: float32, format: format, to: &out)
-        let written = out.count - before
-        if written > 0 && written <= TidyNumberCache.width {
-            keys[slot] = key
-            lengths[slot] = UInt8(written)
-            out.copyLast(written, to: text + slot * TidyNumberCache.width)
         }
     }
 }

@@ -1,3 +1,5 @@
+import TBKit
+
 /// Groups of seeds compared on one tag's last value: per group mean ± std, min, max and n, and
 /// the best group against each other one as a difference of means with its Welch 95% interval
 /// (Welch–Satterthwaite degrees of freedom). What `tbkit compare --group` prints.

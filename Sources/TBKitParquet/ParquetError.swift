@@ -1,3 +1,5 @@
+import TBKit
+
 /// Why a Parquet file could not be written: what failed, where, and what to do.
 public enum ParquetError: Error, Sendable, CustomStringConvertible, Equatable {
     /// The log directory could not be read.

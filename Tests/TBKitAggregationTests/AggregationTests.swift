@@ -1,8 +1,9 @@
 import Foundation
+import TBKit
 import TBKitTestSupport
 import Testing
 
-@testable import TBKit
+@testable import TBKitAggregation
 
 /// `tbkit aggregate`'s library side: t quantiles, statistics, seed groups, step alignment,
 /// what TensorBoard shows within a run, and the output runs.

@@ -1,3 +1,5 @@
+import TBKit
+
 /// Writes the scalars or histograms of a log directory as Parquet, with the same rows and columns
 /// as `TidyExporter`'s CSV: run and tag as dictionary-encoded UTF-8 strings, step as INT64,
 /// wall_time and every value column as DOUBLE (float32 values widened exactly), GZIP pages, and

@@ -1,4 +1,5 @@
 import Foundation
+import TBKit
 
 /// How `ScalarAggregation` puts runs into groups: by seed (the default) or by a pattern.
 ///

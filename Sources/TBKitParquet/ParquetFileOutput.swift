@@ -1,4 +1,5 @@
 import SystemPackage
+import TBKit
 
 /// A file written under a temporary name beside its final path and renamed into place only when
 /// whole (`commit`), so a reader never meets half a file and a failed export leaves nothing

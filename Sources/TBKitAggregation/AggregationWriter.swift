@@ -1,4 +1,5 @@
 import Foundation
+import TBKit
 
 /// Writes a `ScalarAggregation` as TensorBoard runs, one per group, with `<tag>/mean`,
 /// `<tag>/lower`, `<tag>/upper` (the band) and `<tag>/n` at every aggregated step, and a custom

@@ -1,3 +1,5 @@
+import TBKit
+
 /// The Parquet file an export is filling, if any: its writer and output, and the rows of the
 /// exporter's batches appended to its columns.
 struct ParquetRunFile {

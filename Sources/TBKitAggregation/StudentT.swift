@@ -47,7 +47,12 @@ public enum StudentT {
     public static func regularizedIncompleteBeta(_ x: Double, a: Double, b: Double) -> Double {
         guard x > 0 else { return 0 }
         guard x < 1 else { return 1 }
-        let logFront = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x)
+        // Term by term, in the order of lgamma(a+b) − lgamma(a) − lgamma(b) + a·log x + b·log1p(−x):
+        // as one expression it takes the type checker most of a second.
+        var logFront: Double = lgamma(a + b) - lgamma(a)
+        logFront -= lgamma(b)
+        logFront += a * log(x)
+        logFront += b * log1p(-x)
         // The continued fraction converges fast for x < (a+1)/(a+b+2); use the symmetry
         // I_x(a, b) = 1 − I_{1−x}(b, a) on the other side.
         if x < (a + 1) / (a + b + 2) {

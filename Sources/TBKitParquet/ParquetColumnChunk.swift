@@ -1,3 +1,5 @@
+import TBKit
+
 /// How a Parquet file's pages are compressed: every reader accepts both.
 package enum ParquetCompression: Sendable, Equatable {
     /// Stored as is.

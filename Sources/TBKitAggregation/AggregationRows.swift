@@ -1,3 +1,5 @@
+import TBKit
+
 /// A `ScalarAggregation` as tidy rows: `group,tag,step,n,mean,std,min,max,median,ci_low,ci_high`,
 /// one per group, tag and aggregated step (CSV with a header, or JSON Lines). Numbers print in
 /// their shortest round-trip form; a value that does not exist (the deviation and the interval

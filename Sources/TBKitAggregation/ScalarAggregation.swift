@@ -1,3 +1,5 @@
+import TBKit
+
 /// Scalars of runs that differ only in their seed, aggregated per group, tag and step: mean,
 /// sample standard deviation, min, max, median, n and the mean's 95% confidence interval.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import TBKit
 
 /// One run's scalar series as TensorBoard shows them, and its hparams session: what aggregation
 /// reads of a run.

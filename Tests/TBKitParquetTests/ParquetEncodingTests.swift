@@ -1,6 +1,7 @@
+import TBKit
 import Testing
 
-@testable import TBKit
+@testable import TBKitParquet
 
 /// The byte-level pieces of the Parquet writer, against the specifications' own examples:
 /// Thrift's compact protocol (THRIFT-110, thrift/doc/specs/thrift-compact-protocol.md) and the

@@ -1,0 +1,13 @@
+/// Where a run is, for a progress display (sent after every step).
+public struct TrainingProgress: Sendable {
+    /// The run's name.
+    public var run: String
+    /// Steps done.
+    public var step: Int
+    /// Steps in the run.
+    public var total: Int
+    /// Loss of the last batch.
+    public var loss: Double
+    /// Accuracy of the last batch.
+    public var accuracy: Double
+}
