@@ -334,7 +334,7 @@ public final class SummaryWriter: Sendable {
 
     /// Writes one `Summary.Value` of any kind in its own event. `metadata` goes on the first
     /// value of each tag in each file only, as TensorBoard's loaders need and no more.
-    public func summary(
+    package func summary(
         tag: String, kind: SummaryValue.Kind, metadata: SummaryMetadata?, step: Int,
         wallTime: Double? = nil
     ) throws {
@@ -359,7 +359,7 @@ public final class SummaryWriter: Sendable {
     }
 
     /// Writes a whole event (a graph, a session log, several values at once ...) as it is.
-    public func event(_ event: Event) throws {
+    package func event(_ event: Event) throws {
         if isDisabled { return }
         try validate(wallTime: event.wallTime, tag: nil)
         let now = rotatesByTime ? currentWallTime() : 0
@@ -373,7 +373,7 @@ public final class SummaryWriter: Sendable {
 
     /// Old name of `histogram(_:precomputed:step:format:wallTime:)`.
     @available(*, deprecated, renamed: "histogram(_:precomputed:step:format:wallTime:)")
-    public func write(
+    package func write(
         _ tag: String, _ histogram: Histogram, step: Int, format: HistogramFormat = .proto,
         wallTime: Double? = nil
     ) throws {
@@ -382,7 +382,7 @@ public final class SummaryWriter: Sendable {
 
     /// Old name of `summary(tag:kind:metadata:step:wallTime:)`.
     @available(*, deprecated, renamed: "summary(tag:kind:metadata:step:wallTime:)")
-    public func write(
+    package func write(
         tag: String, kind: SummaryValue.Kind, metadata: SummaryMetadata?, step: Int,
         wallTime: Double? = nil
     ) throws {
@@ -391,7 +391,7 @@ public final class SummaryWriter: Sendable {
 
     /// Old name of `event(_:)`.
     @available(*, deprecated, renamed: "event(_:)")
-    public func write(_ event: Event) throws {
+    package func write(_ event: Event) throws {
         try self.event(event)
     }
 

@@ -42,14 +42,14 @@ public final class EventFileReader {
     /// The file the last event came from.
     public var currentFile: String? { currentFileIndex.map { files[$0] } }
     /// The byte offset of the record that held the last event.
-    public private(set) var lastRecordOffset: Int64 = 0
+    package private(set) var lastRecordOffset: Int64 = 0
     /// Events returned so far.
     public private(set) var eventCount = 0
     /// Sound records met so far (their data CRC right), whether or not they decode: the
     /// ordinal of the last one. Both passes of `SupersededPoints` count records the same way.
     package private(set) var recordOrdinal = 0
     /// The last file's unfinished record, if the last `next()` stopped inside one.
-    public private(set) var pendingTail: (offset: Int64, available: Int, needed: Int)?
+    package private(set) var pendingTail: (offset: Int64, available: Int, needed: Int)?
     /// Where the last value from `nextValue()` or `nextValueOrRawScalar()` sits in the run: its
     /// record's ordinal (`recordOrdinal`) times 2^20 plus its index in the record's summary. Two
     /// readings of the same files give the same positions (see `SupersededPoints`).

@@ -14,7 +14,7 @@ public struct ReadProblem: Sendable, Equatable, Encodable, CustomStringConvertib
     public var description: String
 
     /// A problem with all its parts given.
-    public init(file: String, offset: Int64, kind: Kind, description: String) {
+    package init(file: String, offset: Int64, kind: Kind, description: String) {
         self.file = file
         self.offset = offset
         self.kind = kind
@@ -22,7 +22,7 @@ public struct ReadProblem: Sendable, Equatable, Encodable, CustomStringConvertib
     }
 
     /// The problem an `EventFileReader` recorded.
-    public init(_ problem: EventFileProblem) {
+    package init(_ problem: EventFileProblem) {
         switch problem {
         case .damagedRecord(let path, let d):
             self.init(file: path, offset: d.offset, kind: .badDataCRC, description: problem.description)
@@ -43,7 +43,7 @@ public struct ReadProblem: Sendable, Equatable, Encodable, CustomStringConvertib
 
     /// The unfinished record at the end of a run's last file: `available` of its `needed` bytes
     /// are there, and a writer may still be writing the rest.
-    public static func pendingTail(file: String, offset: Int64, available: Int, needed: Int) -> ReadProblem {
+    package static func pendingTail(file: String, offset: Int64, available: Int, needed: Int) -> ReadProblem {
         ReadProblem(
             file: file, offset: offset, kind: .truncatedTail,
             description:

@@ -34,14 +34,14 @@ public struct RunDirectory: Sendable, Equatable {
     public var eventFiles: [String]
 
     /// Makes a run description.
-    public init(name: String, path: String, eventFiles: [String]) {
+    package init(name: String, path: String, eventFiles: [String]) {
         self.name = name
         self.path = path
         self.eventFiles = eventFiles
     }
 
     /// True when TensorBoard would read a file with this basename as an event file.
-    public static func isEventFileName(_ name: String) -> Bool {
+    package static func isEventFileName(_ name: String) -> Bool {
         name.contains("tfevents") && !name.hasSuffix(".profile-empty")
     }
 
@@ -60,7 +60,7 @@ public struct RunDirectory: Sendable, Equatable {
     }
 
     /// The event files directly inside `directory`, in lexicographic order.
-    public static func eventFiles(in directory: String) throws(LogDirectoryError) -> [String] {
+    package static func eventFiles(in directory: String) throws(LogDirectoryError) -> [String] {
         let (files, _) = try list(directory)
         return files
     }

@@ -11,7 +11,7 @@
 /// values. Values appended after the first reading are not handed out. Not thread-safe.
 public final class StandingValueReader {
     /// The raw reader of the second pass (its problems, files and counts).
-    public let reader: EventFileReader
+    package let reader: EventFileReader
     /// Values left out so far because a later record supersedes them.
     public private(set) var supersededCount = 0
     private var plan: SupersededPoints
