@@ -11,15 +11,15 @@ import TBKit
 /// for the same run. A failed upload (after the client's own retries) is tried again after a
 /// wait that doubles up to `maxRetryWait`. The caller's thread never waits for the network: the
 /// spool is on disk, and memory holds at most the one file being sent.
-public final class S3LogdirStore: RemoteLogdirStore {
+package final class S3LogdirStore: RemoteLogdirStore {
     /// Where the files go.
-    public let location: S3Location
+    package let location: S3Location
     /// The client that sends them.
-    public let client: S3Client
+    package let client: S3Client
     /// Limits and timeouts.
-    public let settings: S3LogdirSettings
+    package let settings: S3LogdirSettings
     /// The run's local spool directory.
-    public let spoolDirectory: String
+    package let spoolDirectory: String
 
     private struct State {
         var queue: [String] = []
@@ -34,7 +34,7 @@ public final class S3LogdirStore: RemoteLogdirStore {
     private var markDirectory: String { spoolDirectory + "/.sealed" }
 
     /// Opens the spool (creating it) and starts the uploader; queues sealed leftovers first.
-    public init(location: S3Location, client: S3Client, settings: S3LogdirSettings) throws {
+    package init(location: S3Location, client: S3Client, settings: S3LogdirSettings) throws {
         self.location = location
         self.client = client
         self.settings = settings
@@ -56,20 +56,20 @@ public final class S3LogdirStore: RemoteLogdirStore {
     }
 
     /// Seals by size and age so each object is written once.
-    public var rotation: FileRotation { settings.rotation }
+    package var rotation: FileRotation { settings.rotation }
     /// `flush()` seals past this size.
-    public var minimumFlushBytes: Int { settings.minimumFlushBytes }
+    package var minimumFlushBytes: Int { settings.minimumFlushBytes }
 
     /// Files sealed and not yet stored, oldest first.
-    public var pending: [String] {
+    package var pending: [String] {
         state.withLock { s in (s.sending.map { [$0] } ?? []) + s.queue }
     }
 
     /// Objects stored so far by this store.
-    public var uploadedCount: Int { state.withLock { $0.uploaded } }
+    package var uploadedCount: Int { state.withLock { $0.uploaded } }
 
     /// Marks `path` sealed and queues it.
-    public func fileSealed(path: String) {
+    package func fileSealed(path: String) {
         let name = (path as NSString).lastPathComponent
         _ = FileManager.default.createFile(atPath: markDirectory + "/" + name, contents: nil)
         state.withLock { $0.queue.append(path) }
@@ -80,7 +80,7 @@ public final class S3LogdirStore: RemoteLogdirStore {
 
     /// Waits up to `closeTimeout` for the queue to drain, then stops the uploader; throws
     /// `SummaryWriterError.remoteUploadIncomplete` naming the files still only local.
-    public func finish() throws {
+    package func finish() throws {
         // Side files the writer's owner put in the run directory (projector TSVs and config)
         // go up with the run.
         let names = (try? FileManager.default.contentsOfDirectory(atPath: spoolDirectory)) ?? []
