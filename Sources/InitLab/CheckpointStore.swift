@@ -9,9 +9,9 @@ import TBKit
 /// The folder holds no event file, so TensorBoard does not take it for a run.
 public struct CheckpointStore: Sendable {
     /// The folder's name inside the run directory.
-    public static let folderName = "checkpoints"
+    package static let folderName = "checkpoints"
     /// The checkpoint files' extension.
-    public static let fileExtension = "tbkckpt"
+    package static let fileExtension = "tbkckpt"
 
     /// Where the checkpoints live.
     public let directory: String
@@ -25,7 +25,7 @@ public struct CheckpointStore: Sendable {
     }
 
     /// The file name of the checkpoint at `step`.
-    public static func fileName(step: Int) -> String {
+    package static func fileName(step: Int) -> String {
         let digits = String(step)
         return "step-" + String(repeating: "0", count: max(0, 10 - digits.count)) + digits + "." + fileExtension
     }
