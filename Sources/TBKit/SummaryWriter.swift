@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import SystemPackage
 
 /// How `SummaryWriter.scalar` stores a value.
 public enum ScalarFormat: Sendable {
@@ -138,7 +139,13 @@ public final class SummaryWriter: Sendable {
             switch ranks {
             case .rankZeroOnly: disabled = process.rank != 0
             case .perRank:
-                directory = logdir.hasSuffix("/") ? logdir + "rank_\(process.rank)" : logdir + "/rank_\(process.rank)"
+                let name = "rank_\(process.rank)"
+                if RemoteLogdirs.scheme(of: logdir) != nil {
+                    // A URL (s3://bucket/prefix) joins as text: FilePath would fold its `//`.
+                    directory = logdir.hasSuffix("/") ? logdir + name : logdir + "/" + name
+                } else {
+                    directory = FilePath(logdir).appending(name).string
+                }
             }
         }
         var remote: (any RemoteLogdirStore)?

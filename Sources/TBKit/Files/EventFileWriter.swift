@@ -73,7 +73,7 @@ package final class EventFileWriter {
         var attempt = 0
         while true {
             let name = Self.fileName(seconds: Int(now), suffix: suffix)
-            let path = (directory as NSString).appendingPathComponent(name)
+            let path = FilePath(directory).appending(name).string
             let file: FileDescriptor
             do {
                 file = try FileDescriptor.open(

@@ -78,10 +78,12 @@ public struct RunDirectory: Sendable, Equatable {
             runs.append(RunDirectory(name: relative, path: directory, eventFiles: files))
         }
         for sub in subdirectories {
-            let childRelative = relative == "." ? sub : relative + "/" + sub
+            let childRelative = relative == "." ? sub : FilePath(relative).appending(sub).string
             // A subdirectory that vanished or cannot be listed is left out, not fatal.
             do {
-                try walk(directory: join(directory, sub), relative: childRelative, into: &runs, visited: &visited)
+                try walk(
+                    directory: FilePath(directory).appending(sub).string, relative: childRelative, into: &runs,
+                    visited: &visited)
             } catch {
                 continue
             }
@@ -99,7 +101,7 @@ public struct RunDirectory: Sendable, Equatable {
         var fileNames: [String] = []
         var directoryNames: [String] = []
         for name in names {
-            guard let status = try? Platform.status(join(directory, name)) else { continue }
+            guard let status = try? Platform.status(FilePath(directory).appending(name).string) else { continue }
             if status.isDirectory {
                 directoryNames.append(name)
             } else if status.isRegular && isEventFileName(name) {
@@ -108,10 +110,7 @@ public struct RunDirectory: Sendable, Equatable {
         }
         fileNames.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         directoryNames.sort()
-        return (fileNames.map { join(directory, $0) }, directoryNames)
-    }
-
-    static func join(_ a: String, _ b: String) -> String {
-        a.hasSuffix("/") ? a + b : a + "/" + b
+        let base = FilePath(directory)
+        return (fileNames.map { base.appending($0).string }, directoryNames)
     }
 }
