@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// Why a run directory cannot be used.
 package enum FreshRunDirectoryError: Error, CustomStringConvertible, Equatable {
@@ -37,7 +38,7 @@ package enum FreshRunDirectory {
         if !existing.isEmpty {
             guard overwrite else { throw FreshRunDirectoryError.holdsEvents(path: path, files: existing) }
             for name in existing {
-                let file = (path as NSString).appendingPathComponent(name)
+                let file = FilePath(path).appending(name).string
                 do { try FileManager.default.removeItem(atPath: file) } catch {
                     throw FreshRunDirectoryError.io(path: file, reason: error.localizedDescription)
                 }

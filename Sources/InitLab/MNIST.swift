@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import TBKit
 
 /// MNIST images and labels: images as a count x 784 matrix of pixels scaled to [0, 1],
@@ -70,7 +71,7 @@ public struct MNIST: Sendable {
     static func locate(_ name: String, in directory: String) throws -> String {
         let fm = FileManager.default
         for candidate in [name, name + ".gz"] {
-            let path = (directory as NSString).appendingPathComponent(candidate)
+            let path = FilePath(directory).appending(candidate).string
             if fm.fileExists(atPath: path) { return path }
         }
         throw MNISTError.fileMissing(directory: directory, name: name)

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import TBKit
 
 /// What the study shows across runs: the hparams experiment (its columns) and the custom scalars
@@ -82,7 +83,7 @@ public enum StudyDashboards {
     public static func writeExperiment(logdir: String) throws -> String {
         let fm = FileManager.default
         for name in experimentFiles(in: logdir) {
-            let path = (logdir as NSString).appendingPathComponent(name)
+            let path = FilePath(logdir).appending(name).string
             do { try fm.removeItem(atPath: path) } catch {
                 throw FreshRunDirectoryError.io(path: path, reason: error.localizedDescription)
             }

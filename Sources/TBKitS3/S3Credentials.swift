@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// An access key pair (and, for temporary credentials, a session token) that signs requests.
 package struct S3Credentials: Sendable, Equatable {
@@ -38,7 +39,7 @@ package struct S3Credentials: Sendable, Equatable {
         if let file = value("AWS_SHARED_CREDENTIALS_FILE") {
             path = file
         } else if let home = value("HOME") {
-            path = home + "/.aws/credentials"
+            path = FilePath(home).appending(".aws/credentials").string
         } else {
             throw .missingCredentials(
                 detail: "no AWS_ACCESS_KEY_ID in the environment and no HOME to find ~/.aws/credentials")

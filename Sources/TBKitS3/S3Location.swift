@@ -68,6 +68,9 @@ package struct S3Location: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// This location with `component` appended to the key as a path component.
+    ///
+    /// Keys are joined as text, not with `FilePath`: a key is no filesystem path (`a//b` and
+    /// `a/./b` name other objects than `a/b`), so nothing in it may be normalized.
     package func appending(_ component: String) -> S3Location {
         S3Location(bucket: bucket, key: directoryPrefix + component)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SystemPackage
 import TBKit
 
 /// One s3:// run directory being written: the local spool `<spoolRoot>/<bucket>/<key>` and a
@@ -31,25 +32,24 @@ package final class S3LogdirStore: RemoteLogdirStore {
     private let state = Mutex(State())
     private let wake = NSCondition()
     private let done = DispatchSemaphore(value: 0)
-    private var markDirectory: String { spoolDirectory + "/.sealed" }
+    private var markDirectory: String { FilePath(spoolDirectory).appending(".sealed").string }
 
     /// Opens the spool (creating it) and starts the uploader; queues sealed leftovers first.
     package init(location: S3Location, client: S3Client, settings: S3LogdirSettings) throws {
         self.location = location
         self.client = client
         self.settings = settings
-        var path = settings.spoolRoot + "/" + location.bucket
-        if !location.key.isEmpty { path += "/" + location.key }
-        while path.hasSuffix("/") { path.removeLast() }
+        // The key's `/`-separated parts become directories under <spool>/<bucket>.
+        let path = FilePath(settings.spoolRoot).appending(location.bucket).appending(location.key).string
         spoolDirectory = path
         do {
             try FileManager.default.createDirectory(
-                atPath: spoolDirectory + "/.sealed", withIntermediateDirectories: true)
+                atPath: markDirectory, withIntermediateDirectories: true)
         } catch {
             throw S3Error.localFile(path: spoolDirectory, detail: "cannot create the spool directory: \(error)")
         }
-        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: spoolDirectory + "/.sealed")) ?? []
-        state.withLock { $0.queue = leftovers.sorted().map { path + "/" + $0 } }
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: markDirectory)) ?? []
+        state.withLock { $0.queue = leftovers.sorted().map { FilePath(path).appending($0).string } }
         let thread = Thread { [self] in run() }
         thread.name = "tbkit-s3-upload"
         thread.start()
@@ -71,7 +71,7 @@ package final class S3LogdirStore: RemoteLogdirStore {
     /// Marks `path` sealed and queues it.
     package func fileSealed(path: String) {
         let name = (path as NSString).lastPathComponent
-        _ = FileManager.default.createFile(atPath: markDirectory + "/" + name, contents: nil)
+        _ = FileManager.default.createFile(atPath: FilePath(markDirectory).appending(name).string, contents: nil)
         state.withLock { $0.queue.append(path) }
         wake.lock()
         wake.signal()
@@ -86,7 +86,7 @@ package final class S3LogdirStore: RemoteLogdirStore {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: spoolDirectory)) ?? []
         let queued = Set(pending)
         for name in names.sorted() where !name.hasPrefix(".") && !RunDirectory.isEventFileName(name) {
-            let path = spoolDirectory + "/" + name
+            let path = FilePath(spoolDirectory).appending(name).string
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
                 !queued.contains(path)
@@ -147,7 +147,7 @@ package final class S3LogdirStore: RemoteLogdirStore {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             // Gone already (removed by hand, or stored by a store that crashed before the mark
             // was removed): nothing to send.
-            try? FileManager.default.removeItem(atPath: markDirectory + "/" + name)
+            try? FileManager.default.removeItem(atPath: FilePath(markDirectory).appending(name).string)
             return
         }
         defer { try? handle.close() }
@@ -168,6 +168,6 @@ package final class S3LogdirStore: RemoteLogdirStore {
             }
         }
         try? FileManager.default.removeItem(atPath: path)
-        try? FileManager.default.removeItem(atPath: markDirectory + "/" + name)
+        try? FileManager.default.removeItem(atPath: FilePath(markDirectory).appending(name).string)
     }
 }

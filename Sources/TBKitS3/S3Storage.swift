@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import TBKit
 
 /// Plugs `s3://` logdirs into TBKit: after `S3Storage.register()`,
@@ -67,9 +68,10 @@ package struct S3LogdirSettings: Sendable {
         if let root = environment["TBKIT_S3_SPOOL"], !root.isEmpty {
             spoolRoot = root
         } else if let cache = environment["XDG_CACHE_HOME"], !cache.isEmpty {
-            spoolRoot = cache + "/tbkit/s3-spool"
+            spoolRoot = FilePath(cache).appending("tbkit/s3-spool").string
         } else {
-            spoolRoot = (environment["HOME"] ?? NSTemporaryDirectory()) + "/.cache/tbkit/s3-spool"
+            spoolRoot =
+                FilePath(environment["HOME"] ?? NSTemporaryDirectory()).appending(".cache/tbkit/s3-spool").string
         }
         rotation = FileRotation(
             maxBytes: Int(try number("TBKIT_S3_SEGMENT_BYTES", Double(16 << 20))),

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// Whole-object transfers between S3 and local files, streamed: downloads go through ranged GETs
 /// of `chunkSize` bytes straight to disk, uploads through `S3MultipartWriter` (or one PUT when
@@ -102,7 +103,8 @@ package enum S3Transfer {
                     detail: "the key has an empty, '.' or '..' component and cannot be mirrored safely")
             }
             try download(
-                S3Location(bucket: location.bucket, key: object.key), client: client, to: directory + "/" + relative)
+                S3Location(bucket: location.bucket, key: object.key), client: client,
+                to: FilePath(directory).appending(relative).string)
             count += 1
         }
         return count
