@@ -37,6 +37,7 @@ public enum S3Error: Error, CustomStringConvertible, Sendable, Equatable {
         }
     }
 
+    /// One sentence naming the operation, the `s3://` bucket and key, the S3 code and what to do.
     public var description: String {
         func target(_ bucket: String, _ key: String?) -> String {
             "s3://\(bucket)/\(key ?? "")"
