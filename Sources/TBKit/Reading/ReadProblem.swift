@@ -53,8 +53,8 @@ public struct ReadProblem: Sendable, Equatable, Encodable, CustomStringConvertib
 }
 
 extension EventFileReader {
-    /// `problems` as typed values, then the last file's unfinished record if reading stopped
-    /// inside one (`pendingTail`).
+    /// The problems of the files read so far, as typed values with file and byte offset, then
+    /// the last file's unfinished record if reading stopped inside one.
     public var readProblems: [ReadProblem] {
         var result = problems.map(ReadProblem.init)
         if let tail = pendingTail, let last = files.last {

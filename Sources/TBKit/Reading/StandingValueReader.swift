@@ -23,7 +23,10 @@ public final class StandingValueReader {
     }
 
     /// Problems met while reading, in reading order.
-    public var problems: [EventFileProblem] { reader.problems }
+    package var problems: [EventFileProblem] { reader.problems }
+    /// The problems of the files read so far, as typed values with file and byte offset, then
+    /// the last file's unfinished record if reading stopped inside one.
+    public var readProblems: [ReadProblem] { reader.readProblems }
 
     /// The next value that stands, or nil at the end.
     public func nextValue() -> TaggedValue? {
