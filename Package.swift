@@ -87,12 +87,12 @@ let package = Package(
         // TBKit itself links no network code; it plugs in through TBKit's remote logdir registry.
         .target(
             name: "TBKitS3",
-            dependencies: ["TBKit", "TBKitCrypto"],
+            dependencies: ["TBKit", "TBKitCrypto", .product(name: "SystemPackage", package: "swift-system")],
             path: "Sources/TBKitS3"
         ),
         .target(
             name: "InitLab",
-            dependencies: ["TBKit"],
+            dependencies: ["TBKit", .product(name: "SystemPackage", package: "swift-system")],
             path: "Sources/InitLab",
             resources: [.copy("Resources/mnist-5k")]
         ),
@@ -112,6 +112,7 @@ let package = Package(
                 "TBKitS3",
                 "InitLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Sources/TBKitCommands",
             swiftSettings: [.unsafeFlags(["-Onone"], .when(configuration: .release))]

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import TBKit
 
 /// A run's checkpoints on disk: `<run>/checkpoints/step-<10-digit step>.tbkckpt`, each written
@@ -9,9 +10,9 @@ import TBKit
 /// The folder holds no event file, so TensorBoard does not take it for a run.
 public struct CheckpointStore: Sendable {
     /// The folder's name inside the run directory.
-    public static let folderName = "checkpoints"
+    package static let folderName = "checkpoints"
     /// The checkpoint files' extension.
-    public static let fileExtension = "tbkckpt"
+    package static let fileExtension = "tbkckpt"
 
     /// Where the checkpoints live.
     public let directory: String
@@ -20,12 +21,12 @@ public struct CheckpointStore: Sendable {
 
     /// The store of the run in `runDirectory`, keeping the newest `keep` (at least one).
     public init(runDirectory: String, keep: Int = 3) {
-        self.directory = (runDirectory as NSString).appendingPathComponent(Self.folderName)
+        self.directory = FilePath(runDirectory).appending(Self.folderName).string
         self.keep = max(1, keep)
     }
 
     /// The file name of the checkpoint at `step`.
-    public static func fileName(step: Int) -> String {
+    package static func fileName(step: Int) -> String {
         let digits = String(step)
         return "step-" + String(repeating: "0", count: max(0, 10 - digits.count)) + digits + "." + fileExtension
     }
@@ -34,7 +35,7 @@ public struct CheckpointStore: Sendable {
     public func files() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return names.filter { $0.hasPrefix("step-") && $0.hasSuffix("." + Self.fileExtension) }.sorted()
-            .map { (directory as NSString).appendingPathComponent($0) }
+            .map { FilePath(directory).appending($0).string }
     }
 
     /// Writes `checkpoint` atomically and removes all but the newest `keep`; returns its path.
@@ -46,7 +47,7 @@ public struct CheckpointStore: Sendable {
             throw CheckpointError.io(path: directory, operation: "create", reason: error.localizedDescription)
         }
         let name = Self.fileName(step: checkpoint.step)
-        let final = (directory as NSString).appendingPathComponent(name)
+        let final = FilePath(directory).appending(name).string
         do {
             try AtomicFile.write(checkpoint.encoded(), to: final)
         } catch {

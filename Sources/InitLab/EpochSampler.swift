@@ -1,9 +1,9 @@
 /// Hands out example indices in shuffled epochs without replacement, as TensorFlow's MNIST
 /// loader did: each epoch is a fresh permutation; a batch that runs past the end of an epoch
 /// takes the rest of it and continues in the next one.
-public struct EpochSampler: Sendable {
+package struct EpochSampler: Sendable {
     /// Number of examples in the data set.
-    public let count: Int
+    package let count: Int
     /// The current epoch's permutation of 0..<count.
     private(set) var order: [Int]
     /// How many indices of `order` have been handed out.
@@ -13,7 +13,7 @@ public struct EpochSampler: Sendable {
     private var batch: [Int] = []
 
     /// A sampler over 0..<count whose epochs are drawn from `rng`.
-    public init(count: Int, rng: SeededGenerator) {
+    package init(count: Int, rng: SeededGenerator) {
         precondition(count > 0, "cannot sample from an empty data set")
         self.count = count
         self.rng = rng
@@ -32,7 +32,7 @@ public struct EpochSampler: Sendable {
     }
 
     /// The next `size` indices (the returned slice is valid until the next call).
-    public mutating func next(_ size: Int) -> ArraySlice<Int> {
+    package mutating func next(_ size: Int) -> ArraySlice<Int> {
         batch.removeAll(keepingCapacity: true)
         while batch.count < size {
             if position == count {

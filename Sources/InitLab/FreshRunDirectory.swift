@@ -1,14 +1,15 @@
 import Foundation
+import SystemPackage
 
 /// Why a run directory cannot be used.
-public enum FreshRunDirectoryError: Error, CustomStringConvertible, Equatable {
+package enum FreshRunDirectoryError: Error, CustomStringConvertible, Equatable {
     /// The directory already holds event files from an earlier run.
     case holdsEvents(path: String, files: [String])
     /// Creating the directory or removing old event files failed.
     case io(path: String, reason: String)
 
     /// What happened and what to do.
-    public var description: String {
+    package var description: String {
         switch self {
         case .holdsEvents(let path, let files):
             let shown = files.prefix(3).joined(separator: ", ") + (files.count > 3 ? ", ..." : "")
@@ -22,22 +23,22 @@ public enum FreshRunDirectoryError: Error, CustomStringConvertible, Equatable {
 
 /// Makes sure a run directory receives events from one run only: TensorBoard reads every event
 /// file in a directory as one run, so a second training written beside the first would mix both.
-public enum FreshRunDirectory {
+package enum FreshRunDirectory {
     /// The names of the files directly in `path` that TensorBoard reads as event files (names
     /// containing "tfevents", except "*.profile-empty"); empty if `path` does not exist.
-    public static func eventFiles(in path: String) -> [String] {
+    package static func eventFiles(in path: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         return names.filter { $0.contains("tfevents") && !$0.hasSuffix(".profile-empty") }.sorted()
     }
 
     /// Creates `path` if needed. If it holds event files: throws `holdsEvents` unless `overwrite`,
     /// in which case those files (and only those) are deleted.
-    public static func prepare(_ path: String, overwrite: Bool) throws {
+    package static func prepare(_ path: String, overwrite: Bool) throws {
         let existing = eventFiles(in: path)
         if !existing.isEmpty {
             guard overwrite else { throw FreshRunDirectoryError.holdsEvents(path: path, files: existing) }
             for name in existing {
-                let file = (path as NSString).appendingPathComponent(name)
+                let file = FilePath(path).appending(name).string
                 do { try FileManager.default.removeItem(atPath: file) } catch {
                     throw FreshRunDirectoryError.io(path: file, reason: error.localizedDescription)
                 }

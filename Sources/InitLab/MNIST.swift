@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import TBKit
 
 /// MNIST images and labels: images as a count x 784 matrix of pixels scaled to [0, 1],
@@ -28,13 +29,13 @@ public struct MNIST: Sendable {
     }
 
     /// The standard file names of the MNIST distribution.
-    public static let trainImagesName = "train-images-idx3-ubyte"
+    package static let trainImagesName = "train-images-idx3-ubyte"
     /// See `trainImagesName`.
-    public static let trainLabelsName = "train-labels-idx1-ubyte"
+    package static let trainLabelsName = "train-labels-idx1-ubyte"
     /// See `trainImagesName`.
-    public static let testImagesName = "t10k-images-idx3-ubyte"
+    package static let testImagesName = "t10k-images-idx3-ubyte"
     /// See `trainImagesName`.
-    public static let testLabelsName = "t10k-labels-idx1-ubyte"
+    package static let testLabelsName = "t10k-labels-idx1-ubyte"
 
     /// The embedded balanced 5,000-image subset (4,000 train, 1,000 test) shipped with InitLab.
     public static func embedded() throws -> Splits {
@@ -70,7 +71,7 @@ public struct MNIST: Sendable {
     static func locate(_ name: String, in directory: String) throws -> String {
         let fm = FileManager.default
         for candidate in [name, name + ".gz"] {
-            let path = (directory as NSString).appendingPathComponent(candidate)
+            let path = FilePath(directory).appending(candidate).string
             if fm.fileExists(atPath: path) { return path }
         }
         throw MNISTError.fileMissing(directory: directory, name: name)
@@ -100,7 +101,7 @@ public struct MNIST: Sendable {
     }
 
     /// Parses an IDX3 image file (magic 0x00000803, count, 28, 28, then count·784 bytes).
-    public static func readImages(path: String) throws -> Matrix {
+    package static func readImages(path: String) throws -> Matrix {
         let bytes = try readBytes(path: path)
         guard bytes.count >= 4 else { throw MNISTError.truncated(path: path, needed: 16, actual: bytes.count) }
         let magic = bigEndianUInt32(bytes, at: 0)
@@ -122,7 +123,7 @@ public struct MNIST: Sendable {
     }
 
     /// Parses an IDX1 label file (magic 0x00000801, count, then count bytes in 0...9).
-    public static func readLabels(path: String) throws -> [UInt8] {
+    package static func readLabels(path: String) throws -> [UInt8] {
         let bytes = try readBytes(path: path)
         guard bytes.count >= 4 else { throw MNISTError.truncated(path: path, needed: 8, actual: bytes.count) }
         let magic = bigEndianUInt32(bytes, at: 0)
@@ -141,7 +142,7 @@ public struct MNIST: Sendable {
 
     /// The examples at `indices`, copied into `images` / `labels` (reused buffers: no allocation
     /// once they have the right shape).
-    public func gather(_ indices: ArraySlice<Int>, images batch: inout Matrix, labels batchLabels: inout [UInt8]) {
+    package func gather(_ indices: ArraySlice<Int>, images batch: inout Matrix, labels batchLabels: inout [UInt8]) {
         let width = images.columns
         if batch.rows != indices.count || batch.columns != width { batch = Matrix(rows: indices.count, columns: width) }
         if batchLabels.count != indices.count { batchLabels = [UInt8](repeating: 0, count: indices.count) }

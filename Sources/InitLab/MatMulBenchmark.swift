@@ -1,7 +1,7 @@
 /// Times the lab's matrix products at the shapes training uses, against the plain triple loop.
-public enum MatMulBenchmark {
+package enum MatMulBenchmark {
     /// Which product a case measures.
-    public enum Product: String, Sendable {
+    package enum Product: String, Sendable {
         /// C = A·B (forward).
         case ab = "A·B"
         /// C = Aᵀ·B (weight gradient).
@@ -11,35 +11,35 @@ public enum MatMulBenchmark {
     }
 
     /// One shape: C is m x n, the inner dimension is k.
-    public struct Case: Sendable {
+    package struct Case: Sendable {
         /// What the shape is in the net.
-        public var label: String
+        package var label: String
         /// The product.
-        public var product: Product
+        package var product: Product
         /// Rows of C.
-        public var m: Int
+        package var m: Int
         /// Inner dimension.
-        public var k: Int
+        package var k: Int
         /// Columns of C.
-        public var n: Int
+        package var n: Int
     }
 
     /// One measurement.
-    public struct Measurement: Sendable {
+    package struct Measurement: Sendable {
         /// The shape measured.
-        public var benchCase: Case
+        package var benchCase: Case
         /// GFLOP/s of `MatMul` with the SIMD kernel (2·m·k·n flops a product).
-        public var gflops: Double
+        package var gflops: Double
         /// GFLOP/s of `MatMul` with the scalar kernel (same blocking, plain loops).
-        public var scalarKernelGflops: Double
+        package var scalarKernelGflops: Double
         /// GFLOP/s of `MatMul.reference`.
-        public var referenceGflops: Double
+        package var referenceGflops: Double
         /// Largest |difference| between the two results.
-        public var maxError: Float
+        package var maxError: Float
     }
 
     /// The shapes of the 784-100-100-10 net at batch 30 and 100, the 1,000-image test pass, and backprop.
-    public static let labCases: [Case] = [
+    package static let labCases: [Case] = [
         Case(label: "layer 1 forward, batch 30", product: .ab, m: 30, k: 784, n: 100),
         Case(label: "layer 1 forward, batch 100", product: .ab, m: 100, k: 784, n: 100),
         Case(label: "layer 1 forward, 1000 test", product: .ab, m: 1000, k: 784, n: 100),
@@ -52,7 +52,7 @@ public enum MatMulBenchmark {
     ]
 
     /// Measures each case for about `seconds` per implementation (at least 3 repetitions).
-    public static func run(_ cases: [Case] = labCases, seconds: Double = 0.2, seed: UInt64 = 0) -> [Measurement] {
+    package static func run(_ cases: [Case] = labCases, seconds: Double = 0.2, seed: UInt64 = 0) -> [Measurement] {
         var rng = SeededGenerator(seed: seed, stream: "bench")
         return cases.map { c in
             let aShape = c.product == .atb ? (c.k, c.m) : (c.m, c.k)

@@ -115,7 +115,7 @@ public struct RunConfiguration: Sendable, Equatable {
 
     /// The study's short name of an initializer (the article's "xavier" and "he" are TF1's
     /// truncated-normal variance scaling; the deep sweep's are Keras's plain normals).
-    public static func shortName(_ initializer: Initializer) -> String {
+    package static func shortName(_ initializer: Initializer) -> String {
         switch initializer {
         case .normal: return "normal"
         case .uniform: return "uniform"

@@ -1,9 +1,9 @@
 /// Summary statistics over every element of a tensor, computed in Double for accuracy.
 ///
 /// "Variance" is the population variance mean((x - mean(x))^2), as the experiment defines it.
-public enum Statistics {
+package enum Statistics {
     /// The arithmetic mean of `values` (0 for an empty buffer).
-    public static func mean(_ values: UnsafeBufferPointer<Float>) -> Double {
+    package static func mean(_ values: UnsafeBufferPointer<Float>) -> Double {
         guard !values.isEmpty else { return 0 }
         var sum = 0.0
         for v in values { sum += Double(v) }
@@ -11,7 +11,7 @@ public enum Statistics {
     }
 
     /// The population variance of `values` (two passes: mean, then squared deviations).
-    public static func variance(_ values: UnsafeBufferPointer<Float>) -> Double {
+    package static func variance(_ values: UnsafeBufferPointer<Float>) -> Double {
         guard !values.isEmpty else { return 0 }
         let m = mean(values)
         var sum = 0.0
@@ -23,12 +23,12 @@ public enum Statistics {
     }
 
     /// The population variance of all elements of `matrix`.
-    public static func variance(_ matrix: Matrix) -> Double {
+    package static func variance(_ matrix: Matrix) -> Double {
         matrix.withUnsafeBufferPointer { variance($0) }
     }
 
     /// The mean of all elements of `matrix`.
-    public static func mean(_ matrix: Matrix) -> Double {
+    package static func mean(_ matrix: Matrix) -> Double {
         matrix.withUnsafeBufferPointer { mean($0) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import TBKit
 
 /// What the study shows across runs: the hparams experiment (its columns) and the custom scalars
@@ -82,7 +83,7 @@ public enum StudyDashboards {
     public static func writeExperiment(logdir: String) throws -> String {
         let fm = FileManager.default
         for name in experimentFiles(in: logdir) {
-            let path = (logdir as NSString).appendingPathComponent(name)
+            let path = FilePath(logdir).appending(name).string
             do { try fm.removeItem(atPath: path) } catch {
                 throw FreshRunDirectoryError.io(path: path, reason: error.localizedDescription)
             }
@@ -91,7 +92,7 @@ public enum StudyDashboards {
     }
 
     /// The experiment files directly in `logdir` (see `writeExperiment`), sorted.
-    public static func experimentFiles(in logdir: String) -> [String] {
+    package static func experimentFiles(in logdir: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: logdir)) ?? []
         return names.filter { $0.contains("tfevents") && $0.hasSuffix(HParams.experimentFileSuffix) }.sorted()
     }

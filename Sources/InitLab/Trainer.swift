@@ -12,12 +12,12 @@ import TBKit
 /// embedding `fc_out_<last hidden>` (the last hidden layer for the first 1,000 test images).
 public enum Trainer {
     /// Name of the random stream the weights are drawn from (derived from the seed).
-    public static let weightStream = "weights"
+    package static let weightStream = "weights"
     /// Name of the random stream the batches are drawn from (derived from the seed).
-    public static let batchStream = "batches"
+    package static let batchStream = "batches"
 
     /// The network `scenario` starts from with this seed (what `run` trains).
-    public static func initialNetwork(for scenario: Scenario, inputs: Int = 784, seed: UInt64) -> Network {
+    package static func initialNetwork(for scenario: Scenario, inputs: Int = 784, seed: UInt64) -> Network {
         var rng = SeededGenerator(seed: seed, stream: weightStream)
         return Network(
             inputs: inputs, hidden: scenario.hiddenLayers, outputs: 10,
@@ -27,7 +27,7 @@ public enum Trainer {
 
     /// Checks that the checkpoint at `path` belongs to `scenario` run with `options` on `data`
     /// (same settings, see `TrainingCheckpoint.settings`); throws `CheckpointError.settingsDiffer`.
-    public static func check(
+    package static func check(
         _ checkpoint: TrainingCheckpoint, path: String, scenario: Scenario, options: TrainingOptions,
         data: MNIST.Splits
     ) throws {

@@ -102,7 +102,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     /// compares: the run's configuration (scenario, layers, initializers, optimizer, batch size,
     /// iterations, log interval, seed, data set), whether test_acc is logged at log steps, and a
     /// CRC32C of the data's pixels and labels (the same path may hold other files later).
-    public static func settings(for scenario: Scenario, options: TrainingOptions, data: MNIST.Splits) -> [Setting] {
+    package static func settings(for scenario: Scenario, options: TrainingOptions, data: MNIST.Splits) -> [Setting] {
         let config = RunConfiguration(
             scenario: scenario, options: options, inputs: data.train.images.columns,
             trainCount: data.train.count, testCount: data.test.count)
@@ -152,7 +152,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     }
 
     /// The differences between this checkpoint's settings and `current` (empty: same run).
-    public func differences(from current: [Setting]) -> [CheckpointError.SettingDifference] {
+    package func differences(from current: [Setting]) -> [CheckpointError.SettingDifference] {
         var out: [CheckpointError.SettingDifference] = []
         for s in current {
             let mine = settings.first { $0.name == s.name }?.value
@@ -224,7 +224,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     // MARK: Bytes
 
     /// The checkpoint as a file (see `CheckpointFormat` for the framing).
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         var e = CheckpointEncoder()
         e.i64(step)
         e.bool(finished)
@@ -264,7 +264,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
 
     /// Reads a checkpoint file's bytes; `path` names the file in errors. Throws `CheckpointError`
     /// for a damaged, truncated, foreign or newer-version file.
-    public init(decoding file: [UInt8], path: String) throws {
+    package init(decoding file: [UInt8], path: String) throws {
         let body = try CheckpointFormat.unframe(file, path: path)
         var d = CheckpointDecoder(body, path: path, base: CheckpointFormat.headerSize)
         func nonNegative(_ field: String, _ read: (inout CheckpointDecoder) throws -> Int) throws -> Int {

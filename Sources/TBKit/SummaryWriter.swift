@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import SystemPackage
 
 /// The front door: writes event files under `logdir` that TensorBoard reads as one run.
 ///
@@ -121,7 +122,13 @@ public final class SummaryWriter: Sendable {
             switch ranks {
             case .rankZeroOnly: disabled = process.rank != 0
             case .perRank:
-                directory = logdir.hasSuffix("/") ? logdir + "rank_\(process.rank)" : logdir + "/rank_\(process.rank)"
+                let name = "rank_\(process.rank)"
+                if RemoteLogdirs.scheme(of: logdir) != nil {
+                    // A URL (s3://bucket/prefix) joins as text: FilePath would fold its `//`.
+                    directory = logdir.hasSuffix("/") ? logdir + name : logdir + "/" + name
+                } else {
+                    directory = FilePath(logdir).appending(name).string
+                }
             }
         }
         var remote: (any RemoteLogdirStore)?
@@ -233,7 +240,7 @@ public final class SummaryWriter: Sendable {
 
     /// Writes one `Summary.Value` of any kind in its own event. `metadata` goes on the first
     /// value of each tag in each file only, as TensorBoard's loaders need and no more.
-    public func summary(
+    package func summary(
         tag: String, kind: SummaryValue.Kind, metadata: SummaryMetadata?, step: Int,
         wallTime: Double? = nil
     ) throws {
@@ -258,7 +265,7 @@ public final class SummaryWriter: Sendable {
     }
 
     /// Writes a whole event (a graph, a session log, several values at once ...) as it is.
-    public func event(_ event: Event) throws {
+    package func event(_ event: Event) throws {
         if isDisabled { return }
         try validate(wallTime: event.wallTime, tag: nil)
         let now = rotatesByTime ? currentWallTime() : 0
@@ -272,7 +279,7 @@ public final class SummaryWriter: Sendable {
 
     /// Old name of `histogram(_:precomputed:step:format:wallTime:)`.
     @available(*, deprecated, renamed: "histogram(_:precomputed:step:format:wallTime:)")
-    public func write(
+    package func write(
         _ tag: String, _ histogram: Histogram, step: Int, format: HistogramFormat = .proto,
         wallTime: Double? = nil
     ) throws {
@@ -281,7 +288,7 @@ public final class SummaryWriter: Sendable {
 
     /// Old name of `summary(tag:kind:metadata:step:wallTime:)`.
     @available(*, deprecated, renamed: "summary(tag:kind:metadata:step:wallTime:)")
-    public func write(
+    package func write(
         tag: String, kind: SummaryValue.Kind, metadata: SummaryMetadata?, step: Int,
         wallTime: Double? = nil
     ) throws {
@@ -290,7 +297,7 @@ public final class SummaryWriter: Sendable {
 
     /// Old name of `event(_:)`.
     @available(*, deprecated, renamed: "event(_:)")
-    public func write(_ event: Event) throws {
+    package func write(_ event: Event) throws {
         try self.event(event)
     }
 

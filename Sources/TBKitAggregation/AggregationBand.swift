@@ -1,5 +1,5 @@
 /// Which band an aggregate draws around the mean: its `<tag>/lower` and `<tag>/upper`.
-public enum AggregationBand: String, Sendable, CaseIterable {
+package enum AggregationBand: String, Sendable, CaseIterable {
     /// The mean's 95% confidence interval (Student's t, n − 1 degrees of freedom).
     case ci95
     /// Mean ± one sample standard deviation.
@@ -9,7 +9,7 @@ public enum AggregationBand: String, Sendable, CaseIterable {
 
     /// The band's lower and upper ends for `s`. With one run there is no spread: both ends are
     /// the value itself.
-    public func bounds(_ s: SampleStatistics) -> (lower: Double, upper: Double) {
+    package func bounds(_ s: SampleStatistics) -> (lower: Double, upper: Double) {
         switch self {
         case .ci95:
             return s.count < 2 ? (s.mean, s.mean) : (s.confidenceLow, s.confidenceHigh)
@@ -21,7 +21,7 @@ public enum AggregationBand: String, Sendable, CaseIterable {
     }
 
     /// What the band is, for chart titles: "95% CI", "±1 std", "min–max".
-    public var caption: String {
+    package var caption: String {
         switch self {
         case .ci95: return "95% CI"
         case .std: return "±1 std"

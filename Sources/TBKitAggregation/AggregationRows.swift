@@ -4,16 +4,16 @@ import TBKit
 /// one per group, tag and aggregated step (CSV with a header, or JSON Lines). Numbers print in
 /// their shortest round-trip form; a value that does not exist (the deviation and the interval
 /// of one run) is an empty CSV field or JSON `null`.
-public enum AggregationRows {
+package enum AggregationRows {
     /// The columns, in order.
-    public static let columns = [
+    package static let columns = [
         "group", "tag", "step", "n", "mean", "std", "min", "max", "median", "ci_low", "ci_high",
     ]
 
     /// Streams the rows to `emit` in chunks of UTF-8 bytes (valid until `emit` returns); returns
     /// the number of rows. Numbers go straight into the buffer, as the exporter's do.
     @discardableResult
-    public static func write(
+    package static func write(
         _ aggregation: ScalarAggregation, format: TidyExporter.Format, emit: (UnsafeBufferPointer<UInt8>) -> Void
     ) -> Int {
         var rows = 0

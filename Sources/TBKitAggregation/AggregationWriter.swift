@@ -5,14 +5,14 @@ import TBKit
 /// `<tag>/lower`, `<tag>/upper` (the band) and `<tag>/n` at every aggregated step, and a custom
 /// scalars layout of margin charts (one chart per tag, every group on it as a line with a shaded
 /// band) in every group's run; TensorBoard merges the copies.
-public enum AggregationWriter {
+package enum AggregationWriter {
     /// The custom scalars category the margin charts are in.
-    public static func categoryTitle(band: AggregationBand) -> String {
+    package static func categoryTitle(band: AggregationBand) -> String {
         "aggregate: mean with \(band.caption) band"
     }
 
     /// The layout: one margin chart per tag of any group, in tag order.
-    public static func layout(_ aggregation: ScalarAggregation, band: AggregationBand) -> CustomScalarLayout {
+    package static func layout(_ aggregation: ScalarAggregation, band: AggregationBand) -> CustomScalarLayout {
         var tags = Set<String>()
         for g in aggregation.groups { for t in g.tags where !t.steps.isEmpty { tags.insert(t.tag) } }
         let charts = tags.sorted().map { tag in
@@ -26,7 +26,7 @@ public enum AggregationWriter {
     /// Writes every group into `directory`/<group>/. A directory that already holds event files
     /// is refused unless `overwrite`, which deletes those files first. Returns the files written.
     @discardableResult
-    public static func write(
+    package static func write(
         _ aggregation: ScalarAggregation, to directory: String, band: AggregationBand, overwrite: Bool
     ) throws -> [String] {
         let existing =
@@ -72,14 +72,14 @@ public enum AggregationWriter {
 }
 
 /// An aggregate that cannot be written.
-public enum AggregationOutputError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum AggregationOutputError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The output directory already holds event files.
     case holdsEvents(directory: String, files: Int)
     /// A file could not be removed or written.
     case io(path: String, reason: String)
 
     /// A sentence for people: what, where, what to do.
-    public var description: String {
+    package var description: String {
         switch self {
         case .holdsEvents(let directory, let files):
             return

@@ -3,46 +3,46 @@ import TBKit
 /// Groups of seeds compared on one tag's last value: per group mean ± std, min, max and n, and
 /// the best group against each other one as a difference of means with its Welch 95% interval
 /// (Welch–Satterthwaite degrees of freedom). What `tbkit compare --group` prints.
-public struct GroupComparison: Sendable {
+package struct GroupComparison: Sendable {
     /// One group's last values.
-    public struct Entry: Sendable {
+    package struct Entry: Sendable {
         /// The group.
-        public var group: String
+        package var group: String
         /// The statistics of its runs' last values (finite ones).
-        public var statistics: SampleStatistics
+        package var statistics: SampleStatistics
         /// Runs whose last value was NaN or ±Inf, left out.
-        public var nonFinite: Int
+        package var nonFinite: Int
     }
 
     /// The best group minus another one.
-    public struct Difference: Sendable {
+    package struct Difference: Sendable {
         /// The other group.
-        public var group: String
+        package var group: String
         /// Best mean minus the other mean.
-        public var difference: Double
+        package var difference: Double
         /// The 95% interval of the difference (Welch); NaN when a group has fewer than two runs.
-        public var low: Double
+        package var low: Double
         /// Upper end of the interval.
-        public var high: Double
+        package var high: Double
         /// Welch–Satterthwaite degrees of freedom; NaN without an interval.
-        public var degreesOfFreedom: Double
+        package var degreesOfFreedom: Double
 
         /// Whether the interval excludes 0: the best group is ahead beyond the seeds' spread.
-        public var isSignificant: Bool { !low.isNaN && (low > 0 || high < 0) }
+        package var isSignificant: Bool { !low.isNaN && (low > 0 || high < 0) }
     }
 
     /// The tag compared.
-    public var tag: String
+    package var tag: String
     /// Whether lower or higher is better.
-    public var goal: ScalarComparison.Goal
+    package var goal: ScalarComparison.Goal
     /// Groups, best mean first.
-    public var entries: [Entry]
+    package var entries: [Entry]
     /// The best group against each other one, in `entries` order.
-    public var differences: [Difference]
+    package var differences: [Difference]
 
     /// Compares the groups of `runs` on `tag`'s last value (the last point TensorBoard shows of
     /// each run); runs without the tag take no part.
-    public static func compare(
+    package static func compare(
         _ runs: [RunScalars], tag: String, grouping: RunGrouping = .seeds, goal: ScalarComparison.Goal? = nil
     ) throws(RunGroupingError) -> GroupComparison {
         let goal = goal ?? .guess(tag: tag)

@@ -10,21 +10,21 @@ import TBKit
 /// longest common prefix trimmed of separators. By pattern, the first capture group of a regular
 /// expression (searched anywhere in the run name) names the group; runs it does not match are
 /// left out.
-public enum RunGrouping: Sendable {
+package enum RunGrouping: Sendable {
     /// Runs that differ only in their seed.
     case seeds
     /// Runs whose names give the same first capture group.
     case pattern(String)
 
     /// One group: its name and its members' run names, in name order.
-    public struct Group: Sendable, Equatable {
+    package struct Group: Sendable, Equatable {
         /// The group's name (also its run name in an aggregate's output).
-        public var name: String
+        package var name: String
         /// The run names of its members.
-        public var members: [String]
+        package var members: [String]
 
         /// Makes a group.
-        public init(name: String, members: [String]) {
+        package init(name: String, members: [String]) {
             self.name = name
             self.members = members
         }
@@ -33,7 +33,7 @@ public enum RunGrouping: Sendable {
     /// The groups of `runs` (run name, hparams session values or nil), in name order, and the
     /// runs no group took (a pattern that does not match them). Two groups that would share a
     /// name get `-2`, `-3` … suffixes in order.
-    public func groups(of runs: [(name: String, hparams: [String: HParamValue]?)]) throws(RunGroupingError)
+    package func groups(of runs: [(name: String, hparams: [String: HParamValue]?)]) throws(RunGroupingError)
         -> (groups: [Group], leftOut: [String])
     {
         var keyed: [String: [String]] = [:]
@@ -98,7 +98,7 @@ public enum RunGrouping: Sendable {
     }
 
     /// `name` without a trailing seed part (`run_seed3` → `run`); unchanged when it has none.
-    public static func withoutSeed(_ name: String) -> String {
+    package static func withoutSeed(_ name: String) -> String {
         let ns = name as NSString
         let range = NSRange(location: 0, length: ns.length)
         guard let match = seedSuffix.firstMatch(in: name, range: range) else { return name }
@@ -146,14 +146,14 @@ public enum RunGrouping: Sendable {
 }
 
 /// A grouping that cannot be used.
-public enum RunGroupingError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum RunGroupingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The pattern is not a regular expression.
     case invalidPattern(String, reason: String)
     /// The pattern has no capture group to name a group with.
     case noCaptureGroup(String)
 
     /// A sentence for people.
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidPattern(let p, let reason):
             return "--group-by '\(p)' is not a valid regular expression: \(reason)"

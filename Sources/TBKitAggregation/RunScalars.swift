@@ -9,16 +9,16 @@ import TBKit
 /// step wins, and a restart that goes back drops what it replaces), and a SessionLog START at
 /// step `s` drops every tag's points at steps `>= s` (a writer's `purgeStep`). Each series is
 /// therefore strictly increasing in step.
-public struct RunScalars: Sendable {
+package struct RunScalars: Sendable {
     /// One tag's points, steps strictly increasing.
-    public struct Series: Sendable, Equatable {
+    package struct Series: Sendable, Equatable {
         /// The steps.
-        public var steps: [Int64] = []
+        package var steps: [Int64] = []
         /// The values, one per step (as logged: NaN and ±Inf included).
-        public var values: [Double] = []
+        package var values: [Double] = []
 
         /// An empty series.
-        public init() {}
+        package init() {}
 
         /// Drops the points at or after `step`, then appends (`step`, `value`).
         mutating func supersede(step: Int64, value: Double) {
@@ -37,16 +37,16 @@ public struct RunScalars: Sendable {
     }
 
     /// The run's name (its path under the logdir, "." for the logdir itself).
-    public var name: String
+    package var name: String
     /// Scalar series by tag.
-    public var series: [String: Series]
+    package var series: [String: Series]
     /// The hparams of the run's session (`_hparams_/session_start_info`), nil without one.
-    public var hparams: [String: HParamValue]?
+    package var hparams: [String: HParamValue]?
     /// Problems met in the run's files (damaged records, with file and offset).
-    public var problems: [EventFileProblem]
+    package var problems: [EventFileProblem]
 
     /// Makes a value from parts (tests, other sources).
-    public init(
+    package init(
         name: String, series: [String: Series], hparams: [String: HParamValue]? = nil,
         problems: [EventFileProblem] = []
     ) {
@@ -58,12 +58,12 @@ public struct RunScalars: Sendable {
 
     /// Reads `run`'s event files. This is the one place aggregation reads a run: another source
     /// (archives, object storage) plugs in here.
-    public static func read(_ run: RunDirectory) -> RunScalars {
+    package static func read(_ run: RunDirectory) -> RunScalars {
         read(name: run.name, files: run.eventFiles)
     }
 
     /// Reads the given event files, in the order given, as one run named `name`.
-    public static func read(name: String, files: [String]) -> RunScalars {
+    package static func read(name: String, files: [String]) -> RunScalars {
         let reader = EventFileReader(files: files)
         var classifier = ValueClassifier()
         var hparams: [String: HParamValue]?

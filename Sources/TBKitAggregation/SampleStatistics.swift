@@ -4,28 +4,28 @@
 /// apart). `standardDeviation` is the sample one (n − 1 in the denominator, numpy's `ddof=1`),
 /// and the confidence interval is the mean's, from Student's t with n − 1 degrees of freedom.
 /// With one value the deviation and the interval are NaN: one run gives no spread.
-public struct SampleStatistics: Sendable, Equatable {
+package struct SampleStatistics: Sendable, Equatable {
     /// How many values.
-    public var count: Int
+    package var count: Int
     /// Their mean.
-    public var mean: Double
+    package var mean: Double
     /// Sample standard deviation (n − 1); NaN when `count` < 2.
-    public var standardDeviation: Double
+    package var standardDeviation: Double
     /// Smallest value.
-    public var min: Double
+    package var min: Double
     /// Largest value.
-    public var max: Double
+    package var max: Double
     /// Median (the mean of the two middle values for an even count).
-    public var median: Double
+    package var median: Double
     /// Lower end of the confidence interval of the mean; NaN when `count` < 2.
-    public var confidenceLow: Double
+    package var confidenceLow: Double
     /// Upper end of the confidence interval of the mean; NaN when `count` < 2.
-    public var confidenceHigh: Double
+    package var confidenceHigh: Double
 
     /// Statistics of `values` (finite, at least one), sorted in place for the median; the
     /// interval is the 95% one unless `criticalValue` (the t quantile for given degrees of
     /// freedom) says otherwise. Callers that build many pass a cached one (`StudentT.Table`).
-    public init(
+    package init(
         sorting values: inout [Double],
         criticalValue: (Int) -> Double = { StudentT.quantile(0.975, degreesOfFreedom: Double($0)) }
     ) {

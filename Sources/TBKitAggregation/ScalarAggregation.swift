@@ -8,44 +8,44 @@ import TBKit
 /// only some runs have is aggregated over those. NaN and ±Inf points are left out of the
 /// statistics and counted in `nonFinite`; a step whose points are all non-finite has no row.
 /// Within a run the point TensorBoard shows is the one aggregated (see `RunScalars`).
-public struct ScalarAggregation: Sendable {
+package struct ScalarAggregation: Sendable {
     /// One tag of one group.
-    public struct TagSeries: Sendable {
+    package struct TagSeries: Sendable {
         /// The tag.
-        public var tag: String
+        package var tag: String
         /// How many of the group's runs have the tag.
-        public var runs: Int
+        package var runs: Int
         /// The aligned steps, increasing.
-        public var steps: [Int64]
+        package var steps: [Int64]
         /// The statistics at each of `steps`.
-        public var statistics: [SampleStatistics]
+        package var statistics: [SampleStatistics]
         /// NaN or ±Inf points left out at the counted steps.
-        public var nonFinite: Int
+        package var nonFinite: Int
         /// Steps dropped because fewer than the required runs had a point there.
-        public var sparseSteps: Int
+        package var sparseSteps: Int
     }
 
     /// One group and its tags.
-    public struct GroupResult: Sendable {
+    package struct GroupResult: Sendable {
         /// The group's name.
-        public var name: String
+        package var name: String
         /// Its runs' names.
-        public var members: [String]
+        package var members: [String]
         /// Its tags in name order.
-        public var tags: [TagSeries]
+        package var tags: [TagSeries]
     }
 
     /// The groups, in name order.
-    public var groups: [GroupResult]
+    package var groups: [GroupResult]
     /// Runs a `--group-by` pattern did not match.
-    public var leftOut: [String]
+    package var leftOut: [String]
     /// Problems met while reading, with their run.
-    public var problems: [(run: String, problem: EventFileProblem)]
+    package var problems: [(run: String, problem: EventFileProblem)]
 
     /// Aggregates `runs` grouped by `grouping`; `tags` restricts to those tags (all when empty);
     /// `minRuns` (≥ 1) is how many runs must have a point at a step for it to count, nil for all
     /// of the group's runs that have the tag.
-    public static func aggregate(
+    package static func aggregate(
         _ runs: [RunScalars], grouping: RunGrouping = .seeds, tags wanted: Set<String> = [], minRuns: Int? = nil
     ) throws(RunGroupingError) -> ScalarAggregation {
         // Runs with no scalar (the logdir's own run holding only an hparams experiment, say)

@@ -6,9 +6,9 @@ import Foundation
 /// `P(T ≤ t) = 1 − ½·I_{ν/(ν+t²)}(ν/2, ½)` for `t ≥ 0`, evaluated by its continued fraction
 /// (modified Lentz); the quantile is found by bisection on it, to the last bit of a Double.
 /// `quantile(0.975, degreesOfFreedom: 4)` is 2.776445105197793 (scipy.stats.t.ppf: 2.7764451051977934).
-public enum StudentT {
+package enum StudentT {
     /// `P(T ≤ t)` for `degreesOfFreedom` ν > 0; NaN for a NaN argument or ν ≤ 0.
-    public static func cdf(_ t: Double, degreesOfFreedom nu: Double) -> Double {
+    package static func cdf(_ t: Double, degreesOfFreedom nu: Double) -> Double {
         guard !t.isNaN, nu > 0 else { return .nan }
         if t.isInfinite { return t > 0 ? 1 : 0 }
         let x = nu / (nu + t * t)
@@ -18,7 +18,7 @@ public enum StudentT {
 
     /// The `p` quantile (0 < p < 1) for ν = `degreesOfFreedom` > 0: the `t` with
     /// `P(T ≤ t) = p`. NaN outside those ranges.
-    public static func quantile(_ p: Double, degreesOfFreedom nu: Double) -> Double {
+    package static func quantile(_ p: Double, degreesOfFreedom nu: Double) -> Double {
         guard p > 0, p < 1, nu > 0 else { return .nan }
         if p == 0.5 { return 0 }
         if p < 0.5 { return -quantile(1 - p, degreesOfFreedom: nu) }
@@ -44,7 +44,7 @@ public enum StudentT {
     }
 
     /// `I_x(a, b)`, the regularized incomplete beta function, for 0 ≤ x ≤ 1 and a, b > 0.
-    public static func regularizedIncompleteBeta(_ x: Double, a: Double, b: Double) -> Double {
+    package static func regularizedIncompleteBeta(_ x: Double, a: Double, b: Double) -> Double {
         guard x > 0 else { return 0 }
         guard x < 1 else { return 1 }
         // Term by term, in the order of lgamma(a+b) − lgamma(a) − lgamma(b) + a·log x + b·log1p(−x):
@@ -98,18 +98,18 @@ public enum StudentT {
 
 extension StudentT {
     /// Two-sided critical values `t_{(1+level)/2, ν}` computed once per ν and kept.
-    public struct Table: Sendable {
+    package struct Table: Sendable {
         /// The confidence level, e.g. 0.95.
-        public let level: Double
+        package let level: Double
         private var values: [Double] = [.nan]
 
         /// An empty table for `level`.
-        public init(level: Double = 0.95) {
+        package init(level: Double = 0.95) {
             self.level = level
         }
 
         /// The critical value for `degreesOfFreedom` (≥ 1; NaN otherwise).
-        public mutating func criticalValue(_ degreesOfFreedom: Int) -> Double {
+        package mutating func criticalValue(_ degreesOfFreedom: Int) -> Double {
             guard degreesOfFreedom >= 1 else { return .nan }
             while values.count <= degreesOfFreedom {
                 values.append(StudentT.quantile(0.5 + level / 2, degreesOfFreedom: Double(values.count)))

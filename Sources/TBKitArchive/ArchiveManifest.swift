@@ -8,9 +8,9 @@ import Foundation
 /// logdir always gives the same manifest bytes.
 public struct ArchiveManifest: Codable, Sendable, Equatable {
     /// The member name of the manifest inside the archive; always the first member.
-    public static let memberName = "tbkit-manifest.json"
+    package static let memberName = "tbkit-manifest.json"
     /// The format tag this code writes and accepts.
-    public static let currentFormat = "tbkit-log-archive/1"
+    package static let currentFormat = "tbkit-log-archive/1"
 
     /// One regular file or symlink of the logdir.
     public struct File: Codable, Sendable, Equatable {
@@ -34,7 +34,7 @@ public struct ArchiveManifest: Codable, Sendable, Equatable {
         public var target: String?
 
         /// A manifest row.
-        public init(path: String, kind: Kind, size: UInt64, sha256: String?, target: String?) {
+        package init(path: String, kind: Kind, size: UInt64, sha256: String?, target: String?) {
             self.path = path
             self.kind = kind
             self.size = size
@@ -70,7 +70,7 @@ public struct ArchiveManifest: Codable, Sendable, Equatable {
         public var tags: [Tag]
 
         /// A run row.
-        public init(name: String, tags: [Tag]) {
+        package init(name: String, tags: [Tag]) {
             self.name = name
             self.tags = tags
         }
@@ -86,7 +86,7 @@ public struct ArchiveManifest: Codable, Sendable, Equatable {
     public var runs: [Run]?
 
     /// A manifest in the current format.
-    public init(directories: [String], files: [File], runs: [Run]?) {
+    package init(directories: [String], files: [File], runs: [Run]?) {
         self.format = ArchiveManifest.currentFormat
         self.directories = directories
         self.files = files
@@ -94,14 +94,14 @@ public struct ArchiveManifest: Codable, Sendable, Equatable {
     }
 
     /// Deterministic JSON bytes (sorted keys, pretty-printed, trailing newline).
-    public func encoded() throws -> [UInt8] {
+    package func encoded() throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return Array(try encoder.encode(self)) + [UInt8(ascii: "\n")]
     }
 
     /// Parses manifest bytes; throws `LogArchiveError.badManifest` on anything unexpected.
-    public static func decode(_ bytes: [UInt8], archive: String) throws -> ArchiveManifest {
+    package static func decode(_ bytes: [UInt8], archive: String) throws -> ArchiveManifest {
         let manifest: ArchiveManifest
         do {
             manifest = try JSONDecoder().decode(ArchiveManifest.self, from: Data(bytes))

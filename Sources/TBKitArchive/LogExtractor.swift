@@ -40,7 +40,7 @@ public struct LogExtractor {
 
     /// Largest manifest accepted: it is read into memory, so a hostile size must not be trusted
     /// (a manifest of a million files is about 200 MB).
-    public static let maxManifestSize: UInt64 = 256 << 20
+    package static let maxManifestSize: UInt64 = 256 << 20
 
     /// Extracts and verifies; throws `LogArchiveError` naming the first bad member.
     @discardableResult

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SystemPackage
 import TBKit
 import TBKitArchive
 import TBKitReport
@@ -58,7 +59,7 @@ package struct ArchiveCommand: ParsableCommand {
                 }
                 let scratch = try ObjectStorage.Scratch()
                 defer { scratch.cleanUp() }
-                let file = scratch.path + "/archive.tar.gz"
+                let file = FilePath(scratch.path).appending("archive.tar.gz").string
                 summary = try archiver.write(to: file)
                 try S3Transfer.upload(file, client: client, to: location)
             } else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SystemPackage
 import TBKit
 import TBKitArchive
 import TBKitS3
@@ -39,7 +40,7 @@ package struct ExtractCommand: ParsableCommand {
             let location = try S3Location(url: archive)
             let space = try ObjectStorage.Scratch()
             scratch = space
-            source = space.path + "/" + ((location.key as NSString).lastPathComponent)
+            source = FilePath(space.path).appending((location.key as NSString).lastPathComponent).string
             try S3Transfer.download(location, client: try S3Client.fromEnvironment(), to: source)
         }
         let extractor = LogExtractor(archive: source, destination: destination, overwrite: replace.overwrite)

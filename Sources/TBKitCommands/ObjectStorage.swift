@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import TBKit
 import TBKitS3
 
@@ -77,10 +78,11 @@ package enum ObjectStorage {
         }
     }
 
-    /// Joins a run name onto a logdir, keeping `s3://` intact (NSString would fold its `//`).
+    /// Joins a run name onto a logdir: a local path with swift-system's `FilePath`, an `s3://` URL
+    /// as text (its key is no filesystem path, and `FilePath` would fold the `//` of `s3://`).
     static func join(_ logdir: String, _ name: String) -> String {
         if isRemote(logdir) { return logdir.hasSuffix("/") ? logdir + name : logdir + "/" + name }
-        return (logdir as NSString).appendingPathComponent(name)
+        return FilePath(logdir).appending(name).string
     }
 
     /// The keys of the event files already under an s3:// run directory.

@@ -9,9 +9,9 @@ import Foundation
 #endif
 
 /// HMAC (RFC 2104) over SHA-256, as AWS Signature Version 4 chains it.
-public enum HMACSHA256 {
+package enum HMACSHA256 {
     /// The 32-byte authentication code of `message` under `key` (a key of any length).
-    public static func authenticationCode(for message: some ContiguousBytes, key: some ContiguousBytes) -> [UInt8] {
+    package static func authenticationCode(for message: some ContiguousBytes, key: some ContiguousBytes) -> [UInt8] {
         #if canImport(CryptoKit)
             let code = message.withUnsafeBytes { bytes in
                 HMAC<CryptoKit.SHA256>.authenticationCode(for: bytes, using: SymmetricKey(data: key))

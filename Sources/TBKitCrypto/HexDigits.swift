@@ -1,7 +1,7 @@
 /// Bytes as lowercase hexadecimal text.
-public enum HexDigits {
+package enum HexDigits {
     /// Two lowercase hex digits per byte, in order: `[0x0f, 0xa0]` is `"0fa0"`.
-    public static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
+    package static func lowercase(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text = [UInt8]()
         text.reserveCapacity(bytes.underestimatedCount * 2)

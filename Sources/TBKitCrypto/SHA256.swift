@@ -16,7 +16,7 @@ import Foundation
 ///     var hasher = SHA256()
 ///     hasher.update(bufferPointer: chunk)
 ///     let hex = hasher.finalize().hex
-public struct SHA256 {
+package struct SHA256 {
     #if canImport(CryptoKit)
         private var state = CryptoKit.SHA256()
     #else
@@ -24,10 +24,10 @@ public struct SHA256 {
     #endif
 
     /// A hash of no bytes yet.
-    public init() {}
+    package init() {}
 
     /// Adds `bytes` to the hashed stream.
-    public mutating func update(bufferPointer bytes: UnsafeRawBufferPointer) {
+    package mutating func update(bufferPointer bytes: UnsafeRawBufferPointer) {
         #if canImport(CryptoKit)
             state.update(bufferPointer: bytes)
         #else
@@ -37,12 +37,12 @@ public struct SHA256 {
     }
 
     /// Adds the bytes of `data` to the hashed stream.
-    public mutating func update(data: some ContiguousBytes) {
+    package mutating func update(data: some ContiguousBytes) {
         data.withUnsafeBytes { update(bufferPointer: $0) }
     }
 
     /// The digest of every byte added so far. The hasher itself is left as it was.
-    public func finalize() -> SHA256Digest {
+    package func finalize() -> SHA256Digest {
         #if canImport(CryptoKit)
             return SHA256Digest(uncheckedBytes: Array(state.finalize()))
         #else
@@ -51,7 +51,7 @@ public struct SHA256 {
     }
 
     /// The digest of `data` in one call.
-    public static func hash(data: some ContiguousBytes) -> SHA256Digest {
+    package static func hash(data: some ContiguousBytes) -> SHA256Digest {
         var hasher = SHA256()
         hasher.update(data: data)
         return hasher.finalize()

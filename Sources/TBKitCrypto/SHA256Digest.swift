@@ -1,10 +1,10 @@
 /// The 32 bytes of a SHA-256 digest.
-public struct SHA256Digest: Sendable, Hashable {
+package struct SHA256Digest: Sendable, Hashable {
     /// A SHA-256 digest's length in bytes.
-    public static let byteCount = 32
+    package static let byteCount = 32
 
     /// The digest's bytes, most significant first (as printed in hex).
-    public let bytes: [UInt8]
+    package let bytes: [UInt8]
 
     /// Wraps bytes the hash functions produced (always `byteCount` of them).
     init(uncheckedBytes bytes: [UInt8]) {
@@ -12,5 +12,5 @@ public struct SHA256Digest: Sendable, Hashable {
     }
 
     /// The digest as 64 lowercase hex digits (what `sha256sum` prints and the archive manifest stores).
-    public var hex: String { HexDigits.lowercase(bytes) }
+    package var hex: String { HexDigits.lowercase(bytes) }
 }

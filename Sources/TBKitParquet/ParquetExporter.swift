@@ -95,7 +95,7 @@ public struct ParquetExporter: Sendable {
 
     /// A run name as a Hive partition value: bytes other than ASCII letters, digits and `-_.~`
     /// percent-encoded (so a nested run `a/b` stays one directory), as readers decode them.
-    public static func partitionValue(_ run: String) -> String {
+    package static func partitionValue(_ run: String) -> String {
         var out = ""
         for b in run.utf8 {
             let plain =

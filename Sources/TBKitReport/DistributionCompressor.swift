@@ -7,14 +7,14 @@ import TBKit
 /// search for the first bucket whose cumulative weight passes a basis point, the skip over empty
 /// buckets, the clamping of edges to the histogram's range), so the bands the report draws are
 /// the bands TensorBoard draws for the same buckets.
-public enum DistributionCompressor {
+package enum DistributionCompressor {
     /// The basis points TensorBoard uses: the median and ±0.5, 1, 1.5 standard deviations of a
     /// normal distribution, and the extremes.
-    public static let normalBasisPoints: [Double] = [0, 668, 1587, 3085, 5000, 6915, 8413, 9332, 10000]
+    package static let normalBasisPoints: [Double] = [0, 668, 1587, 3085, 5000, 6915, 8413, 9332, 10000]
 
     /// The value at each basis point of `buckets` (ascending, v2 `[left, right, count]` form).
     /// An empty bucket list gives zeros, as TensorBoard does.
-    public static func compress(
+    package static func compress(
         _ buckets: [HistogramBucket], basisPoints bps: [Double] = normalBasisPoints
     ) -> [Double] {
         guard let first = buckets.first, let last = buckets.last, let top = bps.last else {

@@ -1,7 +1,7 @@
 import TBKit
 
 /// A hyperparameter's value as the hparams plugin stores it (a `google.protobuf.Value`).
-public enum HParamSetting: Sendable, Equatable, Encodable {
+package enum HParamSetting: Sendable, Equatable, Encodable {
     /// A number.
     case number(Double)
     /// A string.
@@ -10,7 +10,7 @@ public enum HParamSetting: Sendable, Equatable, Encodable {
     case bool(Bool)
 
     /// Encodes as the JSON value itself.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         switch self {
         case .number(let x): try c.encode(x)

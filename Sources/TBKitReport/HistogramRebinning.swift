@@ -4,12 +4,12 @@ import TBKit
 /// TensorBoard's histogram view redraws them: each bucket's count is spread over the bins it
 /// overlaps in proportion to the overlap (a zero-width bucket goes whole into the bin holding it).
 /// The total count of each histogram is kept.
-public enum HistogramRebinning {
+package enum HistogramRebinning {
     /// The bin count TensorBoard's histogram view uses.
-    public static let binCount = 30
+    package static let binCount = 30
 
     /// Rebins `histograms` onto `binCount` equal bins over their common range.
-    public static func rebin(_ histograms: [HistogramPoint], binCount: Int = binCount) -> ReportData.Ridgelines {
+    package static func rebin(_ histograms: [HistogramPoint], binCount: Int = binCount) -> ReportData.Ridgelines {
         var lo = Double.infinity
         var hi = -Double.infinity
         for h in histograms {

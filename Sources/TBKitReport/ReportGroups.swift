@@ -3,45 +3,45 @@ import TBKitAggregation
 
 extension ReportData {
     /// One tag's chart of seed groups: each group's mean with its band.
-    public struct GroupChart: Sendable, Encodable {
+    package struct GroupChart: Sendable, Encodable {
         /// The tag.
-        public var tag: String
+        package var tag: String
         /// One series per group that has the tag.
-        public var groups: [GroupSeries]
+        package var groups: [GroupSeries]
     }
 
     /// One group's aggregated series of one tag (evenly thinned to the report's point limit).
-    public struct GroupSeries: Sendable, Encodable {
+    package struct GroupSeries: Sendable, Encodable {
         /// The group.
-        public var group: String
+        package var group: String
         /// Its runs.
-        public var members: [String]
+        package var members: [String]
         /// Aligned steps.
-        public var steps: [Int64]
+        package var steps: [Int64]
         /// Mean over the runs at each step.
-        public var mean: [Double]
+        package var mean: [Double]
         /// Lower end of the band (the mean's 95% interval; the value itself when n = 1).
-        public var lower: [Double]
+        package var lower: [Double]
         /// Upper end of the band.
-        public var upper: [Double]
+        package var upper: [Double]
         /// Runs with a finite value at each step.
-        public var n: [Int]
+        package var n: [Int]
         /// Aggregated steps before thinning.
-        public var total: Int
+        package var total: Int
     }
 
     /// One row of the groups table: a tag's last value over a group's runs.
-    public struct GroupRow: Sendable, Encodable {
+    package struct GroupRow: Sendable, Encodable {
         /// The group.
-        public var group: String
+        package var group: String
         /// The tag.
-        public var tag: String
+        package var tag: String
         /// Mean of the runs' last values.
-        public var mean: Double
+        package var mean: Double
         /// Their sample standard deviation (NaN for one run).
-        public var std: Double
+        package var std: Double
         /// How many runs had a finite last value.
-        public var n: Int
+        package var n: Int
     }
 }
 

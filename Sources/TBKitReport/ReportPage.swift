@@ -45,7 +45,7 @@ public enum ReportPage {
     }
 
     /// Text made safe inside HTML elements and attribute values.
-    public static func escapeHTML(_ s: String) -> String {
+    package static func escapeHTML(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s.unicodeScalars {

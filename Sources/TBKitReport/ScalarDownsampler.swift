@@ -1,17 +1,17 @@
 /// Thins a long scalar series for drawing while keeping its shape: the points are cut into
 /// equal runs by index and each run keeps its smallest and largest value (in step order), so
 /// spikes survive; the first and the last point are always kept.
-public struct ScalarDownsampler: Sendable {
+package struct ScalarDownsampler: Sendable {
     /// The most points a series keeps (at least 4).
-    public var maxPoints: Int
+    package var maxPoints: Int
 
     /// A downsampler keeping at most `maxPoints` points per series.
-    public init(maxPoints: Int) {
+    package init(maxPoints: Int) {
         self.maxPoints = Swift.max(4, maxPoints)
     }
 
     /// The indices of the points to keep, ascending. All of them when the series is short enough.
-    public func keptIndices(values: [Double]) -> [Int] {
+    package func keptIndices(values: [Double]) -> [Int] {
         let n = values.count
         guard n > maxPoints else { return Array(0..<n) }
         let buckets = (maxPoints - 2) / 2

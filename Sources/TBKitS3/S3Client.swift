@@ -7,49 +7,49 @@ import Synchronization
 #endif
 
 /// An object in a listing.
-public struct S3Object: Sendable, Equatable {
+package struct S3Object: Sendable, Equatable {
     /// The full key.
-    public var key: String
+    package var key: String
     /// Size in bytes.
-    public var size: UInt64
+    package var size: UInt64
     /// The entity tag (quotes removed).
-    public var etag: String
+    package var etag: String
 }
 
 /// One page of ListObjectsV2.
-public struct S3ListPage: Sendable {
+package struct S3ListPage: Sendable {
     /// The objects of this page, in key order.
-    public var objects: [S3Object]
+    package var objects: [S3Object]
     /// The common prefixes (with a delimiter), in order.
-    public var commonPrefixes: [String]
+    package var commonPrefixes: [String]
     /// The token for the next page, nil on the last one.
-    public var nextContinuationToken: String?
+    package var nextContinuationToken: String?
 }
 
 /// What an S3 client has sent and received, for byte accounting (request bodies only, headers
 /// excluded; retries count again, since their bytes are sent again).
-public struct S3TransferStatistics: Sendable, Equatable {
+package struct S3TransferStatistics: Sendable, Equatable {
     /// Requests sent, retries included.
-    public var requests = 0
+    package var requests = 0
     /// Retries after a transient failure.
-    public var retries = 0
+    package var retries = 0
     /// Request body bytes sent.
-    public var bytesSent: UInt64 = 0
+    package var bytesSent: UInt64 = 0
     /// Response body bytes received.
-    public var bytesReceived: UInt64 = 0
+    package var bytesReceived: UInt64 = 0
 }
 
 /// A synchronous S3 client over the platform URLSession: each call signs (SigV4), sends, retries
 /// transient failures with exponential backoff and jitter within bounded timeouts, and throws
 /// `S3Error` naming the bucket, key and S3 error code. Safe to share between threads.
-public final class S3Client: Sendable {
+package final class S3Client: Sendable {
     /// Endpoint, region, credentials and retry policy.
-    public let configuration: S3Configuration
+    package let configuration: S3Configuration
     private let session: URLSession
     private let counters = Mutex(S3TransferStatistics())
 
     /// A client for `configuration`.
-    public init(configuration: S3Configuration) {
+    package init(configuration: S3Configuration) {
         self.configuration = configuration
         let sessionConfiguration = URLSessionConfiguration.ephemeral
         sessionConfiguration.timeoutIntervalForRequest = configuration.requestTimeout
@@ -63,23 +63,23 @@ public final class S3Client: Sendable {
     deinit { session.invalidateAndCancel() }
 
     /// A client configured from the environment (see `S3Configuration.fromEnvironment`).
-    public static func fromEnvironment() throws(S3Error) -> S3Client {
+    package static func fromEnvironment() throws(S3Error) -> S3Client {
         S3Client(configuration: try S3Configuration.fromEnvironment())
     }
 
     /// Bytes and requests so far.
-    public var statistics: S3TransferStatistics { counters.withLock { $0 } }
+    package var statistics: S3TransferStatistics { counters.withLock { $0 } }
 
     // MARK: Operations
 
     /// Creates a bucket (tests and tools; TBKit never creates buckets on its own).
-    public func createBucket(_ bucket: String) throws(S3Error) {
+    package func createBucket(_ bucket: String) throws(S3Error) {
         _ = try send(operation: "CreateBucket", method: "PUT", bucket: bucket, key: nil)
     }
 
     /// Stores `body` as the object `key` in one PUT; returns its ETag.
     @discardableResult
-    public func putObject(bucket: String, key: String, body: Data, contentType: String? = nil) throws(S3Error)
+    package func putObject(bucket: String, key: String, body: Data, contentType: String? = nil) throws(S3Error)
         -> String
     {
         var headers = [(String, String)]()
@@ -90,14 +90,14 @@ public final class S3Client: Sendable {
     }
 
     /// The object's bytes, or those in `range` (inclusive byte offsets, as HTTP's Range header).
-    public func getObject(bucket: String, key: String, range: ClosedRange<UInt64>? = nil) throws(S3Error) -> Data {
+    package func getObject(bucket: String, key: String, range: ClosedRange<UInt64>? = nil) throws(S3Error) -> Data {
         var headers = [(String, String)]()
         if let range { headers.append(("range", "bytes=\(range.lowerBound)-\(range.upperBound)")) }
         return try send(operation: "GetObject", method: "GET", bucket: bucket, key: key, headers: headers).body
     }
 
     /// Size and ETag of an object, or nil if there is none.
-    public func headObject(bucket: String, key: String) throws(S3Error) -> S3Object? {
+    package func headObject(bucket: String, key: String) throws(S3Error) -> S3Object? {
         do {
             let response = try send(operation: "HeadObject", method: "HEAD", bucket: bucket, key: key)
             let size = UInt64(response.headers["content-length"] ?? "") ?? 0
@@ -109,12 +109,12 @@ public final class S3Client: Sendable {
     }
 
     /// Deletes an object (no error if it does not exist, as S3 answers).
-    public func deleteObject(bucket: String, key: String) throws(S3Error) {
+    package func deleteObject(bucket: String, key: String) throws(S3Error) {
         _ = try send(operation: "DeleteObject", method: "DELETE", bucket: bucket, key: key)
     }
 
     /// One page of ListObjectsV2 under `prefix`.
-    public func listObjects(
+    package func listObjects(
         bucket: String, prefix: String, delimiter: String? = nil, continuationToken: String? = nil,
         maxKeys: Int = 1000
     ) throws(S3Error) -> S3ListPage {
@@ -151,7 +151,7 @@ public final class S3Client: Sendable {
     }
 
     /// Every object under `prefix`, following continuation tokens.
-    public func listAllObjects(bucket: String, prefix: String, pageSize: Int = 1000) throws(S3Error) -> [S3Object] {
+    package func listAllObjects(bucket: String, prefix: String, pageSize: Int = 1000) throws(S3Error) -> [S3Object] {
         var all = [S3Object]()
         var token: String?
         repeat {
@@ -164,12 +164,12 @@ public final class S3Client: Sendable {
 
     /// Checks that the bucket exists and these credentials may list it (one small ListObjectsV2),
     /// so a writer fails at construction, not at its first upload.
-    public func checkAccess(bucket: String, prefix: String) throws(S3Error) {
+    package func checkAccess(bucket: String, prefix: String) throws(S3Error) {
         _ = try listObjects(bucket: bucket, prefix: prefix, maxKeys: 1)
     }
 
     /// Starts a multipart upload; returns its upload id.
-    public func createMultipartUpload(bucket: String, key: String, contentType: String? = nil) throws(S3Error)
+    package func createMultipartUpload(bucket: String, key: String, contentType: String? = nil) throws(S3Error)
         -> String
     {
         var headers = [(String, String)]()
@@ -186,7 +186,7 @@ public final class S3Client: Sendable {
     }
 
     /// Uploads part `partNumber` (1...10000; every part but the last at least 5 MiB); returns its ETag.
-    public func uploadPart(bucket: String, key: String, uploadID: String, partNumber: Int, body: Data)
+    package func uploadPart(bucket: String, key: String, uploadID: String, partNumber: Int, body: Data)
         throws(S3Error) -> String
     {
         let response = try send(
@@ -196,7 +196,7 @@ public final class S3Client: Sendable {
     }
 
     /// Completes a multipart upload from its parts' numbers and ETags, in order.
-    public func completeMultipartUpload(bucket: String, key: String, uploadID: String, parts: [(Int, String)])
+    package func completeMultipartUpload(bucket: String, key: String, uploadID: String, parts: [(Int, String)])
         throws(S3Error)
     {
         var xml = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
@@ -211,7 +211,7 @@ public final class S3Client: Sendable {
     }
 
     /// Abandons a multipart upload, freeing its parts.
-    public func abortMultipartUpload(bucket: String, key: String, uploadID: String) throws(S3Error) {
+    package func abortMultipartUpload(bucket: String, key: String, uploadID: String) throws(S3Error) {
         _ = try send(
             operation: "AbortMultipartUpload", method: "DELETE", bucket: bucket, key: key,
             query: [("uploadId", uploadID)])

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Where requests go and how they are signed, timed and retried.
-public struct S3Configuration: Sendable {
+package struct S3Configuration: Sendable {
     /// How a bucket appears in a request URL.
-    public enum Addressing: Sendable, Equatable {
+    package enum Addressing: Sendable, Equatable {
         /// `http(s)://endpoint/bucket/key`: what MinIO, Ceph RGW and most local servers expect.
         case path
         /// `http(s)://bucket.endpoint/key`: AWS's default (needs a bucket name that is a valid host label).
@@ -12,28 +12,28 @@ public struct S3Configuration: Sendable {
 
     /// The service endpoint: scheme, host and optional port, e.g. `https://s3.us-east-1.amazonaws.com`
     /// or `http://127.0.0.1:9000`. A path on it is not allowed.
-    public var endpoint: URL
+    package var endpoint: URL
     /// The signing region (`AWS_REGION`; `us-east-1` for most S3-compatible servers).
-    public var region: String
+    package var region: String
     /// Path-style or virtual-host addressing.
-    public var addressing: Addressing
+    package var addressing: Addressing
     /// The keys that sign each request.
-    public var credentials: S3Credentials
+    package var credentials: S3Credentials
     /// Seconds one request may take before it is abandoned (and retried).
-    public var requestTimeout: Double = 30
+    package var requestTimeout: Double = 30
     /// Attempts per request (the first one included) for 5xx answers, 503 SlowDown and
     /// connection failures; 4xx answers are never retried.
-    public var maxAttempts: Int = 5
+    package var maxAttempts: Int = 5
     /// The first retry's wait in seconds; each later wait doubles, up to `maxBackoff`, with jitter.
-    public var initialBackoff: Double = 0.2
+    package var initialBackoff: Double = 0.2
     /// The longest wait between two attempts, in seconds.
-    public var maxBackoff: Double = 5
+    package var maxBackoff: Double = 5
     /// Added to the clock when signing. Zero except to test how a server answers a skewed
     /// clock (`RequestTimeTooSkewed`); set from `TBKIT_S3_CLOCK_OFFSET_SECONDS` by `fromEnvironment`.
-    public var clockOffset: Double = 0
+    package var clockOffset: Double = 0
 
     /// A configuration from its parts; throws if `endpoint` is not `http(s)://host[:port]`.
-    public init(
+    package init(
         endpoint: URL, region: String = "us-east-1", addressing: Addressing = .path, credentials: S3Credentials
     ) throws(S3Error) {
         guard let scheme = endpoint.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -58,7 +58,7 @@ public struct S3Configuration: Sendable {
     /// also read from `AWS_DEFAULT_REGION`); credentials from `S3Credentials.fromEnvironment`.
     /// Custom endpoints use path-style addressing and AWS virtual-host addressing, unless
     /// `TBKIT_S3_ADDRESSING` is `path` or `virtual`.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+    package static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(S3Error) -> S3Configuration
     {
         func value(_ name: String) -> String? {

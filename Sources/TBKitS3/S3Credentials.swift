@@ -1,16 +1,17 @@
 import Foundation
+import SystemPackage
 
 /// An access key pair (and, for temporary credentials, a session token) that signs requests.
-public struct S3Credentials: Sendable, Equatable {
+package struct S3Credentials: Sendable, Equatable {
     /// The access key id (`AWS_ACCESS_KEY_ID`).
-    public var accessKeyID: String
+    package var accessKeyID: String
     /// The secret access key (`AWS_SECRET_ACCESS_KEY`); never printed.
-    public var secretAccessKey: String
+    package var secretAccessKey: String
     /// A session token for temporary credentials (`AWS_SESSION_TOKEN`), sent as `x-amz-security-token`.
-    public var sessionToken: String?
+    package var sessionToken: String?
 
     /// Credentials from their parts.
-    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
+    package init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
@@ -20,7 +21,7 @@ public struct S3Credentials: Sendable, Equatable {
     /// `AWS_SECRET_ACCESS_KEY` (with `AWS_SESSION_TOKEN`) from the environment, else the profile
     /// `AWS_PROFILE` (default `default`) of the shared credentials file
     /// (`AWS_SHARED_CREDENTIALS_FILE`, default `~/.aws/credentials`).
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+    package static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(S3Error) -> S3Credentials
     {
         func value(_ name: String) -> String? {
@@ -38,7 +39,7 @@ public struct S3Credentials: Sendable, Equatable {
         if let file = value("AWS_SHARED_CREDENTIALS_FILE") {
             path = file
         } else if let home = value("HOME") {
-            path = home + "/.aws/credentials"
+            path = FilePath(home).appending(".aws/credentials").string
         } else {
             throw .missingCredentials(
                 detail: "no AWS_ACCESS_KEY_ID in the environment and no HOME to find ~/.aws/credentials")

@@ -27,7 +27,7 @@ public enum S3Error: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     /// True when a later try may succeed (5xx, SlowDown, throttling, no answer).
-    public var isTransient: Bool {
+    package var isTransient: Bool {
         switch self {
         case .service(_, _, _, let status, let code, _, _, _):
             return status >= 500 || status == 408 || status == 429 || code == "SlowDown" || code == "RequestTimeout"
@@ -37,6 +37,7 @@ public enum S3Error: Error, CustomStringConvertible, Sendable, Equatable {
         }
     }
 
+    /// One sentence naming the operation, the `s3://` bucket and key, the S3 code and what to do.
     public var description: String {
         func target(_ bucket: String, _ key: String?) -> String {
             "s3://\(bucket)/\(key ?? "")"

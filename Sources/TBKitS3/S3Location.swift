@@ -3,20 +3,20 @@
 /// The bucket must follow S3's naming rules (3 to 63 characters of lower-case letters, digits,
 /// dots and hyphens, starting and ending with a letter or digit); the key is everything after
 /// the first `/` after the bucket, kept exactly (it may be empty, meaning the whole bucket).
-public struct S3Location: Sendable, Hashable, CustomStringConvertible {
+package struct S3Location: Sendable, Hashable, CustomStringConvertible {
     /// The bucket name.
-    public var bucket: String
+    package var bucket: String
     /// The object key or key prefix, without a leading `/`.
-    public var key: String
+    package var key: String
 
     /// A location from its parts (not validated; `init(url:)` validates).
-    public init(bucket: String, key: String) {
+    package init(bucket: String, key: String) {
         self.bucket = bucket
         self.key = key
     }
 
     /// Parses `s3://bucket/key`; throws `S3Error.invalidURL` saying what is wrong.
-    public init(url: String) throws(S3Error) {
+    package init(url: String) throws(S3Error) {
         let scheme = "s3://"
         guard url.hasPrefix(scheme) else {
             throw .invalidURL(url: url, reason: "it does not start with s3://")
@@ -45,7 +45,7 @@ public struct S3Location: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Why `name` is not a valid bucket name, or nil if it is.
-    public static func bucketNameProblem(_ name: String) -> String? {
+    package static func bucketNameProblem(_ name: String) -> String? {
         if name.isEmpty { return "the bucket name is missing (expected s3://bucket/prefix)" }
         let bytes = Array(name.utf8)
         guard (3...63).contains(bytes.count) else {
@@ -63,15 +63,18 @@ public struct S3Location: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The key with a trailing `/`, for use as a "directory" prefix (empty stays empty).
-    public var directoryPrefix: String {
+    package var directoryPrefix: String {
         key.isEmpty || key.hasSuffix("/") ? key : key + "/"
     }
 
     /// This location with `component` appended to the key as a path component.
-    public func appending(_ component: String) -> S3Location {
+    ///
+    /// Keys are joined as text, not with `FilePath`: a key is no filesystem path (`a//b` and
+    /// `a/./b` name other objects than `a/b`), so nothing in it may be normalized.
+    package func appending(_ component: String) -> S3Location {
         S3Location(bucket: bucket, key: directoryPrefix + component)
     }
 
     /// `s3://bucket/key`.
-    public var description: String { "s3://\(bucket)/\(key)" }
+    package var description: String { "s3://\(bucket)/\(key)" }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SystemPackage
 import TBKit
 
 /// One s3:// run directory being written: the local spool `<spoolRoot>/<bucket>/<key>` and a
@@ -11,15 +12,15 @@ import TBKit
 /// for the same run. A failed upload (after the client's own retries) is tried again after a
 /// wait that doubles up to `maxRetryWait`. The caller's thread never waits for the network: the
 /// spool is on disk, and memory holds at most the one file being sent.
-public final class S3LogdirStore: RemoteLogdirStore {
+package final class S3LogdirStore: RemoteLogdirStore {
     /// Where the files go.
-    public let location: S3Location
+    package let location: S3Location
     /// The client that sends them.
-    public let client: S3Client
+    package let client: S3Client
     /// Limits and timeouts.
-    public let settings: S3LogdirSettings
+    package let settings: S3LogdirSettings
     /// The run's local spool directory.
-    public let spoolDirectory: String
+    package let spoolDirectory: String
 
     private struct State {
         var queue: [String] = []
@@ -31,47 +32,46 @@ public final class S3LogdirStore: RemoteLogdirStore {
     private let state = Mutex(State())
     private let wake = NSCondition()
     private let done = DispatchSemaphore(value: 0)
-    private var markDirectory: String { spoolDirectory + "/.sealed" }
+    private var markDirectory: String { FilePath(spoolDirectory).appending(".sealed").string }
 
     /// Opens the spool (creating it) and starts the uploader; queues sealed leftovers first.
-    public init(location: S3Location, client: S3Client, settings: S3LogdirSettings) throws {
+    package init(location: S3Location, client: S3Client, settings: S3LogdirSettings) throws {
         self.location = location
         self.client = client
         self.settings = settings
-        var path = settings.spoolRoot + "/" + location.bucket
-        if !location.key.isEmpty { path += "/" + location.key }
-        while path.hasSuffix("/") { path.removeLast() }
+        // The key's `/`-separated parts become directories under <spool>/<bucket>.
+        let path = FilePath(settings.spoolRoot).appending(location.bucket).appending(location.key).string
         spoolDirectory = path
         do {
             try FileManager.default.createDirectory(
-                atPath: spoolDirectory + "/.sealed", withIntermediateDirectories: true)
+                atPath: markDirectory, withIntermediateDirectories: true)
         } catch {
             throw S3Error.localFile(path: spoolDirectory, detail: "cannot create the spool directory: \(error)")
         }
-        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: spoolDirectory + "/.sealed")) ?? []
-        state.withLock { $0.queue = leftovers.sorted().map { path + "/" + $0 } }
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: markDirectory)) ?? []
+        state.withLock { $0.queue = leftovers.sorted().map { FilePath(path).appending($0).string } }
         let thread = Thread { [self] in run() }
         thread.name = "tbkit-s3-upload"
         thread.start()
     }
 
     /// Seals by size and age so each object is written once.
-    public var rotation: FileRotation { settings.rotation }
+    package var rotation: FileRotation { settings.rotation }
     /// `flush()` seals past this size.
-    public var minimumFlushBytes: Int { settings.minimumFlushBytes }
+    package var minimumFlushBytes: Int { settings.minimumFlushBytes }
 
     /// Files sealed and not yet stored, oldest first.
-    public var pending: [String] {
+    package var pending: [String] {
         state.withLock { s in (s.sending.map { [$0] } ?? []) + s.queue }
     }
 
     /// Objects stored so far by this store.
-    public var uploadedCount: Int { state.withLock { $0.uploaded } }
+    package var uploadedCount: Int { state.withLock { $0.uploaded } }
 
     /// Marks `path` sealed and queues it.
-    public func fileSealed(path: String) {
+    package func fileSealed(path: String) {
         let name = (path as NSString).lastPathComponent
-        _ = FileManager.default.createFile(atPath: markDirectory + "/" + name, contents: nil)
+        _ = FileManager.default.createFile(atPath: FilePath(markDirectory).appending(name).string, contents: nil)
         state.withLock { $0.queue.append(path) }
         wake.lock()
         wake.signal()
@@ -80,13 +80,13 @@ public final class S3LogdirStore: RemoteLogdirStore {
 
     /// Waits up to `closeTimeout` for the queue to drain, then stops the uploader; throws
     /// `SummaryWriterError.remoteUploadIncomplete` naming the files still only local.
-    public func finish() throws {
+    package func finish() throws {
         // Side files the writer's owner put in the run directory (projector TSVs and config)
         // go up with the run.
         let names = (try? FileManager.default.contentsOfDirectory(atPath: spoolDirectory)) ?? []
         let queued = Set(pending)
         for name in names.sorted() where !name.hasPrefix(".") && !RunDirectory.isEventFileName(name) {
-            let path = spoolDirectory + "/" + name
+            let path = FilePath(spoolDirectory).appending(name).string
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
                 !queued.contains(path)
@@ -147,7 +147,7 @@ public final class S3LogdirStore: RemoteLogdirStore {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             // Gone already (removed by hand, or stored by a store that crashed before the mark
             // was removed): nothing to send.
-            try? FileManager.default.removeItem(atPath: markDirectory + "/" + name)
+            try? FileManager.default.removeItem(atPath: FilePath(markDirectory).appending(name).string)
             return
         }
         defer { try? handle.close() }
@@ -168,6 +168,6 @@ public final class S3LogdirStore: RemoteLogdirStore {
             }
         }
         try? FileManager.default.removeItem(atPath: path)
-        try? FileManager.default.removeItem(atPath: markDirectory + "/" + name)
+        try? FileManager.default.removeItem(atPath: FilePath(markDirectory).appending(name).string)
     }
 }

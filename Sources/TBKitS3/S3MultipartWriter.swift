@@ -4,22 +4,22 @@ import Foundation
 /// `partSize` (at least S3's 5 MiB minimum), each sent as soon as it is full, so memory holds one
 /// part whatever the object's size. `finish()` sends the last part and completes the upload;
 /// `abort()` abandons it (call it on any failure, so the server frees the parts).
-public final class S3MultipartWriter {
+package final class S3MultipartWriter {
     /// Objects up to this size are better sent with one PUT.
-    public static let singlePutLimit: UInt64 = 64 << 20
+    package static let singlePutLimit: UInt64 = 64 << 20
     /// The smallest part S3 accepts (except the last).
-    public static let minimumPartSize = 5 << 20
+    package static let minimumPartSize = 5 << 20
 
     /// The client sending the parts.
-    public let client: S3Client
+    package let client: S3Client
     /// The bucket written to.
-    public let bucket: String
+    package let bucket: String
     /// The object written.
-    public let key: String
+    package let key: String
     /// Bytes per part.
-    public let partSize: Int
+    package let partSize: Int
     /// Bytes handed to `write` so far.
-    public private(set) var bytesWritten: UInt64 = 0
+    package private(set) var bytesWritten: UInt64 = 0
 
     private let uploadID: String
     private var buffer = Data()
@@ -27,7 +27,7 @@ public final class S3MultipartWriter {
     private var finished = false
 
     /// Starts the upload (CreateMultipartUpload).
-    public init(client: S3Client, bucket: String, key: String, partSize: Int = 8 << 20) throws(S3Error) {
+    package init(client: S3Client, bucket: String, key: String, partSize: Int = 8 << 20) throws(S3Error) {
         self.client = client
         self.bucket = bucket
         self.key = key
@@ -37,7 +37,7 @@ public final class S3MultipartWriter {
     }
 
     /// Appends bytes, sending every part that fills.
-    public func write(_ bytes: UnsafeRawBufferPointer) throws(S3Error) {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws(S3Error) {
         var rest = bytes
         while !rest.isEmpty {
             let take = min(rest.count, partSize - buffer.count)
@@ -49,7 +49,7 @@ public final class S3MultipartWriter {
     }
 
     /// Appends bytes, sending every part that fills.
-    public func write(_ data: Data) throws(S3Error) {
+    package func write(_ data: Data) throws(S3Error) {
         var offset = data.startIndex
         while offset < data.endIndex {
             let n = min(data.endIndex - offset, partSize - buffer.count)
@@ -61,7 +61,7 @@ public final class S3MultipartWriter {
     }
 
     /// Sends what is buffered as the last part and completes the object.
-    public func finish() throws(S3Error) {
+    package func finish() throws(S3Error) {
         guard !finished else { return }
         if !buffer.isEmpty || parts.isEmpty { try sendPart() }
         try client.completeMultipartUpload(bucket: bucket, key: key, uploadID: uploadID, parts: parts)
@@ -69,7 +69,7 @@ public final class S3MultipartWriter {
     }
 
     /// Abandons the upload (best effort: an error here leaves parts the server expires).
-    public func abort() {
+    package func abort() {
         guard !finished else { return }
         finished = true
         try? client.abortMultipartUpload(bucket: bucket, key: key, uploadID: uploadID)

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import TBKit
 
 /// Plugs `s3://` logdirs into TBKit: after `S3Storage.register()`,
@@ -20,17 +21,17 @@ public enum S3Storage {
 }
 
 /// The `s3` scheme for `RemoteLogdirs`.
-public struct S3LogdirScheme: RemoteLogdirScheme {
+package struct S3LogdirScheme: RemoteLogdirScheme {
     /// `s3`.
-    public var scheme: String { "s3" }
+    package var scheme: String { "s3" }
 
     /// A scheme whose stores read their configuration from the environment.
-    public init() {}
+    package init() {}
 
     /// Parses the URL, reads the configuration, checks that the bucket answers to these
     /// credentials (so a wrong secret or missing bucket fails here) and starts the uploader,
     /// which first sends any sealed files an earlier writer left in this run's spool.
-    public func open(url: String) throws -> any RemoteLogdirStore {
+    package func open(url: String) throws -> any RemoteLogdirStore {
         let location = try S3Location(url: url)
         let environment = ProcessInfo.processInfo.environment
         let client = try S3Client(configuration: S3Configuration.fromEnvironment(environment))
@@ -41,22 +42,22 @@ public struct S3LogdirScheme: RemoteLogdirScheme {
 }
 
 /// Tunables of an s3:// logdir (see `S3Storage`).
-public struct S3LogdirSettings: Sendable {
+package struct S3LogdirSettings: Sendable {
     /// The spool root.
-    public var spoolRoot: String
+    package var spoolRoot: String
     /// Rotation limits for the spooled files.
-    public var rotation: FileRotation
+    package var rotation: FileRotation
     /// `flush()` seals a file once it holds this many bytes.
-    public var minimumFlushBytes: Int
+    package var minimumFlushBytes: Int
     /// Seconds `close()` waits for the uploads.
-    public var closeTimeout: Double
+    package var closeTimeout: Double
     /// The first wait after a failed upload (doubling up to `maxRetryWait`).
-    public var retryWait: Double = 0.5
+    package var retryWait: Double = 0.5
     /// The longest wait between two upload attempts of a file.
-    public var maxRetryWait: Double = 30
+    package var maxRetryWait: Double = 30
 
     /// The settings from `TBKIT_S3_*` variables, with their defaults.
-    public init(environment: [String: String]) throws(S3Error) {
+    package init(environment: [String: String]) throws(S3Error) {
         func number(_ name: String, _ fallback: Double) throws(S3Error) -> Double {
             guard let text = environment[name], !text.isEmpty else { return fallback }
             guard let v = Double(text), v.isFinite, v > 0 else {
@@ -67,9 +68,10 @@ public struct S3LogdirSettings: Sendable {
         if let root = environment["TBKIT_S3_SPOOL"], !root.isEmpty {
             spoolRoot = root
         } else if let cache = environment["XDG_CACHE_HOME"], !cache.isEmpty {
-            spoolRoot = cache + "/tbkit/s3-spool"
+            spoolRoot = FilePath(cache).appending("tbkit/s3-spool").string
         } else {
-            spoolRoot = (environment["HOME"] ?? NSTemporaryDirectory()) + "/.cache/tbkit/s3-spool"
+            spoolRoot =
+                FilePath(environment["HOME"] ?? NSTemporaryDirectory()).appending(".cache/tbkit/s3-spool").string
         }
         rotation = FileRotation(
             maxBytes: Int(try number("TBKIT_S3_SEGMENT_BYTES", Double(16 << 20))),

@@ -1,16 +1,17 @@
 import Foundation
+import SystemPackage
 
 /// Whole-object transfers between S3 and local files, streamed: downloads go through ranged GETs
 /// of `chunkSize` bytes straight to disk, uploads through `S3MultipartWriter` (or one PUT when
 /// small), so memory holds one chunk or part whatever the object's size.
-public enum S3Transfer {
+package enum S3Transfer {
     /// Bytes per ranged GET.
-    public static let chunkSize: UInt64 = 8 << 20
+    package static let chunkSize: UInt64 = 8 << 20
 
     /// Downloads the object at `location` into a new file at `path` (parents created).
     /// Returns the bytes written.
     @discardableResult
-    public static func download(_ location: S3Location, client: S3Client, to path: String) throws -> UInt64 {
+    package static func download(_ location: S3Location, client: S3Client, to path: String) throws -> UInt64 {
         guard let info = try client.headObject(bucket: location.bucket, key: location.key) else {
             throw S3Error.service(
                 operation: "GetObject", bucket: location.bucket, key: location.key, status: 404, code: "NoSuchKey",
@@ -43,7 +44,7 @@ public enum S3Transfer {
 
     /// Files above this size go up as multipart uploads: `TBKIT_S3_MULTIPART_BYTES` when set
     /// (at least 5 MiB), else 64 MiB.
-    public static var multipartThreshold: UInt64 {
+    package static var multipartThreshold: UInt64 {
         let text = ProcessInfo.processInfo.environment["TBKIT_S3_MULTIPART_BYTES"] ?? ""
         guard let v = UInt64(text) else { return S3MultipartWriter.singlePutLimit }
         return max(v, UInt64(S3MultipartWriter.minimumPartSize))
@@ -52,7 +53,7 @@ public enum S3Transfer {
     /// Uploads the file at `path` as the object at `location`; returns the bytes sent. Files
     /// above `multipartThreshold` go in parts of `partSize` bytes.
     @discardableResult
-    public static func upload(_ path: String, client: S3Client, to location: S3Location, partSize: Int = 8 << 20)
+    package static func upload(_ path: String, client: S3Client, to location: S3Location, partSize: Int = 8 << 20)
         throws -> UInt64
     {
         guard let handle = FileHandle(forReadingAtPath: path) else {
@@ -83,7 +84,7 @@ public enum S3Transfer {
     /// key paths below the prefix (`prefix/run/file` -> `directory/run/file`). Keys that would
     /// leave `directory` (`..`, absolute, empty components) are refused. Returns the files written.
     @discardableResult
-    public static func mirror(_ location: S3Location, client: S3Client, into directory: String) throws -> Int {
+    package static func mirror(_ location: S3Location, client: S3Client, into directory: String) throws -> Int {
         let prefix = location.directoryPrefix
         let objects = try client.listAllObjects(bucket: location.bucket, prefix: prefix)
         if objects.isEmpty {
@@ -102,7 +103,8 @@ public enum S3Transfer {
                     detail: "the key has an empty, '.' or '..' component and cannot be mirrored safely")
             }
             try download(
-                S3Location(bucket: location.bucket, key: object.key), client: client, to: directory + "/" + relative)
+                S3Location(bucket: location.bucket, key: object.key), client: client,
+                to: FilePath(directory).appending(relative).string)
             count += 1
         }
         return count

@@ -4,19 +4,19 @@ import TBKitCrypto
 /// AWS Signature Version 4 for S3 (`AWS4-HMAC-SHA256`), built from its published steps:
 /// canonical request -> string to sign -> signing key (HMAC chain over date, region, service)
 /// -> signature. Pure: time and keys in, headers out, so it is tested against AWS's examples.
-public struct SigV4: Sendable {
+package struct SigV4: Sendable {
     /// The payload hash S3 uses for an empty body.
-    public static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    package static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
     /// The keys that sign.
-    public var credentials: S3Credentials
+    package var credentials: S3Credentials
     /// The signing region.
-    public var region: String
+    package var region: String
     /// The service name in the credential scope (`s3`).
-    public var service: String
+    package var service: String
 
     /// A signer for `service` in `region`.
-    public init(credentials: S3Credentials, region: String, service: String = "s3") {
+    package init(credentials: S3Credentials, region: String, service: String = "s3") {
         self.credentials = credentials
         self.region = region
         self.service = service
@@ -24,20 +24,20 @@ public struct SigV4: Sendable {
 
     /// A request to sign: the method, the already-encoded path, the query parameters (raw,
     /// encoded here) and every header to sign (`host` and `x-amz-content-sha256` included).
-    public struct Request: Sendable {
+    package struct Request: Sendable {
         /// `GET`, `PUT`, ...
-        public var method: String
+        package var method: String
         /// The URI path, percent-encoded once (`SigV4.percentEncode(_:keepSlash: true)`).
-        public var encodedPath: String
+        package var encodedPath: String
         /// Query parameters as (name, value), not encoded; a bare flag like `uploads` has value "".
-        public var query: [(String, String)]
+        package var query: [(String, String)]
         /// Header names and values to sign.
-        public var headers: [(String, String)]
+        package var headers: [(String, String)]
         /// Hex SHA-256 of the body (or `UNSIGNED-PAYLOAD`).
-        public var payloadHash: String
+        package var payloadHash: String
 
         /// A request from its parts.
-        public init(
+        package init(
             method: String, encodedPath: String, query: [(String, String)], headers: [(String, String)],
             payloadHash: String
         ) {
@@ -51,7 +51,7 @@ public struct SigV4: Sendable {
 
     /// The query string in canonical form (names and values encoded, sorted by name then value);
     /// also what goes on the URL, so the two cannot differ.
-    public static func canonicalQuery(_ query: [(String, String)]) -> String {
+    package static func canonicalQuery(_ query: [(String, String)]) -> String {
         var pairs: [(name: String, value: String)] = []
         for (name, value) in query {
             pairs.append((percentEncode(name, keepSlash: false), percentEncode(value, keepSlash: false)))
@@ -63,7 +63,7 @@ public struct SigV4: Sendable {
     }
 
     /// The canonical request text (step 1).
-    public func canonicalRequest(_ request: Request) -> (text: String, signedHeaders: String) {
+    package func canonicalRequest(_ request: Request) -> (text: String, signedHeaders: String) {
         var merged = [String: String]()
         for (name, value) in request.headers {
             let key = name.lowercased()
@@ -82,7 +82,7 @@ public struct SigV4: Sendable {
     }
 
     /// `yyyyMMdd'T'HHmmss'Z'` in UTC (proleptic Gregorian calendar, computed from the epoch seconds).
-    public static func amzDate(_ date: Date) -> String {
+    package static func amzDate(_ date: Date) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
@@ -105,7 +105,7 @@ public struct SigV4: Sendable {
     }
 
     /// The signing key for a day (step 3): HMAC("AWS4" + secret, date) -> region -> service -> "aws4_request".
-    public func signingKey(day: String) -> [UInt8] {
+    package func signingKey(day: String) -> [UInt8] {
         func hmac(_ key: [UInt8], _ text: String) -> [UInt8] {
             HMACSHA256.authenticationCode(for: Array(text.utf8), key: key)
         }
@@ -114,20 +114,20 @@ public struct SigV4: Sendable {
     }
 
     /// Everything signing produces, kept for tests and error reports.
-    public struct Signature: Sendable {
+    package struct Signature: Sendable {
         /// The canonical request (step 1).
-        public var canonicalRequest: String
+        package var canonicalRequest: String
         /// The string to sign (step 2).
-        public var stringToSign: String
+        package var stringToSign: String
         /// Hex HMAC-SHA256 of the string to sign with the signing key (step 4).
-        public var signature: String
+        package var signature: String
         /// The `Authorization` header value.
-        public var authorization: String
+        package var authorization: String
     }
 
     /// Signs `request` at `amzDate` (`yyyyMMddTHHmmssZ`; it must also be the request's
     /// `x-amz-date` header).
-    public func sign(_ request: Request, amzDate: String) -> Signature {
+    package func sign(_ request: Request, amzDate: String) -> Signature {
         let (canonical, signedHeaders) = canonicalRequest(request)
         let day = String(amzDate.prefix(8))
         let scope = "\(day)/\(region)/\(service)/aws4_request"
@@ -142,10 +142,10 @@ public struct SigV4: Sendable {
     }
 
     /// Hex SHA-256 of `data`.
-    public static func hexSHA256(_ data: Data) -> String { SHA256.hash(data: data).hex }
+    package static func hexSHA256(_ data: Data) -> String { SHA256.hash(data: data).hex }
 
     /// Hex SHA-256 of raw bytes.
-    public static func hexSHA256(_ bytes: UnsafeRawBufferPointer) -> String { SHA256.hash(data: bytes).hex }
+    package static func hexSHA256(_ bytes: UnsafeRawBufferPointer) -> String { SHA256.hash(data: bytes).hex }
 
     /// `A-Z a-z 0-9 - . _ ~`.
     static func isUnreserved(_ b: UInt8) -> Bool {
@@ -157,7 +157,7 @@ public struct SigV4: Sendable {
 
     /// RFC 3986 encoding as SigV4 wants it: every byte outside `A-Za-z0-9-._~` becomes `%XX`
     /// (upper-case hex); `/` is kept when `keepSlash` (object keys in paths).
-    public static func percentEncode(_ text: String, keepSlash: Bool) -> String {
+    package static func percentEncode(_ text: String, keepSlash: Bool) -> String {
         let hexDigits = Array("0123456789ABCDEF".utf8)
         var out = [UInt8]()
         out.reserveCapacity(text.utf8.count)

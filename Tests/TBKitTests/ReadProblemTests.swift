@@ -49,6 +49,20 @@ import Testing
         #expect("\(typed[1])" == typed[1].description)
     }
 
+    @Test func standingValueReaderGivesTheSameTypedProblemsAsTheRawReader() throws {
+        let dir = TemporaryDirectory()
+        let files = Self.damagedRun(in: dir)
+        let raw = EventFileReader(files: files)
+        while raw.next() != nil {}
+        let standing = StandingValueReader(files: files)
+        while standing.nextValue() != nil {}
+        #expect(
+            standing.readProblems.map(\.kind) == [
+                .truncatedTail, .badLengthCRC, .badDataCRC, .undecodableEvent, .truncatedTail,
+            ])
+        #expect(standing.readProblems == raw.readProblems)
+    }
+
     @Test func inspectionJSONKeepsEachProblemAsItsSentence() throws {
         let dir = TemporaryDirectory()
         _ = Self.damagedRun(in: dir)

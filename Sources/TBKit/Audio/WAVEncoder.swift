@@ -5,9 +5,9 @@
 /// Samples are floats in [-1, 1], interleaved by channel; values outside are clipped, NaN becomes
 /// silence, and each sample becomes `Int16(round(x × 32767))`. The header is the canonical 44 bytes:
 /// `RIFF <size> WAVE`, a 16-byte `fmt ` chunk, then `data <size>` and the little-endian samples.
-public enum WAVEncoder {
+package enum WAVEncoder {
     /// Why a clip cannot be encoded.
-    public enum Error: Swift.Error, CustomStringConvertible {
+    package enum Error: Swift.Error, CustomStringConvertible {
         /// The sample rate must be a whole number of samples per second in 1...2³²−1.
         case invalidSampleRate(Double)
         /// Channels must be 1...65535 and divide the sample count.
@@ -16,7 +16,7 @@ public enum WAVEncoder {
         case tooLong(sampleCount: Int)
 
         /// What went wrong and what to do.
-        public var description: String {
+        package var description: String {
             switch self {
             case .invalidSampleRate(let rate):
                 return
@@ -31,15 +31,15 @@ public enum WAVEncoder {
     }
 
     /// The size of the header before the first sample.
-    public static let headerSize = 44
+    package static let headerSize = 44
 
     /// Encodes interleaved float samples as 16-bit PCM WAV.
-    public static func encode(_ samples: [Float], sampleRate: Int, channels: Int = 1) throws -> [UInt8] {
+    package static func encode(_ samples: [Float], sampleRate: Int, channels: Int = 1) throws -> [UInt8] {
         try samples.withUnsafeBufferPointer { try encode($0, sampleRate: sampleRate, channels: channels) }
     }
 
     /// Encodes interleaved float samples as 16-bit PCM WAV.
-    public static func encode(_ samples: UnsafeBufferPointer<Float>, sampleRate: Int, channels: Int = 1) throws
+    package static func encode(_ samples: UnsafeBufferPointer<Float>, sampleRate: Int, channels: Int = 1) throws
         -> [UInt8]
     {
         guard sampleRate >= 1, sampleRate <= Int(UInt32.max) else { throw Error.invalidSampleRate(Double(sampleRate)) }
@@ -82,7 +82,7 @@ public enum WAVEncoder {
 
     /// One sample: clipped to [-1, 1], × 32767, rounded; NaN → 0.
     @inlinable
-    public static func pcm16(_ x: Float) -> Int16 {
+    package static func pcm16(_ x: Float) -> Int16 {
         guard !x.isNaN else { return 0 }
         let clipped = Swift.max(-1, Swift.min(1, x))
         return Int16((clipped * 32767).rounded())

@@ -17,17 +17,17 @@ import SystemPackage
 /// a failed write (a full disk, say) is cut back to the last whole record and the unwritten
 /// records stay buffered, so every record accepted before the failure stays readable and a
 /// later `flush()` can retry. Not thread-safe: `SummaryWriter` serializes access.
-public final class EventFileWriter {
+package final class EventFileWriter {
     /// The event file's path.
-    public let path: String
+    package let path: String
     /// Records framed but not yet written to the file.
     let buffer: RecordBuffer
     /// Bytes of the file known to hold whole records.
-    public private(set) var bytesWritten: Int = 0
+    package private(set) var bytesWritten: Int = 0
     /// Whether each flush ends with fsync (see `Durability.fsyncOnFlush`).
-    public let syncOnFlush: Bool
+    package let syncOnFlush: Bool
     /// The wall time of the file_version record (when the file was made).
-    public let createdAt: Double
+    package let createdAt: Double
     private var fd: Int32
     /// Once the buffer holds this many bytes, it is written out without waiting for a flush.
     private let bufferLimit: Int
@@ -43,7 +43,7 @@ public final class EventFileWriter {
     /// even within one second. The 8 random hex digits keep apart two processes that share host,
     /// pid and second (a container restarted as pid 1); the file is created exclusively, so even
     /// then nothing is overwritten.
-    public static func fileName(seconds: Int, suffix: String = "") -> String {
+    package static func fileName(seconds: Int, suffix: String = "") -> String {
         let host = Platform.hostName
         let n = fileCounter.add(1, ordering: .relaxed).oldValue
         let random = String(UInt32.random(in: 0...UInt32.max), radix: 16)
@@ -60,7 +60,7 @@ public final class EventFileWriter {
     /// record is `Event{wall_time: now, file_version: "brain.Event:2"}`, written at once. The
     /// file is created exclusively (a name already taken gets a new random part).
     /// With `syncOnFlush`, every flush ends with fsync.
-    public convenience init(
+    package convenience init(
         directory: String, suffix: String = "", bufferLimit: Int = 1 << 20, syncOnFlush: Bool = false
     ) throws {
         do {
@@ -73,7 +73,7 @@ public final class EventFileWriter {
         var attempt = 0
         while true {
             let name = Self.fileName(seconds: Int(now), suffix: suffix)
-            let path = (directory as NSString).appendingPathComponent(name)
+            let path = FilePath(directory).appending(name).string
             let file: FileDescriptor
             do {
                 file = try FileDescriptor.open(
@@ -121,7 +121,7 @@ public final class EventFileWriter {
     }
 
     /// Frames `event` into the buffer.
-    public func append(_ event: Event) {
+    package func append(_ event: Event) {
         appendRecord { event.encode(into: &$0) }
     }
 
@@ -131,7 +131,7 @@ public final class EventFileWriter {
     }
 
     /// Frames a v1 scalar event (see `RecordBuffer.appendScalarEvent`).
-    public func appendScalarEvent(wallTime: Double, step: Int64, tag: UnsafeRawBufferPointer, value: Float) {
+    package func appendScalarEvent(wallTime: Double, step: Int64, tag: UnsafeRawBufferPointer, value: Float) {
         buffer.appendScalarEvent(wallTime: wallTime, step: step, tag: tag, value: value)
     }
 
@@ -144,14 +144,14 @@ public final class EventFileWriter {
     }
 
     /// Bytes written plus bytes buffered: the file's size once flushed.
-    public var size: Int { bytesWritten + buffer.count }
+    package var size: Int { bytesWritten + buffer.count }
 
     /// True when the buffer has grown past its limit and should be written out.
-    public var wantsWrite: Bool { buffer.count >= bufferLimit }
+    package var wantsWrite: Bool { buffer.count >= bufferLimit }
 
     /// Writes every buffered record to the file. On failure the file is cut back to its last
     /// whole record, the records stay buffered, and the error says where and why.
-    public func flush() throws {
+    package func flush() throws {
         guard buffer.count > 0 else { return }
         guard fd >= 0 else { throw SummaryWriterError.closed(path: path) }
         let total = buffer.count
@@ -182,7 +182,7 @@ public final class EventFileWriter {
     }
 
     /// Flushes and closes the file. Closing twice is harmless.
-    public func close() throws {
+    package func close() throws {
         guard fd >= 0 else { return }
         defer {
             try? FileDescriptor(rawValue: fd).close()

@@ -23,7 +23,7 @@ public struct LoggedSteps: Sendable, Equatable {
     public var byTag: [String: Int]
 
     /// Makes a value from known per-tag steps.
-    public init(byTag: [String: Int]) {
+    package init(byTag: [String: Int]) {
         self.byTag = byTag
     }
 

@@ -43,12 +43,12 @@ public enum RemoteLogdirs {
     }
 
     /// The handler for `scheme`, if registered.
-    public static func handler(for scheme: String) -> (any RemoteLogdirScheme)? {
+    package static func handler(for scheme: String) -> (any RemoteLogdirScheme)? {
         schemes.withLock { $0[scheme.lowercased()] }
     }
 
     /// The scheme of `logdir` when it is a URL (`scheme://...`), else nil: a local path.
-    public static func scheme(of logdir: String) -> String? {
+    package static func scheme(of logdir: String) -> String? {
         guard let range = logdir.range(of: "://") else { return nil }
         let scheme = logdir[..<range.lowerBound]
         guard let first = scheme.first, first.isLetter,

@@ -101,7 +101,7 @@ public struct GraphDef: Sendable, Equatable {
     }
 
     /// The serialized GraphDef (nodes, then `versions{producer}`).
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         var w = ProtoWriter(capacity: 64 * nodes.count + 8)
         for node in nodes { w.writeMessageField(1) { node.encode(into: &$0) } }
         w.writeMessageField(4) { $0.writeVarintFieldIfNonZero(1, Int64(producer)) }

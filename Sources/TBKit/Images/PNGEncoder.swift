@@ -9,12 +9,12 @@
 /// ```swift
 /// let png = try PNGEncoder.encode(pixels, width: 28, height: 28, channels: 1)
 /// ```
-public enum PNGEncoder {
+package enum PNGEncoder {
     /// The eight bytes every PNG file starts with.
-    public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    package static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
     /// A PNG scanline filter (filter method 0); the raw value is the filter-type byte.
-    public enum Filter: UInt8, Sendable, CaseIterable {
+    package enum Filter: UInt8, Sendable, CaseIterable {
         /// The bytes as they are.
         case none = 0
         /// Difference from the byte one pixel to the left.
@@ -28,7 +28,7 @@ public enum PNGEncoder {
     }
 
     /// How scanlines are filtered: one filter for every row, or the best of the five per row.
-    public enum FilterStrategy: Sendable, Equatable {
+    package enum FilterStrategy: Sendable, Equatable {
         /// The same filter on every scanline.
         case fixed(Filter)
         /// Per scanline, the filter whose output has the smallest sum of |signed byte|.
@@ -36,7 +36,7 @@ public enum PNGEncoder {
     }
 
     /// Why an image cannot be encoded.
-    public enum Error: Swift.Error, CustomStringConvertible {
+    package enum Error: Swift.Error, CustomStringConvertible {
         /// Channels must be 1 (gray), 2 (gray+alpha), 3 (RGB) or 4 (RGBA).
         case unsupportedChannels(Int)
         /// Width and height must be 1...2³¹−1.
@@ -47,7 +47,7 @@ public enum PNGEncoder {
         case compressionFailed(String)
 
         /// What went wrong and what to do.
-        public var description: String {
+        package var description: String {
             switch self {
             case .unsupportedChannels(let c):
                 return "PNG: \(c) channels are not supported; pass 1 (gray), 2 (gray+alpha), 3 (RGB) or 4 (RGBA)"
@@ -63,7 +63,7 @@ public enum PNGEncoder {
     }
 
     /// The PNG colour type for a channel count: 0 gray, 4 gray+alpha, 2 RGB, 6 RGBA.
-    public static func colorType(channels: Int) throws -> UInt8 {
+    package static func colorType(channels: Int) throws -> UInt8 {
         switch channels {
         case 1: return 0
         case 2: return 4
@@ -74,7 +74,7 @@ public enum PNGEncoder {
     }
 
     /// Encodes row-major, channel-interleaved 8-bit samples as a complete PNG file.
-    public static func encode(
+    package static func encode(
         _ pixels: [UInt8], width: Int, height: Int, channels: Int,
         filter: FilterStrategy = .adaptive, compressionLevel: Int = 6
     ) throws -> [UInt8] {
@@ -86,7 +86,7 @@ public enum PNGEncoder {
     }
 
     /// Encodes row-major, channel-interleaved 8-bit samples as a complete PNG file.
-    public static func encode(
+    package static func encode(
         _ pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int,
         filter: FilterStrategy = .adaptive, compressionLevel: Int = 6
     ) throws -> [UInt8] {

@@ -14,7 +14,7 @@
 /// ```
 public struct CustomScalarLayout: Sendable, Equatable {
     /// The tag TensorBoard reads the layout from.
-    public static let tag = "custom_scalars__config__"
+    package static let tag = "custom_scalars__config__"
 
     /// A titled group of charts (`tensorboard.Category`: 1 title, 2 chart, 3 closed).
     public struct Category: Sendable, Equatable {
@@ -91,7 +91,7 @@ public struct CustomScalarLayout: Sendable, Equatable {
     }
 
     /// The serialized `Layout` (version 0 omitted; fields in ascending order).
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         var w = ProtoWriter(capacity: 128)
         encode(into: &w)
         return w.bytes

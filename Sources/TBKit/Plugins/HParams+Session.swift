@@ -2,7 +2,7 @@ extension HParams {
     /// The hyperparameters of a `_hparams_/session_start_info` value's plugin content (a
     /// serialized `HParamsPluginData` whose `session_start_info`, field 3, holds the `hparams`
     /// map, field 1). Nil for any other payload or one that does not decode.
-    public static func sessionHParams(pluginContent content: [UInt8]) -> [String: HParamValue]? {
+    package static func sessionHParams(pluginContent content: [UInt8]) -> [String: HParamValue]? {
         content.withUnsafeBytes { raw in
             var r = ProtoReader(raw)
             var result: [String: HParamValue]?

@@ -24,16 +24,16 @@ import Foundation
 /// ```
 public enum HParams {
     /// The experiment tag.
-    public static let experimentTag = "_hparams_/experiment"
+    package static let experimentTag = "_hparams_/experiment"
     /// The session start tag.
-    public static let sessionStartTag = "_hparams_/session_start_info"
+    package static let sessionStartTag = "_hparams_/session_start_info"
     /// The session end tag.
-    public static let sessionEndTag = "_hparams_/session_end_info"
+    package static let sessionEndTag = "_hparams_/session_end_info"
     /// The file-name suffix of the experiment's own event file at the logdir root.
-    public static let experimentFileSuffix = ".hparams"
+    package static let experimentFileSuffix = ".hparams"
 
     /// The tensor every hparams value carries: DT_FLOAT, shape [0], no data (`08 01 12 02 12 00`).
-    public static let nullTensor = TensorProto(dtype: .float, shape: [0])
+    package static let nullTensor = TensorProto(dtype: .float, shape: [0])
 
     /// `tensorboard.hparams.DataType`: a column's value type.
     public enum DataType: Int32, Sendable {
@@ -104,7 +104,7 @@ public enum HParams {
 
         /// The stated or inferred type; throws when discrete values are of mixed types or do
         /// not match a stated type.
-        public func resolvedType() throws -> DataType {
+        package func resolvedType() throws -> DataType {
             switch domain {
             case .none:
                 return type ?? .unset
@@ -224,7 +224,7 @@ public enum HParams {
     }
 
     /// `HParamsPluginData{experiment{time_created_secs, hparam_infos, metric_infos}}` bytes.
-    public static func experimentContent(
+    package static func experimentContent(
         hparams: [HParamInfo], metrics: [MetricInfo],
         timeCreated: Double
     ) throws -> [UInt8] {
@@ -252,7 +252,7 @@ public enum HParams {
 
     /// `HParamsPluginData{session_start_info{hparams, group_name, start_time_secs}}` bytes; map
     /// entries are written in key order so equal inputs give equal bytes.
-    public static func sessionStartContent(
+    package static func sessionStartContent(
         hparams: [String: HParamValue], groupName: String,
         startTime: Double
     ) -> [UInt8] {
@@ -272,7 +272,7 @@ public enum HParams {
     }
 
     /// `HParamsPluginData{session_end_info{status, end_time_secs}}` bytes.
-    public static func sessionEndContent(status: Status, endTime: Double) -> [UInt8] {
+    package static func sessionEndContent(status: Status, endTime: Double) -> [UInt8] {
         var w = ProtoWriter(capacity: 16)
         w.writeMessageField(4) {
             $0.writeVarintFieldIfNonZero(1, Int64(status.rawValue))

@@ -98,7 +98,7 @@ public struct PRCurve: Sendable, Equatable {
     public func threshold(_ i: Int) -> Double { Double(i) / Double(numThresholds - 1) }
 
     /// The DT_FLOAT [6, N] tensor (rows TP, FP, TN, FN, precision, recall) in `tensor_content`.
-    public var tensor: TensorProto {
+    package var tensor: TensorProto {
         var values = [Float]()
         values.reserveCapacity(6 * numThresholds)
         for row in [truePositives, falsePositives, trueNegatives, falseNegatives, precision, recall] {
@@ -110,7 +110,7 @@ public struct PRCurve: Sendable, Equatable {
     }
 
     /// The plugin metadata: content `PrCurvePluginData{num_thresholds: N}` = `10 <varint N>`.
-    public var metadata: SummaryMetadata {
+    package var metadata: SummaryMetadata {
         var w = ProtoWriter(capacity: 6)
         w.writeVarintField(2, Int64(numThresholds))
         return SummaryMetadata(pluginName: .prCurves, content: w.bytes)

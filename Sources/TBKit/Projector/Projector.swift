@@ -18,7 +18,7 @@ import SystemPackage
 /// ```
 public enum Projector {
     /// The config file TensorBoard looks for in each run directory.
-    public static let configFileName = "projector_config.pbtxt"
+    package static let configFileName = "projector_config.pbtxt"
 
     /// One `EmbeddingInfo` of the config.
     public struct Embedding: Sendable, Equatable {
@@ -160,7 +160,7 @@ public enum Projector {
     }
 
     /// The text-format `ProjectorConfig` listing `embeddings`.
-    public static func configText(_ embeddings: [Embedding]) -> String {
+    package static func configText(_ embeddings: [Embedding]) -> String {
         var out = ""
         for e in embeddings {
             out += "embeddings {\n"

@@ -1,13 +1,13 @@
 extension Event {
     /// Decodes an `Event` from one record's payload; unknown fields are skipped, and a member of
     /// the `what` oneof TBKit does not model is kept as `.other(field:bytes:)`.
-    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+    package init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
         var reader = ProtoReader(bytes)
         try self.init(from: &reader)
     }
 
     /// Decodes an `Event` from a byte array.
-    public init(decoding bytes: [UInt8]) throws(ProtoDecodingError) {
+    package init(decoding bytes: [UInt8]) throws(ProtoDecodingError) {
         let result = bytes.withUnsafeBytes { raw in
             Result { () throws(ProtoDecodingError) -> Event in try Event(decoding: raw) }
         }

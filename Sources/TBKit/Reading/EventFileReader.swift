@@ -1,6 +1,6 @@
 /// Something wrong in an event file that the reader stepped over. Reading never fails on bad
 /// data: each problem is recorded here, and reading goes on where it safely can.
-public enum EventFileProblem: Sendable, Equatable, CustomStringConvertible {
+package enum EventFileProblem: Sendable, Equatable, CustomStringConvertible {
     /// A record failed its data CRC (its length was sound): that record was skipped.
     case damagedRecord(path: String, DamagedRecord)
     /// A record's payload passed its CRC but is not a valid Event: that record was skipped.
@@ -12,7 +12,7 @@ public enum EventFileProblem: Sendable, Equatable, CustomStringConvertible {
     case truncatedTail(path: String, offset: Int64, available: Int, needed: Int)
 
     /// A sentence for people: what went wrong, where, and what it means for the rest of the file.
-    public var description: String {
+    package var description: String {
         switch self {
         case .damagedRecord(let path, let d):
             return "\(path): \(d)"
@@ -32,24 +32,24 @@ public enum EventFileProblem: Sendable, Equatable, CustomStringConvertible {
 ///
 /// Resumable: `next()` returns nil when no complete record is left; calling it again after the
 /// last file has grown continues where it stopped. Bad records are skipped and listed in
-/// `problems` (a bad data CRC or an undecodable payload costs one record; a bad length CRC the
+/// `readProblems` (a bad data CRC or an undecodable payload costs one record; a bad length CRC the
 /// rest of that file). Not thread-safe.
 public final class EventFileReader {
     /// The files read, in order.
     public let files: [String]
     /// Problems met so far, in reading order.
-    public private(set) var problems: [EventFileProblem] = []
+    package private(set) var problems: [EventFileProblem] = []
     /// The file the last event came from.
     public var currentFile: String? { currentFileIndex.map { files[$0] } }
     /// The byte offset of the record that held the last event.
-    public private(set) var lastRecordOffset: Int64 = 0
+    package private(set) var lastRecordOffset: Int64 = 0
     /// Events returned so far.
     public private(set) var eventCount = 0
     /// Sound records met so far (their data CRC right), whether or not they decode: the
     /// ordinal of the last one. Both passes of `SupersededPoints` count records the same way.
     package private(set) var recordOrdinal = 0
     /// The last file's unfinished record, if the last `next()` stopped inside one.
-    public private(set) var pendingTail: (offset: Int64, available: Int, needed: Int)?
+    package private(set) var pendingTail: (offset: Int64, available: Int, needed: Int)?
     /// Where the last value from `nextValue()` or `nextValueOrRawScalar()` sits in the run: its
     /// record's ordinal (`recordOrdinal`) times 2^20 plus its index in the record's summary. Two
     /// readings of the same files give the same positions (see `SupersededPoints`).

@@ -98,7 +98,7 @@ public struct SourcedRun: Sendable, Equatable {
     }
 
     /// The run under its output name.
-    public var named: RunDirectory {
+    package var named: RunDirectory {
         RunDirectory(name: name, path: run.path, eventFiles: run.eventFiles)
     }
 }

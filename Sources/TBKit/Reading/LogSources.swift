@@ -54,7 +54,7 @@ public enum LogSources {
 
     /// What makes two paths the same source: the device and inode of what they name, or the
     /// path itself when it names nothing on the file system (a URL).
-    public static func identity(of path: String) -> String {
+    package static func identity(of path: String) -> String {
         if let status = try? Platform.status(path) { return "\(status.device):\(status.inode)" }
         return path
     }
@@ -87,7 +87,7 @@ public enum LogSources {
 
     /// True when `path` is a file holding gzip data whose first tar member is
     /// `tbkit-manifest.json`: an archive made by `tbkit archive`.
-    public static func isTBKitArchive(_ path: String) -> Bool {
+    package static func isTBKitArchive(_ path: String) -> Bool {
         guard let status = try? Platform.status(path), status.isRegular,
             let head = try? SourceSniffer.head(of: path), head.count >= 2, head[0] == 0x1F, head[1] == 0x8B
         else { return false }
@@ -95,7 +95,7 @@ public enum LogSources {
     }
 
     /// A label without trailing slashes (but "/" stays "/").
-    public static func trimmed(_ label: String) -> String {
+    package static func trimmed(_ label: String) -> String {
         var s = Substring(label)
         while s.count > 1 && s.hasSuffix("/") { s = s.dropLast() }
         return String(s)

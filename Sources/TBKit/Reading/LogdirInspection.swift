@@ -84,10 +84,10 @@ public struct LogdirInspection: Sendable, Encodable {
     public var runs: [Run]
 
     /// The order plugins are listed in; others follow, by name.
-    public static let pluginOrder: [PluginName] = [.scalars, .histograms, .images, .text, .audio, .graphs]
+    package static let pluginOrder: [PluginName] = [.scalars, .histograms, .images, .text, .audio, .graphs]
 
     /// `pluginOrder` as kind names.
-    public static let kindOrder = pluginOrder.map(\.rawValue)
+    package static let kindOrder = pluginOrder.map(\.rawValue)
 
     /// The kind name of a plugin: its name, or "unknown" for `.unnamed`.
     static func kind(of plugin: PluginName) -> String {

@@ -14,7 +14,7 @@ public struct ReadProblem: Sendable, Equatable, Encodable, CustomStringConvertib
     public var description: String
 
     /// A problem with all its parts given.
-    public init(file: String, offset: Int64, kind: Kind, description: String) {
+    package init(file: String, offset: Int64, kind: Kind, description: String) {
         self.file = file
         self.offset = offset
         self.kind = kind
@@ -22,7 +22,7 @@ public struct ReadProblem: Sendable, Equatable, Encodable, CustomStringConvertib
     }
 
     /// The problem an `EventFileReader` recorded.
-    public init(_ problem: EventFileProblem) {
+    package init(_ problem: EventFileProblem) {
         switch problem {
         case .damagedRecord(let path, let d):
             self.init(file: path, offset: d.offset, kind: .badDataCRC, description: problem.description)
@@ -43,7 +43,7 @@ public struct ReadProblem: Sendable, Equatable, Encodable, CustomStringConvertib
 
     /// The unfinished record at the end of a run's last file: `available` of its `needed` bytes
     /// are there, and a writer may still be writing the rest.
-    public static func pendingTail(file: String, offset: Int64, available: Int, needed: Int) -> ReadProblem {
+    package static func pendingTail(file: String, offset: Int64, available: Int, needed: Int) -> ReadProblem {
         ReadProblem(
             file: file, offset: offset, kind: .truncatedTail,
             description:
@@ -53,8 +53,8 @@ public struct ReadProblem: Sendable, Equatable, Encodable, CustomStringConvertib
 }
 
 extension EventFileReader {
-    /// `problems` as typed values, then the last file's unfinished record if reading stopped
-    /// inside one (`pendingTail`).
+    /// The problems of the files read so far, as typed values with file and byte offset, then
+    /// the last file's unfinished record if reading stopped inside one.
     public var readProblems: [ReadProblem] {
         var result = problems.map(ReadProblem.init)
         if let tail = pendingTail, let last = files.last {

@@ -34,14 +34,14 @@ public struct RunDirectory: Sendable, Equatable {
     public var eventFiles: [String]
 
     /// Makes a run description.
-    public init(name: String, path: String, eventFiles: [String]) {
+    package init(name: String, path: String, eventFiles: [String]) {
         self.name = name
         self.path = path
         self.eventFiles = eventFiles
     }
 
     /// True when TensorBoard would read a file with this basename as an event file.
-    public static func isEventFileName(_ name: String) -> Bool {
+    package static func isEventFileName(_ name: String) -> Bool {
         name.contains("tfevents") && !name.hasSuffix(".profile-empty")
     }
 
@@ -60,7 +60,7 @@ public struct RunDirectory: Sendable, Equatable {
     }
 
     /// The event files directly inside `directory`, in lexicographic order.
-    public static func eventFiles(in directory: String) throws(LogDirectoryError) -> [String] {
+    package static func eventFiles(in directory: String) throws(LogDirectoryError) -> [String] {
         let (files, _) = try list(directory)
         return files
     }
@@ -78,10 +78,12 @@ public struct RunDirectory: Sendable, Equatable {
             runs.append(RunDirectory(name: relative, path: directory, eventFiles: files))
         }
         for sub in subdirectories {
-            let childRelative = relative == "." ? sub : relative + "/" + sub
+            let childRelative = relative == "." ? sub : FilePath(relative).appending(sub).string
             // A subdirectory that vanished or cannot be listed is left out, not fatal.
             do {
-                try walk(directory: join(directory, sub), relative: childRelative, into: &runs, visited: &visited)
+                try walk(
+                    directory: FilePath(directory).appending(sub).string, relative: childRelative, into: &runs,
+                    visited: &visited)
             } catch {
                 continue
             }
@@ -99,7 +101,7 @@ public struct RunDirectory: Sendable, Equatable {
         var fileNames: [String] = []
         var directoryNames: [String] = []
         for name in names {
-            guard let status = try? Platform.status(join(directory, name)) else { continue }
+            guard let status = try? Platform.status(FilePath(directory).appending(name).string) else { continue }
             if status.isDirectory {
                 directoryNames.append(name)
             } else if status.isRegular && isEventFileName(name) {
@@ -108,10 +110,7 @@ public struct RunDirectory: Sendable, Equatable {
         }
         fileNames.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         directoryNames.sort()
-        return (fileNames.map { join(directory, $0) }, directoryNames)
-    }
-
-    static func join(_ a: String, _ b: String) -> String {
-        a.hasSuffix("/") ? a + b : a + "/" + b
+        let base = FilePath(directory)
+        return (fileNames.map { base.appending($0).string }, directoryNames)
     }
 }

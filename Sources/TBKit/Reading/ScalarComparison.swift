@@ -9,7 +9,7 @@ public struct ScalarComparison: Sendable, Encodable {
 
         /// Lower is better when the tag names a loss or an error ("loss", "error", "err", "mse",
         /// "mae", "perplexity", "nll"), higher otherwise.
-        public static func guess(tag: String) -> Goal {
+        package static func guess(tag: String) -> Goal {
             let t = tag.lowercased()
             for word in ["loss", "error", "err", "mse", "mae", "rmse", "perplexity", "nll", "cost"]
             where t.contains(word) {

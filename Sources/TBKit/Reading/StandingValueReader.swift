@@ -11,7 +11,7 @@
 /// values. Values appended after the first reading are not handed out. Not thread-safe.
 public final class StandingValueReader {
     /// The raw reader of the second pass (its problems, files and counts).
-    public let reader: EventFileReader
+    package let reader: EventFileReader
     /// Values left out so far because a later record supersedes them.
     public private(set) var supersededCount = 0
     private var plan: SupersededPoints
@@ -23,7 +23,10 @@ public final class StandingValueReader {
     }
 
     /// Problems met while reading, in reading order.
-    public var problems: [EventFileProblem] { reader.problems }
+    package var problems: [EventFileProblem] { reader.problems }
+    /// The problems of the files read so far, as typed values with file and byte offset, then
+    /// the last file's unfinished record if reading stopped inside one.
+    public var readProblems: [ReadProblem] { reader.readProblems }
 
     /// The next value that stands, or nil at the end.
     public func nextValue() -> TaggedValue? {

@@ -1,6 +1,6 @@
 extension Summary {
     /// Decodes a `Summary` (repeated `Value`, field 1).
-    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+    package init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
         var reader = ProtoReader(bytes)
         try self.init(from: &reader)
     }
@@ -24,7 +24,7 @@ extension Summary {
 extension SummaryValue {
     /// Decodes a `Summary.Value`. The oneof is last-one-wins, as in protobuf; field 3
     /// (obsolete_old_style_histogram) is kept as `.other`.
-    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+    package init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
         var reader = ProtoReader(bytes)
         try self.init(from: &reader)
     }
@@ -65,7 +65,7 @@ extension SummaryValue {
 
 extension SummaryMetadata {
     /// Decodes a `SummaryMetadata` (plugin_data, display_name, summary_description, data_class).
-    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+    package init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
         var reader = ProtoReader(bytes)
         try self.init(from: &reader)
     }
@@ -104,7 +104,7 @@ extension SummaryMetadata {
 
 extension ImageValue {
     /// Decodes a `Summary.Image`.
-    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+    package init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
         var reader = ProtoReader(bytes)
         try self.init(from: &reader)
     }
@@ -131,7 +131,7 @@ extension ImageValue {
 
 extension AudioValue {
     /// Decodes a `Summary.Audio`. A missing content_type decodes as "" (proto3 default).
-    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+    package init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
         var reader = ProtoReader(bytes)
         try self.init(from: &reader)
     }

@@ -12,7 +12,7 @@ public struct ScalarPoint: Sendable, Equatable {
     public var dtype: TensorProto.DataType
 
     /// Makes a scalar point.
-    public init(tag: String, step: Int64, wallTime: Double, value: Double, dtype: TensorProto.DataType = .float) {
+    package init(tag: String, step: Int64, wallTime: Double, value: Double, dtype: TensorProto.DataType = .float) {
         self.tag = tag
         self.step = step
         self.wallTime = wallTime
@@ -31,7 +31,7 @@ public struct HistogramBucket: Sendable, Equatable {
     public var count: Double
 
     /// Makes a bucket.
-    public init(left: Double, right: Double, count: Double) {
+    package init(left: Double, right: Double, count: Double) {
         self.left = left
         self.right = right
         self.count = count
@@ -77,7 +77,7 @@ public struct HistogramPoint: Sendable, Equatable {
     }
 
     /// Makes a histogram point.
-    public init(
+    package init(
         tag: String, step: Int64, wallTime: Double, buckets: [HistogramBucket], min: Double,
         max: Double, num: Double, sum: Double, sumSquares: Double, exactStatistics: Bool
     ) {
@@ -94,7 +94,7 @@ public struct HistogramPoint: Sendable, Equatable {
     }
 
     /// Converts a v1 `HistogramProto` the way TensorBoard's Python loader migrates it.
-    public init(tag: String, step: Int64, wallTime: Double, histogram h: HistogramProto) {
+    package init(tag: String, step: Int64, wallTime: Double, histogram h: HistogramProto) {
         var buckets: [HistogramBucket] = []
         let n = Swift.min(h.buckets.count, h.bucketLimits.count)
         var first = 0
@@ -116,7 +116,7 @@ public struct HistogramPoint: Sendable, Equatable {
 
     /// Reads a v2 histogram: a DT_DOUBLE or DT_FLOAT tensor of shape [k, 3] with rows
     /// (left, right, count). Nil when the tensor has another shape or dtype.
-    public init?(tag: String, step: Int64, wallTime: Double, tensor: TensorProto) {
+    package init?(tag: String, step: Int64, wallTime: Double, tensor: TensorProto) {
         guard tensor.shape.count == 2, tensor.shape[1] == 3, tensor.shape[0] >= 0,
             let values = tensor.numericValues(), values.count % 3 == 0,
             Int64(values.count / 3) == tensor.shape[0]
@@ -170,7 +170,7 @@ public struct OtherValue: Sendable, Equatable {
     public var kind: SummaryValue.Kind
 
     /// Makes a raw value.
-    public init(
+    package init(
         tag: String, step: Int64, wallTime: Double, pluginName: PluginName, pluginContent: [UInt8],
         kind: SummaryValue.Kind
     ) {
@@ -213,15 +213,15 @@ public enum TaggedValue: Sendable, Equatable {
 
 /// Turns `Summary.Value`s into `TaggedValue`s, remembering each tag's plugin metadata: writers put
 /// it only on the first value of each tag, so one classifier should see a whole run in order.
-public struct ValueClassifier: Sendable {
+package struct ValueClassifier: Sendable {
     /// Metadata seen so far, by tag (the first one wins, as in TensorBoard's loaders).
-    public private(set) var metadataByTag: [String: SummaryMetadata] = [:]
+    package private(set) var metadataByTag: [String: SummaryMetadata] = [:]
 
     /// An empty classifier.
-    public init() {}
+    package init() {}
 
     /// Classifies one value of an event.
-    public mutating func classify(_ value: SummaryValue, step: Int64, wallTime: Double) -> TaggedValue {
+    package mutating func classify(_ value: SummaryValue, step: Int64, wallTime: Double) -> TaggedValue {
         var metadata: SummaryMetadata?
         if let m = value.metadata {
             if let known = metadataByTag[value.tag] {

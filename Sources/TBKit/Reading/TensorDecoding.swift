@@ -1,6 +1,6 @@
 extension HistogramProto {
     /// Decodes a `HistogramProto`; bucket lists may be packed or unpacked.
-    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+    package init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
         var reader = ProtoReader(bytes)
         try self.init(from: &reader)
     }
@@ -37,7 +37,7 @@ extension TensorProto {
     /// Decodes a `TensorProto`. A dtype TBKit does not model decodes as `.invalid` (the raw value
     /// bytes stay available to the caller that read them); fields TBKit does not model
     /// (half_val, uint32_val, ...) are skipped.
-    public init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
+    package init(decoding bytes: UnsafeRawBufferPointer) throws(ProtoDecodingError) {
         var reader = ProtoReader(bytes)
         try self.init(from: &reader)
     }
@@ -98,7 +98,7 @@ extension TensorProto {
     /// The elements as Doubles for DT_FLOAT and DT_DOUBLE tensors, from `tensor_content` when it
     /// is set and from `float_val`/`double_val` otherwise; nil for other dtypes or when the
     /// content length does not match a whole number of elements.
-    public func numericValues() -> [Double]? {
+    package func numericValues() -> [Double]? {
         switch dtype {
         case .float:
             if !content.isEmpty {

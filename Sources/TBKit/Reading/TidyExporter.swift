@@ -170,7 +170,7 @@ public struct TidyExporter: Sendable {
 
     /// RFC 4180 quoting: wraps in quotes (doubling inner quotes) when the text has a comma, quote,
     /// or line break.
-    public static func csvField(_ s: String) -> String {
+    package static func csvField(_ s: String) -> String {
         if !s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) { return s }
         var out = "\""
         for c in s { if c == "\"" { out += "\"\"" } else { out.append(c) } }
@@ -178,7 +178,7 @@ public struct TidyExporter: Sendable {
     }
 
     /// A JSON string literal with the required escapes.
-    public static func jsonString(_ s: String) -> String {
+    package static func jsonString(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

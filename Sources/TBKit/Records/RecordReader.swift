@@ -2,7 +2,7 @@ import SystemPackage
 
 /// A fatal problem while reading TFRecords: after one of these the rest of the file cannot be
 /// framed (or read) and the reader stays stopped at `offset`.
-public enum RecordReaderError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum RecordReaderError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file could not be opened or read.
     case io(path: String, operation: String, errno: Int32)
     /// The masked CRC32C stored after a record's length does not match it: the framing is lost.
@@ -11,7 +11,7 @@ public enum RecordReaderError: Error, Equatable, Sendable, CustomStringConvertib
     case lengthTooLarge(path: String, offset: Int64, length: UInt64)
 
     /// The file offset of the record the error is about (0 for I/O errors).
-    public var offset: Int64 {
+    package var offset: Int64 {
         switch self {
         case .io: return 0
         case .badLengthCRC(_, let o, _, _), .lengthTooLarge(_, let o, _): return o
@@ -19,7 +19,7 @@ public enum RecordReaderError: Error, Equatable, Sendable, CustomStringConvertib
     }
 
     /// A sentence for people: what went wrong, where, and what it means for the rest of the file.
-    public var description: String {
+    package var description: String {
         switch self {
         case .io(let path, let op, let e):
             return "\(path): \(op) failed: \(Errno(rawValue: e)) (errno \(e))"
@@ -41,18 +41,18 @@ public enum RecordReaderError: Error, Equatable, Sendable, CustomStringConvertib
 
 /// A record whose length was sound but whose payload fails its data CRC. It was skipped; the
 /// next record starts right after it.
-public struct DamagedRecord: Equatable, Sendable, CustomStringConvertible {
+package struct DamagedRecord: Equatable, Sendable, CustomStringConvertible {
     /// The file offset where the damaged record starts.
-    public var offset: Int64
+    package var offset: Int64
     /// Its payload length (trusted: the length CRC matched).
-    public var length: Int
+    package var length: Int
     /// The masked CRC stored after the payload.
-    public var storedCRC: UInt32
+    package var storedCRC: UInt32
     /// The masked CRC of the payload as read.
-    public var computedCRC: UInt32
+    package var computedCRC: UInt32
 
     /// A sentence for people: what went wrong, where, and what it means for the rest of the file.
-    public var description: String {
+    package var description: String {
         "record at byte \(offset) (\(length)-byte payload) has a bad data CRC (stored 0x\(hex(storedCRC)), computed 0x\(hex(computedCRC))); skipped"
     }
 }

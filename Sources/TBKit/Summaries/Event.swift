@@ -27,14 +27,14 @@ public struct Event: Sendable, Equatable {
     }
 
     /// Makes an event.
-    public init(wallTime: Double, step: Int64 = 0, what: What) {
+    package init(wallTime: Double, step: Int64 = 0, what: What) {
         self.wallTime = wallTime
         self.step = step
         self.what = what
     }
 
     /// The protobuf encoding of this event (the payload of one TFRecord).
-    public func encoded() -> [UInt8] {
+    package func encoded() -> [UInt8] {
         var w = ProtoWriter(capacity: 64)
         encode(into: &w)
         return w.bytes
@@ -79,7 +79,7 @@ public enum SessionStatus: Sendable, Equatable, Hashable {
     case other(Int32)
 
     /// The status for the number on the wire.
-    public init(wireValue: Int32) {
+    package init(wireValue: Int32) {
         switch wireValue {
         case 0: self = .unspecified
         case 1: self = .start
@@ -90,7 +90,7 @@ public enum SessionStatus: Sendable, Equatable, Hashable {
     }
 
     /// The number written on the wire.
-    public var wireValue: Int32 {
+    package var wireValue: Int32 {
         switch self {
         case .unspecified: return 0
         case .start: return 1
@@ -115,7 +115,7 @@ public enum DataClass: Sendable, Equatable, Hashable {
     case other(Int32)
 
     /// The class for the number on the wire.
-    public init(wireValue: Int32) {
+    package init(wireValue: Int32) {
         switch wireValue {
         case 0: self = .unknown
         case 1: self = .scalar
@@ -126,7 +126,7 @@ public enum DataClass: Sendable, Equatable, Hashable {
     }
 
     /// The number written on the wire.
-    public var wireValue: Int32 {
+    package var wireValue: Int32 {
         switch self {
         case .unknown: return 0
         case .scalar: return 1

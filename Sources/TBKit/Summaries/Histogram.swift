@@ -114,7 +114,7 @@ public struct Histogram: Sendable, Equatable {
 
     /// The v1 `HistogramProto`: `bucket_limit` holds right edges. For `.tensorflow` the last
     /// limit is the bucket's true edge, as TensorFlow writes it.
-    public var proto: HistogramProto {
+    package var proto: HistogramProto {
         HistogramProto(
             min: min, max: max, num: count, sum: sum, sumSquares: sumSquares,
             bucketLimits: protoLimits, buckets: bucketCounts)
@@ -125,7 +125,7 @@ public struct Histogram: Sendable, Equatable {
 
     /// The v2 histogram tensor: DT_DOUBLE, shape [k, 3], rows (left, right, count), stored as
     /// raw little-endian `tensor_content`. An empty histogram is one row (0, 0, 0).
-    public var tensor: TensorProto {
+    package var tensor: TensorProto {
         var content = [UInt8]()
         let k = Swift.max(bucketCounts.count, 1)
         content.reserveCapacity(k * 24)

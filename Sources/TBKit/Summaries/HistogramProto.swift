@@ -19,7 +19,7 @@ public struct HistogramProto: Sendable, Equatable {
     public var buckets: [Double]
 
     /// Makes a histogram from its fields.
-    public init(
+    package init(
         min: Double, max: Double, num: Double, sum: Double, sumSquares: Double,
         bucketLimits: [Double], buckets: [Double]
     ) {

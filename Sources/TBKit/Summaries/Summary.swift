@@ -4,7 +4,7 @@ public struct Summary: Sendable, Equatable {
     public var values: [SummaryValue]
 
     /// Makes a summary of the given values.
-    public init(values: [SummaryValue]) { self.values = values }
+    package init(values: [SummaryValue]) { self.values = values }
 
     /// Appends the protobuf encoding (each value as field 1).
     package func encode(into w: inout ProtoWriter) {
@@ -42,7 +42,7 @@ public struct SummaryValue: Sendable, Equatable {
     }
 
     /// Makes a value.
-    public init(tag: String, metadata: SummaryMetadata? = nil, kind: Kind) {
+    package init(tag: String, metadata: SummaryMetadata? = nil, kind: Kind) {
         self.tag = tag
         self.metadata = metadata
         self.kind = kind
@@ -88,7 +88,7 @@ public struct SummaryMetadata: Sendable, Equatable {
     public var dataClass: DataClass
 
     /// Makes metadata for a plugin.
-    public init(
+    package init(
         pluginName: PluginName, content: [UInt8] = [], displayName: String = "",
         summaryDescription: String = "", dataClass: DataClass = .unknown
     ) {
@@ -123,7 +123,7 @@ public struct ImageValue: Sendable, Equatable {
     public var encodedImage: [UInt8]
 
     /// Makes an image value.
-    public init(height: Int32, width: Int32, colorspace: Int32, encodedImage: [UInt8]) {
+    package init(height: Int32, width: Int32, colorspace: Int32, encodedImage: [UInt8]) {
         self.height = height
         self.width = width
         self.colorspace = colorspace
@@ -153,7 +153,7 @@ public struct AudioValue: Sendable, Equatable {
     public var contentType: String
 
     /// Makes an audio value.
-    public init(
+    package init(
         sampleRate: Float, numChannels: Int64, lengthFrames: Int64, encodedAudio: [UInt8],
         contentType: String = "audio/wav"
     ) {

@@ -1,6 +1,6 @@
 extension SummaryWriter {
     /// `AudioPluginData{encoding: WAV}`: `10 0b`.
-    public static let audioPluginContent: [UInt8] = [0x10, 0x0B]
+    package static let audioPluginContent: [UInt8] = [0x10, 0x0B]
 
     /// Logs one clip as 16-bit PCM WAV in the v2 form: a DT_STRING [1] tensor holding the WAV
     /// bytes, plugin "audio", content `10 0b` (WAV). `samples` are in [-1, 1] (clipped outside,

@@ -6,15 +6,23 @@
 public struct TensorProto: Sendable, Equatable {
     /// `tensorflow.DataType`.
     public enum DataType: Int32, Sendable {
+        /// `DT_INVALID` (0): no type was set.
         case invalid = 0
+        /// `DT_FLOAT` (1): 32-bit floats, the type of v2 scalars.
         case float = 1
+        /// `DT_DOUBLE` (2): 64-bit floats.
         case double = 2
+        /// `DT_INT32` (3).
         case int32 = 3
+        /// `DT_UINT8` (4).
         case uint8 = 4
+        /// `DT_STRING` (7): byte strings, in `string_val`.
         case string = 7
+        /// `DT_INT64` (9).
         case int64 = 9
-        case
-            bool = 10
+        /// `DT_BOOL` (10).
+        case bool = 10
+        /// `DT_HALF` (19): IEEE 754 16-bit floats.
         case half = 19
     }
 
@@ -38,7 +46,7 @@ public struct TensorProto: Sendable, Equatable {
     public var stringValues: [[UInt8]]
 
     /// Makes a tensor; unused lists stay empty.
-    public init(
+    package init(
         dtype: DataType, shape: [Int64], content: [UInt8] = [], floatValues: [Float] = [],
         doubleValues: [Double] = [], intValues: [Int64] = [], int64Values: [Int64] = [],
         boolValues: [Bool] = [], stringValues: [[UInt8]] = []
@@ -55,18 +63,18 @@ public struct TensorProto: Sendable, Equatable {
     }
 
     /// A rank-0 DT_FLOAT tensor: the v2 scalar that both TensorBoard loaders read.
-    public static func scalar(_ x: Float) -> TensorProto {
+    package static func scalar(_ x: Float) -> TensorProto {
         TensorProto(dtype: .float, shape: [], floatValues: [x])
     }
 
     /// A DT_STRING tensor of the given shape holding UTF-8 strings.
-    public static func strings(_ values: [String], shape: [Int64]) -> TensorProto {
+    package static func strings(_ values: [String], shape: [Int64]) -> TensorProto {
         TensorProto(dtype: .string, shape: shape, stringValues: values.map { Array($0.utf8) })
     }
 
     /// Number of elements the shape describes (1 for a scalar); nil when the product does not fit
     /// in an Int64, which only a corrupt shape from a file can make.
-    public var elementCount: Int64? {
+    package var elementCount: Int64? {
         var n: Int64 = 1
         for dim in shape {
             let (product, overflow) = n.multipliedReportingOverflow(by: dim)

@@ -2,7 +2,7 @@
 ///
 /// Offsets count from the start of the buffer the outermost `ProtoReader` was given (plus its
 /// `baseOffset`), so a message nested three levels deep still reports where in the record it broke.
-public enum ProtoDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum ProtoDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The buffer ended inside a key, varint, fixed-width value or length-delimited field.
     case truncated(offset: Int, needed: Int, available: Int)
     /// A varint ran past 10 bytes without its last byte.
@@ -17,7 +17,7 @@ public enum ProtoDecodingError: Error, Equatable, Sendable, CustomStringConverti
     case misalignedPackedField(field: Int, length: Int, elementSize: Int, offset: Int)
 
     /// The byte offset the error refers to.
-    public var offset: Int {
+    package var offset: Int {
         switch self {
         case .truncated(let o, _, _), .overlongVarint(let o), .varintOverflow(let o),
             .invalidWireType(_, _, let o), .invalidFieldNumber(_, let o),
@@ -27,7 +27,7 @@ public enum ProtoDecodingError: Error, Equatable, Sendable, CustomStringConverti
     }
 
     /// A sentence for people.
-    public var description: String {
+    package var description: String {
         switch self {
         case .truncated(let offset, let needed, let available):
             return
