@@ -35,21 +35,16 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        var scratches: [ObjectStorage.Scratch?] = []
-        var local = self
-        local.paths = try paths.map { path in
-            var scratch: ObjectStorage.Scratch?
-            defer { scratches.append(scratch) }
-            return try ObjectStorage.localLogdir(path, scratch: &scratch)
-        }
-        defer { for scratch in scratches { scratch?.cleanUp() } }
-        try local.runLocal()
-    }
-
-    func runLocal() throws {
         if paths.isEmpty { throw usageError("give at least one event file or log directory") }
         var files: [String] = []
         for path in paths {
+            if ObjectStorage.isRemote(path) {
+                // A prefix, event file or archive read in place; its failures are runtime errors.
+                let runs = try LogSources.open(path).discover()
+                if runs.isEmpty { printError("warning: \(path): no event files found") }
+                for run in runs { files += run.eventFiles }
+                continue
+            }
             do {
                 let runs = try RunDirectory.discover(logdir: path)
                 if runs.isEmpty { printError("warning: \(path): no event files found") }
