@@ -5,7 +5,8 @@ import TBKit
 
 /// An object read in place by ranged GETs: `chunkSize`-byte ranges fetched `depth` at a time
 /// ahead of the reader, so a front-to-back read waits little on the network while memory holds
-/// at most `depth` chunks, whatever the object's size. Every range carries the ETag the object
+/// at most `depth` chunks, whatever the object's size (the read-ahead starts past the first
+/// 64 KiB, so a look at an object's head fetches one range). Every range carries the ETag the object
 /// had when it was listed (`If-Match`): an object that changes while it is read is an error that
 /// names it, never a mix of two versions.
 ///
@@ -51,8 +52,11 @@ package final class S3ObjectReader: RemoteByteReader {
         // Drop what is behind the reader and what lies beyond the read-ahead window.
         for key in chunks.keys where key < index || key >= index + Int64(depth) { chunks[key] = nil }
         let last = (size - 1) / chunkSize
+        // Read-ahead starts once the reader is past the object's first 64 KiB: a look at the
+        // head of an object (what kind of source is it?) costs one range, not `depth`.
+        let window = index > 0 || offset >= 1 << 16 ? Int64(depth) : 1
         var next = index
-        while next <= min(last, index + Int64(depth) - 1) {
+        while next <= min(last, index + window - 1) {
             if chunks[next] == nil { chunks[next] = start(next) }
             next += 1
         }

@@ -115,17 +115,18 @@ package enum S3Reading {
                 throw .remote(source: url, reason: error.description)
             }
         }
-        var first = [UInt8](repeating: 0, count: 512)
-        let count: Int
-        do {
-            let read = try start()
-            count = try first.withUnsafeMutableBytes { try read($0) }
-        } catch let error as LogSourceError {
-            throw error
-        } catch {
-            throw .remote(source: url, reason: "\(error)")
+        // The first 512 bytes, in one small range, say what kind of source the object is.
+        var bytes: [UInt8] = []
+        if object.size > 0 {
+            do throws(S3Error) {
+                bytes = Array(
+                    try client.getObject(
+                        bucket: location.bucket, key: location.key, range: 0...min(511, object.size - 1),
+                        ifMatch: object.etag))
+            } catch {
+                throw .remote(source: url, reason: S3ObjectReader.sentence(for: error, url: url, etag: object.etag))
+            }
         }
-        let bytes = Array(first.prefix(count))
         if StreamedSources.startsWithRecord(bytes, size: Int64(clamping: object.size)) {
             return S3EventFileSource(url: url)
         }

@@ -74,10 +74,17 @@ def test_export_of_an_s3_prefix_is_byte_identical_to_the_local_logdir(store, log
     assert left_in(tmp_path) == []
 
 
-def test_compare_and_verify_read_an_s3_prefix_as_the_local_logdir(store, logs, tbkit, tmp_path):
+def test_compare_aggregate_report_inspect_and_verify_read_an_s3_prefix_as_the_local_logdir(store, logs, tbkit, tmp_path):
     url = f"s3://{store['bucket']}/lab"
     e = env(store, tmp_path)
     assert tbkit("compare", url, env=e).stdout == tbkit("compare", logs).stdout
+    aggregate = ["--output", "-", "--format", "csv", "--min-runs", "1"]
+    remote = tbkit("aggregate", url, *aggregate, env=e).stdout
+    assert remote == tbkit("aggregate", logs, *aggregate).stdout and remote.count("\n") > 100
+    page = tmp_path / "report.html"
+    tbkit("report", url, "-o", page, env=e)
+    html = page.read_text()
+    assert all(run.split("/")[-1] in html for run in RUNS) and url in html
     verify = tbkit("verify", url, env=e).stdout
     files = sorted(logs.rglob("*tfevents*"))
     for path in files:
