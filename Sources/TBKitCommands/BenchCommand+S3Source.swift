@@ -11,8 +11,8 @@ import TBKitS3
 extension BenchCommand {
     /// `tbkit export` of the bench log directory uploaded under an s3:// prefix, read in place,
     /// against the same export of the local directory. Each export runs as a child process
-    /// (stdout to /dev/null), so its wall time and its peak RSS (`ru_maxrss` from `wait4`) are
-    /// its own. Skipped, with a message, without S3 settings in the environment.
+    /// (stdout to /dev/null), so its wall time and its peak RSS are its own (see `runChild`).
+    /// Skipped, with a message, without S3 settings in the environment.
     func measureS3SourceExport(logdir: String) throws {
         let client: S3Client
         do {
@@ -80,8 +80,13 @@ extension BenchCommand {
         return Bundle.main.executablePath
     }
 
-    /// Runs `binary arguments` with stdout to /dev/null; its wall time and `ru_maxrss` (KiB on
-    /// Linux, bytes on Darwin). Throws when it cannot start or exits non-zero.
+    /// Runs `binary arguments` with stdout to /dev/null; its wall time and peak RSS. Throws when
+    /// it cannot start or exits non-zero.
+    ///
+    /// On Linux the peak is the child's own VmHWM (/proc/<pid>/status), read every 2 ms while it
+    /// runs: `wait4`'s `ru_maxrss` would not do, since a child spawned from this process (vfork)
+    /// keeps this process's high-water mark through exec. VmHWM only grows, so a sample misses
+    /// at most the growth of the child's last 2 ms. Elsewhere it is `ru_maxrss`.
     static func runChild(_ binary: String, _ arguments: [String]) throws -> ChildRun {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -97,18 +102,51 @@ extension BenchCommand {
         }
         var status: Int32 = 0
         var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 {
-            guard errno == EINTR else { throw CommandFailure("bench: wait4 failed for \(binary) (errno \(errno))") }
+        var highWater = 0
+        while true {
+            let reaped = wait4(pid, &status, WNOHANG, &usage)
+            if reaped == pid { break }
+            if reaped < 0 {
+                guard errno == EINTR else {
+                    throw CommandFailure("bench: wait4 failed for \(binary) (errno \(errno))")
+                }
+                continue
+            }
+            highWater = max(highWater, Self.highWaterMark(of: pid) ?? 0)
+            usleep(2000)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         guard status == 0 else {
             throw CommandFailure("bench: `tbkit \(arguments.joined(separator: " "))` failed (wait status \(status))")
         }
         #if os(Linux)
-            let rss = usage.ru_maxrss * 1024
+            let rss = highWater
         #else
-            let rss = usage.ru_maxrss
+            let rss = Int(usage.ru_maxrss)
         #endif
-        return ChildRun(seconds: seconds, maxRSSBytes: Int(rss))
+        return ChildRun(seconds: seconds, maxRSSBytes: rss)
+    }
+
+    /// The VmHWM line of /proc/<pid>/status in bytes, or nil (not Linux, or the process is gone).
+    static func highWaterMark(of pid: pid_t) -> Int? {
+        // /proc files report a size of 0, so read until read(2) says the end.
+        let fd = open("/proc/\(pid)/status", O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var block = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = block.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            bytes += block[0..<n]
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kib = line.dropFirst("VmHWM:".count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap {
+                Int($0)
+            }
+            return kib.map { $0 * 1024 }
+        }
+        return nil
     }
 }
