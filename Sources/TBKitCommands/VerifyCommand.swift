@@ -7,7 +7,8 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check every record of event files: CRCs, Event decoding, file_version first.",
         discussion: """
-            Each path may be an event file or a directory (every event file under it is checked). \
+            Each path may be an event file or a directory (every event file under it is checked), \
+            or an s3:// prefix, event file or archive, read in place. \
             For each file: the number of sound records, bytes, and every problem with its byte \
             offset: a bad length CRC (the rest of the file cannot be framed), a bad data CRC or an \
             undecodable Event (that record is lost), a first record that is not file_version, and \
