@@ -13,14 +13,26 @@ import TBKitCrypto
 /// the damage, and the damage with the member and the compressed byte offset where it was met.
 /// `register()` plugs this kind into `LogSources`, so TBKit itself links no archive code.
 public final class ArchiveLogSource: LogSource {
-    /// The archive's path.
+    /// The archive's path (or URL, when it is read from a stream).
     public let path: String
     /// The path, as given.
     public var label: String { path }
     private let found = Mutex<[String]>([])
+    /// Where the archive's bytes come from when it is not a local file (an object in a bucket).
+    private let stream: StreamedSources.Stream?
 
     /// The archive at `path` (`isArchive(path)` tells whether it is one).
-    public init(path: String) { self.path = path }
+    public init(path: String) {
+        self.path = path
+        self.stream = nil
+    }
+
+    /// The archive whose bytes `stream` gives, labelled `label` (its URL): read exactly as a
+    /// local archive, its event files readable under `<label>/<member>`.
+    package init(label: String, stream: @escaping StreamedSources.Stream) {
+        self.path = label
+        self.stream = stream
+    }
 
     /// Damage met while reading the archive, one sentence each.
     public var damage: [String] { found.withLock { $0 } }
@@ -30,26 +42,38 @@ public final class ArchiveLogSource: LogSource {
         LogSources.register { path in
             LogSources.isTBKitArchive(path) ? ArchiveLogSource(path: path) : nil
         }
+        StreamedSources.register { label, head, stream throws(LogSourceError) in
+            try StreamedSources.isTBKitArchive(head: head, stream: stream)
+                ? ArchiveLogSource(label: label, stream: stream) : nil
+        }
     }
 
-    /// Reads the archive through and returns its runs; their event files are readable under
-    /// `<archive>/<member>` (see `MemoryEventFiles`).
-    public func discover() throws(LogSourceError) -> [RunDirectory] {
+    /// A function that reads the archive from its first byte: the stream, or the local file.
+    private func openBytes() throws(LogSourceError) -> (read: StreamedSources.Read, close: () -> Void) {
+        if let stream { return (try stream(), {}) }
         let file: FileDescriptor
         do {
             file = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
         } catch {
             throw .unreadable(path: path, errno: (error as? Errno)?.rawValue ?? Errno.ioError.rawValue)
         }
-        defer { try? file.close() }
         var offset: Int64 = 0
+        let read: StreamedSources.Read = { buffer in
+            let n = try file.read(fromAbsoluteOffset: offset, into: buffer)
+            offset += Int64(n)
+            return n
+        }
+        return (read, { try? file.close() })
+    }
+
+    /// Reads the archive through and returns its runs; their event files are readable under
+    /// `<archive>/<member>` (see `MemoryEventFiles`).
+    public func discover() throws(LogSourceError) -> [RunDirectory] {
+        let bytes = try openBytes()
+        defer { bytes.close() }
         let gzip: InflateReader
         do {
-            gzip = try InflateReader(chunkSize: 1 << 20, format: .gzip) { buffer in
-                let n = try file.read(fromAbsoluteOffset: offset, into: buffer)
-                offset += Int64(n)
-                return n
-            }
+            gzip = try InflateReader(chunkSize: 1 << 20, format: .gzip, source: bytes.read)
         } catch {
             throw .unreadable(path: path, errno: Errno.noMemory.rawValue)
         }

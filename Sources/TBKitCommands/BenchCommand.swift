@@ -20,6 +20,11 @@ package struct BenchCommand: ParsableCommand {
             directory once with --checksum, timed by its own "Finished load cycle" figure; and
             `tar czf` of the log directory, timed as a whole process.
 
+            With S3 settings in the environment (AWS_ENDPOINT_URL or S3_ENDPOINT and keys), the
+            same export also reads the log directory uploaded under an s3:// prefix (under --s3,
+            else in bucket tbkit-bench), in place; both exports run as child processes and their
+            peak RSS is printed.
+
             Example:
               tbkit bench
               tbkit bench --scalars 1000000 --repeats 3 --no-peer
@@ -166,6 +171,7 @@ package struct BenchCommand: ParsableCommand {
 
         if let s3 { try benchObjectStorage(url: s3) }
         let logdirFigures = logdirEvents > 0 ? try measureLogdirCases(in: tmp) : nil
+        if let logdirFigures { try measureS3SourceExport(logdir: logdirFigures.logdir) }
         if let logdirFigures { try compareParquetExport(logdir: logdirFigures.logdir, tmp: tmp) }
         let interpreter =
             python

@@ -3,10 +3,10 @@ import SystemPackage
 import TBKit
 import TBKitS3
 
-/// s3:// arguments of the commands. Logdirs are read from a temporary local mirror (listing, then
-/// each object by ranged GETs streamed to disk), removed when the command ends; archives go up
-/// and come down through a temporary local file streamed with multipart upload / ranged GETs.
-/// The object-storage work itself is TBKitS3's, with a client from the environment.
+/// s3:// arguments of the writing commands: exports and archives go up through a temporary local
+/// file streamed with multipart upload, `extract` brings an archive down through one by ranged
+/// GETs. (Reading commands read s3:// sources in place, through `LogSources`.) The
+/// object-storage work itself is TBKitS3's, with a client from the environment.
 package enum ObjectStorage {
     /// True for `s3://...`.
     package static func isRemote(_ path: String) -> Bool { path.hasPrefix("s3://") }
@@ -21,41 +21,6 @@ package enum ObjectStorage {
         }
         package func cleanUp() { try? FileManager.default.removeItem(atPath: path) }
         deinit { cleanUp() }
-    }
-
-    /// A local path for `path`: itself when local; for s3://, a mirror of the prefix (or of the
-    /// single object, when the key names one) in `scratch`.
-    static func localLogdir(_ path: String, scratch: inout Scratch?) throws -> String {
-        guard isRemote(path) else { return path }
-        let space = try Scratch()
-        scratch = space
-        return try mirror(path, into: space.path)
-    }
-
-    /// Copies the s3:// logdir (or the single event file) at `url` under `directory`; returns the
-    /// local path to read instead of `url`.
-    static func mirror(_ url: String, into directory: String) throws -> String {
-        let location = try S3Location(url: url)
-        let client = try S3Client.fromEnvironment()
-        let root = directory + "/" + location.bucket
-        if !location.key.isEmpty, !location.key.hasSuffix("/"),
-            let object = try client.headObject(bucket: location.bucket, key: location.key), object.size >= 0,
-            RunDirectory.isEventFileName((location.key as NSString).lastPathComponent)
-        {
-            let file = root + "/" + (location.key as NSString).lastPathComponent
-            try S3Transfer.download(location, client: client, to: file)
-            return file
-        }
-        try S3Transfer.mirror(location, client: client, into: root)
-        return root
-    }
-
-    /// Runs `body` with a local path for `path` (`localLogdir`); the mirror, if one was made, is
-    /// removed afterwards.
-    static func withLocalLogdir<T>(_ path: String, _ body: (String) throws -> T) throws -> T {
-        var scratch: Scratch?
-        defer { scratch?.cleanUp() }
-        return try body(try localLogdir(path, scratch: &scratch))
     }
 
     /// Uploads the local file at `path` to the s3:// object `url`, or, when `path` is a

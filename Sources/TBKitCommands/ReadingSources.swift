@@ -1,32 +1,24 @@
 import Foundation
 import TBKit
 
-/// The sources of a reading command: local paths opened through `LogSources` (a log directory,
-/// an event file, or a registered kind), s3:// prefixes through a temporary local mirror, each
-/// read once however often it is given.
+/// The sources of a reading command: paths and s3:// URLs opened through `LogSources` (a log
+/// directory, an event file, or a registered kind: archives, s3:// prefixes and objects read in
+/// place), each read once however often it is given.
 struct ReadingSources {
     /// The labels of the sources, in the order given, repeats left out.
     var labels: [String]
     /// Their runs, named among them all (see `LogSources.runs(of:)`).
     var runs: [SourcedRun]
 
-    /// Opens `paths` and runs `body` with their runs; mirrors of s3:// prefixes are removed after.
+    /// Opens `paths` and runs `body` with their runs; damage met in a source (a corrupt archive,
+    /// an s3:// object that failed while read) fails the command after `body`.
     static func with<T>(_ paths: [String], _ body: (ReadingSources) throws -> T) throws -> T {
-        var scratches: [ObjectStorage.Scratch] = []
-        defer { for scratch in scratches { scratch.cleanUp() } }
         var seen: Set<String> = []
         var sources: [any LogSource] = []
         for path in paths {
-            if ObjectStorage.isRemote(path) {
-                guard seen.insert(LogSources.trimmed(path)).inserted else { continue }
-                var scratch: ObjectStorage.Scratch?
-                let local = try ObjectStorage.localLogdir(path, scratch: &scratch)
-                if let scratch { scratches.append(scratch) }
-                sources.append(LocalLogdir(path: local, label: path))
-            } else {
-                guard seen.insert(LogSources.identity(of: path)).inserted else { continue }
-                sources.append(try LogSources.open(path))
-            }
+            let identity = ObjectStorage.isRemote(path) ? LogSources.trimmed(path) : LogSources.identity(of: path)
+            guard seen.insert(identity).inserted else { continue }
+            sources.append(try LogSources.open(path))
         }
         let runs = try LogSources.runs(of: sources)
         let result = try body(ReadingSources(labels: sources.map { LogSources.trimmed($0.label) }, runs: runs))

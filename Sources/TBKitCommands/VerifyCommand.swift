@@ -7,7 +7,8 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check every record of event files: CRCs, Event decoding, file_version first.",
         discussion: """
-            Each path may be an event file or a directory (every event file under it is checked). \
+            Each path may be an event file or a directory (every event file under it is checked), \
+            or an s3:// prefix, event file or archive, read in place. \
             For each file: the number of sound records, bytes, and every problem with its byte \
             offset: a bad length CRC (the rest of the file cannot be framed), a bad data CRC or an \
             undecodable Event (that record is lost), a first record that is not file_version, and \
@@ -35,21 +36,16 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        var scratches: [ObjectStorage.Scratch?] = []
-        var local = self
-        local.paths = try paths.map { path in
-            var scratch: ObjectStorage.Scratch?
-            defer { scratches.append(scratch) }
-            return try ObjectStorage.localLogdir(path, scratch: &scratch)
-        }
-        defer { for scratch in scratches { scratch?.cleanUp() } }
-        try local.runLocal()
-    }
-
-    func runLocal() throws {
         if paths.isEmpty { throw usageError("give at least one event file or log directory") }
         var files: [String] = []
         for path in paths {
+            if ObjectStorage.isRemote(path) {
+                // A prefix, event file or archive read in place; its failures are runtime errors.
+                let runs = try LogSources.open(path).discover()
+                if runs.isEmpty { printError("warning: \(path): no event files found") }
+                for run in runs { files += run.eventFiles }
+                continue
+            }
             do {
                 let runs = try RunDirectory.discover(logdir: path)
                 if runs.isEmpty { printError("warning: \(path): no event files found") }

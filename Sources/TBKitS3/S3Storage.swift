@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SystemPackage
 import TBKit
 
@@ -14,10 +15,24 @@ import TBKit
 ///   a file is sealed; `TBKIT_S3_FLUSH_MIN_BYTES` (default 64 KiB): `flush()` seals past it.
 /// - `TBKIT_S3_CLOSE_TIMEOUT` (seconds, default 60): how long `close()` waits for uploads.
 public enum S3Storage {
-    /// Registers the `s3` scheme with TBKit's `RemoteLogdirs` (idempotent).
+    /// Registers the `s3` scheme with TBKit: `RemoteLogdirs` for writing, and for reading
+    /// `LogSources` (an `s3://` prefix, event file or archive as a source) and the event-file
+    /// readers (objects read in place by ranged GETs, see `S3ObjectReader`). Idempotent.
     public static func register() {
         RemoteLogdirs.register(S3LogdirScheme())
+        registerReading.withLock { done in
+            guard !done else { return }
+            done = true
+            LogSources.register { path throws(LogSourceError) in
+                path.hasPrefix("s3://") ? try S3Reading.open(path) : nil
+            }
+            RemoteEventFiles.register(scheme: "s3") { path throws(RecordReaderError) in
+                try S3Reading.reader(for: path)
+            }
+        }
     }
+
+    private static let registerReading = Mutex(false)
 }
 
 /// The `s3` scheme for `RemoteLogdirs`.

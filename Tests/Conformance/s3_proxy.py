@@ -14,11 +14,13 @@ SLOW_DOWN = (b'<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code
 
 
 class FaultProxy:
-    def __init__(self, upstream: str, slow_down=0.0, drop=0.0, seed=1):
+    def __init__(self, upstream: str, slow_down=0.0, drop=0.0, seed=1, hook=None):
         parts = urlsplit(upstream)
         self.upstream = (parts.hostname, parts.port or 80)
         self.slow_down, self.drop = slow_down, drop
         self.random = random.Random(seed)
+        # hook(method, path, headers) runs before each request is handled; "drop" drops it.
+        self.hook = hook
         self.lock = threading.Lock()
         self.counts = {"requests": 0, "forwarded": 0, "slow_down": 0, "dropped": 0, "body_bytes_forwarded": 0,
                        "put_body_bytes": 0}
@@ -36,6 +38,8 @@ class FaultProxy:
                 with proxy.lock:
                     proxy.counts["requests"] += 1
                     roll = proxy.random.random()
+                if proxy.hook and proxy.hook(self.command, self.path, self.headers) == "drop":
+                    roll = -1.0
                 if roll < proxy.drop:
                     with proxy.lock:
                         proxy.counts["dropped"] += 1

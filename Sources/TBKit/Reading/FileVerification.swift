@@ -66,6 +66,7 @@ public struct FileVerification: Sendable, Equatable, Encodable {
             result.issues.append(Issue(offset: 0, kind: .io, reason: error.description))
             return result
         }
+        if let size = reader.remoteSize { result.bytes = size }
         var first = true
         loop: while true {
             let next: RecordReader.Next
@@ -76,7 +77,7 @@ public struct FileVerification: Sendable, Equatable, Encodable {
                 switch error {
                 case .badLengthCRC: kind = .badLengthCRC
                 case .lengthTooLarge: kind = .lengthTooLarge
-                case .io: kind = .io
+                case .io, .remote: kind = .io
                 }
                 result.issues.append(Issue(offset: error.offset, kind: kind, reason: error.description))
                 break loop

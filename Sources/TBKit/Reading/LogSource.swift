@@ -26,6 +26,9 @@ public enum LogSourceError: Error, Equatable, Sendable, CustomStringConvertible 
     case notASource(path: String, looksLike: String)
     /// The path cannot be opened or read.
     case unreadable(path: String, errno: Int32)
+    /// A remote source (`s3://...`) could not be listed or read; `reason` names the bucket or
+    /// object, what the server said, and what to do.
+    case remote(source: String, reason: String)
 
     /// A sentence for people.
     public var description: String {
@@ -37,6 +40,8 @@ public enum LogSourceError: Error, Equatable, Sendable, CustomStringConvertible 
                 "\(path): not a log directory, an event file or a TBKit archive: it looks like \(looksLike); pass a log directory, an event file (its name contains \"tfevents\") or a .tar.gz made by `tbkit archive`"
         case .unreadable(let path, let e):
             return "\(path): cannot read: \(Errno(rawValue: e)) (errno \(e))"
+        case .remote(_, let reason):
+            return reason
         }
     }
 }

@@ -139,13 +139,19 @@ enum SourceSniffer {
         }
         defer { try? fd.close() }
         var offset: Int64 = 0
+        return describeGzip { buffer in
+            let n = try fd.read(fromAbsoluteOffset: offset, into: buffer)
+            offset += Int64(n)
+            return n
+        }
+    }
+
+    /// What the gzip stream `read` gives holds (see `describeGzip(_:)`); `read` fills a buffer
+    /// and returns the bytes it put there, 0 at the end.
+    static func describeGzip(reading read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) -> String {
         let inflated: [UInt8]
         do {
-            let reader = try InflateReader(format: .gzip) { buffer in
-                let n = try fd.read(fromAbsoluteOffset: offset, into: buffer)
-                offset += Int64(n)
-                return n
-            }
+            let reader = try InflateReader(format: .gzip, source: read)
             var block = [UInt8](repeating: 0, count: 512)
             let (n, _) = block.withUnsafeMutableBytes { reader.readUpToFailure(into: $0) }
             inflated = Array(block.prefix(n))

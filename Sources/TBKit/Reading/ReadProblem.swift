@@ -31,7 +31,7 @@ public struct ReadProblem: Sendable, Equatable, Encodable, CustomStringConvertib
         case .unreadable(let path, let error):
             let kind: Kind
             switch error {
-            case .io: kind = .io
+            case .io, .remote: kind = .io
             case .badLengthCRC: kind = .badLengthCRC
             case .lengthTooLarge: kind = .lengthTooLarge
             }

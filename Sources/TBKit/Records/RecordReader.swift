@@ -9,11 +9,13 @@ package enum RecordReaderError: Error, Equatable, Sendable, CustomStringConverti
     case badLengthCRC(path: String, offset: Int64, stored: UInt32, computed: UInt32)
     /// A length with a sound CRC but of 2 GiB or more: refused without allocating.
     case lengthTooLarge(path: String, offset: Int64, length: UInt64)
+    /// A remote file (`s3://...`) could not be read: `reason` names the object and what to do.
+    case remote(path: String, operation: String, reason: String)
 
     /// The file offset of the record the error is about (0 for I/O errors).
     package var offset: Int64 {
         switch self {
-        case .io: return 0
+        case .io, .remote: return 0
         case .badLengthCRC(_, let o, _, _), .lengthTooLarge(_, let o, _): return o
         }
     }
@@ -27,6 +29,8 @@ package enum RecordReaderError: Error, Equatable, Sendable, CustomStringConverti
             let zeros = computed == 0x0798_0329 ? " (the length bytes are zero: a zero-filled region)" : ""
             return
                 "\(path): record at byte \(offset) has a bad length CRC (stored 0x\(hex(stored)), computed 0x\(hex(computed)))\(zeros); the framing is lost, so the rest of this file cannot be read"
+        case .remote(let path, let operation, let reason):
+            return "\(path): \(operation) failed: \(reason)"
         case .lengthTooLarge(let path, let offset, let length):
             return
                 "\(path): record at byte \(offset) declares \(length) bytes (2 GiB or more); refused, the rest of this file cannot be read"
@@ -87,6 +91,8 @@ package final class RecordReader {
     private let file: FileDescriptor?
     /// The whole file, when it is held in memory (`MemoryEventFiles`) instead of on disk.
     private let memory: [UInt8]?
+    /// The file's bytes, when a URL names it (`RemoteEventFiles`).
+    private let remote: (any RemoteByteReader)?
     /// Buffered bytes live in `buffer[start..<filled]`; `start` is at file offset `bufferOffset + start`.
     private var buffer: UnsafeMutableRawPointer
     private var capacity: Int
@@ -107,8 +113,14 @@ package final class RecordReader {
         if let bytes = MemoryEventFiles.bytes(at: path) {
             memory = bytes
             file = nil
+            remote = nil
+        } else if let reader = try RemoteEventFiles.open(path) {
+            memory = nil
+            file = nil
+            remote = reader
         } else {
             memory = nil
+            remote = nil
             do {
                 file = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
             } catch {
@@ -175,8 +187,12 @@ package final class RecordReader {
         return .record(offset: recordOffset, payload: payload)
     }
 
+    /// The size of a remote file (`RemoteEventFiles`) as it was when opened; nil for a local one.
+    package var remoteSize: Int64? { remote?.size }
+
     /// The size of the file now, from fstat.
     private func fileSize() throws(RecordReaderError) -> Int64 {
+        if let remote { return remote.size }
         guard let file else { return Int64(memory?.count ?? 0) }
         do throws(Errno) {
             return try Platform.status(of: file).size
@@ -222,6 +238,14 @@ package final class RecordReader {
                         }
                     }
                 }
+                if n == 0 { break }
+                filled += n
+                continue
+            }
+            if let remote {
+                n = try remote.read(
+                    fromAbsoluteOffset: bufferOffset + Int64(filled),
+                    into: UnsafeMutableRawBufferPointer(start: buffer + filled, count: capacity - filled))
                 if n == 0 { break }
                 filled += n
                 continue
