@@ -68,8 +68,9 @@ import Testing
             Issue.record("writing into a missing directory succeeded")
         } catch {
             #expect(error.operation == "create")
-            #expect(error.path.hasPrefix(dir.path + "/missing/"))
-            #expect(error.description.contains("cannot create \(dir.path)/missing/"))
+            #expect(error.path == dir.path + "/missing/file")
+            #expect(error.temporary?.hasPrefix(dir.path + "/missing/.file.tbkit-partial.") == true)
+            #expect(error.description.hasPrefix("cannot create \(dir.path)/missing/file (as \(dir.path)/missing/.file"))
         }
     }
 }

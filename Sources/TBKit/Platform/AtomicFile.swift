@@ -20,14 +20,19 @@ package final class AtomicFile {
     package struct Failure: Error, CustomStringConvertible {
         /// The step: "create", "write", "sync", "close", "rename into place", "sync directory".
         package var operation: String
-        /// The file (or directory) the step was working on.
+        /// The file (or directory) the step was working on: the final name, also when the step
+        /// was on its temporary.
         package var path: String
         /// The system's error.
         package var errno: Errno
+        /// The temporary name the step was working on, if any.
+        package var temporary: String? = nil
 
-        /// "cannot sync out/.report.html.tbkit-partial.12.0: No space left on device (errno 28)".
+        /// "cannot sync out/report.html (as out/.report.html.tbkit-partial.12.0): No space left on
+        /// device (errno 28)".
         package var description: String {
-            "cannot \(operation) \(path): \(errno) (errno \(errno.rawValue))"
+            let written = temporary.map { " (as \($0))" } ?? ""
+            return "cannot \(operation) \(path)\(written): \(errno) (errno \(errno.rawValue))"
         }
     }
 
@@ -46,7 +51,7 @@ package final class AtomicFile {
         self.path = path
         temporaryPath = Self.temporaryName(for: path)
         let temporary = temporaryPath
-        descriptor = try Self.step("create", temporary) { () throws(Errno) in
+        descriptor = try Self.step("create", path, as: temporary) { () throws(Errno) in
             try FileDescriptor.typed {
                 try FileDescriptor.open(
                     FilePath(temporary), readable ? .readWrite : .writeOnly,
@@ -66,9 +71,9 @@ package final class AtomicFile {
     package func seal() throws(Failure) {
         guard open else { return }
         let temporary = temporaryPath
-        try Self.step("sync", temporary) { () throws(Errno) in try Platform.sync(descriptor) }
+        try Self.step("sync", path, as: temporary) { () throws(Errno) in try Platform.sync(descriptor) }
         open = false
-        try Self.step("close", temporary) { () throws(Errno) in try descriptor.closeReportingErrors() }
+        try Self.step("close", path, as: temporary) { () throws(Errno) in try descriptor.closeReportingErrors() }
     }
 
     /// Seals the file, renames it over `path` and forces the directory holding it to stable
@@ -94,7 +99,7 @@ package final class AtomicFile {
     ) throws(Failure) {
         let file = try AtomicFile(path: path, permissions: permissions)
         let temporary = file.temporaryPath
-        try step("write", temporary) { () throws(Errno) in
+        try step("write", path, as: temporary) { () throws(Errno) in
             func write(_ raw: UnsafeRawBufferPointer) -> Result<Void, Errno> {
                 Result { () throws(Errno) in try file.descriptor.writeFully(raw) }
             }
@@ -118,14 +123,15 @@ package final class AtomicFile {
         try step("sync directory", name) { () throws(Errno) in try Platform.syncDirectory(name) }
     }
 
-    /// Runs one step, turning its `Errno` into a `Failure` naming the step and the path.
-    private static func step<T>(_ operation: String, _ path: String, _ body: () throws(Errno) -> T) throws(Failure)
-        -> T
-    {
+    /// Runs one step, turning its `Errno` into a `Failure` naming the step and the path (and the
+    /// temporary name it was working on, if any).
+    private static func step<T>(
+        _ operation: String, _ path: String, as temporary: String? = nil, _ body: () throws(Errno) -> T
+    ) throws(Failure) -> T {
         do {
             return try body()
         } catch {
-            throw Failure(operation: operation, path: path, errno: error)
+            throw Failure(operation: operation, path: path, errno: error, temporary: temporary)
         }
     }
 
