@@ -1,4 +1,5 @@
 import TBKit
+import TBKitParquet
 
 // libFuzzer target: the Parquet writer, read back. The input chooses a schema (1 to 5 columns,
 // each a string, INT64, DOUBLE or BOOLEAN column, REQUIRED or OPTIONAL), the row group size, the
