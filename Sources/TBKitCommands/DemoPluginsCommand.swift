@@ -21,7 +21,7 @@ struct DemoPluginsCommand: ParsableCommand {
     var logdir: String
 
     func run() throws {
-        let demoDir = logdir + "/demo"
+        let demoDir = ObjectStorage.join(logdir, "demo")
         let writer = try SummaryWriter(logdir: demoDir)
 
         // Scalars the custom scalars layout refers to.
@@ -131,7 +131,7 @@ struct DemoPluginsCommand: ParsableCommand {
             ("trial-2", ["init": "xavier", "lr": 0.001, "bias": false], [0.4, 0.6, 0.7]),
         ]
         for (run, hparams, accuracy) in trials {
-            let w = try SummaryWriter(logdir: logdir + "/" + run)
+            let w = try SummaryWriter(logdir: ObjectStorage.join(logdir, run))
             try w.hparamsSessionStart(hparams)
             for (step, a) in accuracy.enumerated() { try w.scalar("accuracy", a, step: step) }
             try w.hparamsSessionEnd(status: .success)

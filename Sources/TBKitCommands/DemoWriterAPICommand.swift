@@ -23,7 +23,7 @@ struct DemoWriterAPICommand: ParsableCommand {
     var logdir: String
 
     func run() throws {
-        let images = try SummaryWriter(logdir: logdir + "/images")
+        let images = try SummaryWriter(logdir: ObjectStorage.join(logdir, "images"))
         for step in 0..<2 {
             var hwc = [UInt8]()
             var chw = [UInt8](repeating: 0, count: 16 * 8 * 3)
@@ -42,7 +42,7 @@ struct DemoWriterAPICommand: ParsableCommand {
         }
         try images.close()
 
-        let layout = try SummaryWriter(logdir: logdir + "/layout")
+        let layout = try SummaryWriter(logdir: ObjectStorage.join(logdir, "layout"))
         try layout.customScalarsLayout(
             CustomScalarLayout([.init(title: "Mine", charts: [.init(title: "accuracy", multiline: ["acc$"])])]))
         for step in 0..<3 {
@@ -56,12 +56,12 @@ struct DemoWriterAPICommand: ParsableCommand {
             ("hp-b", ["lr": 0.001, "init": "xavier"], ["hparam/accuracy": 0.8, "hparam/loss": 0.5]),
         ]
         for (run, values, metrics) in runs {
-            let writer = try SummaryWriter(logdir: logdir + "/" + run)
+            let writer = try SummaryWriter(logdir: ObjectStorage.join(logdir, run))
             try writer.hparams(values, metrics: metrics)
             try writer.close()
         }
 
-        let half = try SummaryWriter(logdir: logdir + "/half")
+        let half = try SummaryWriter(logdir: ObjectStorage.join(logdir, "half"))
         let values = (0..<100).map { Float($0 - 50) / 16 }
         var float16 = [UInt8]()
         var bfloat16 = [UInt8]()

@@ -52,8 +52,8 @@ struct WriteSampleCommand: ParsableCommand {
             try stress(count)
             return
         }
-        let v1 = try SummaryWriter(logdir: logdir + "/scalars_v1")
-        let v2 = try SummaryWriter(logdir: logdir + "/scalars_v2", scalarFormat: .tensor)
+        let v1 = try SummaryWriter(logdir: ObjectStorage.join(logdir, "scalars_v1"))
+        let v2 = try SummaryWriter(logdir: ObjectStorage.join(logdir, "scalars_v2"), scalarFormat: .tensor)
         for writer in [v1, v2] {
             for s in 0..<steps {
                 try writer.scalar("loss", Self.value(step: s, index: 1), step: s, wallTime: 1.7e9 + Double(s))
@@ -62,7 +62,7 @@ struct WriteSampleCommand: ParsableCommand {
             }
             if !exitWithoutClose { try writer.close() }
         }
-        let h = try SummaryWriter(logdir: logdir + "/histograms")
+        let h = try SummaryWriter(logdir: ObjectStorage.join(logdir, "histograms"))
         for s in 0..<steps {
             let n = 1000 + 37 * s
             let values = (0..<n).map { Self.value(step: s, index: $0) }
@@ -87,7 +87,7 @@ struct WriteSampleCommand: ParsableCommand {
     nonisolated(unsafe) static var leftOpen: [SummaryWriter] = []
 
     private func stress(_ count: Int) throws {
-        let writer = try SummaryWriter(logdir: logdir + "/stress")
+        let writer = try SummaryWriter(logdir: ObjectStorage.join(logdir, "stress"))
         var flushed = -1
         do {
             for s in 0..<count {
