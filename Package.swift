@@ -7,7 +7,6 @@ let package = Package(
     products: [
         .library(name: "TBKit", targets: ["TBKit"]),
         .library(name: "TBKitParquet", targets: ["TBKitParquet"]),
-        .library(name: "TBKitAggregation", targets: ["TBKitAggregation"]),
         .library(name: "TBKitArchive", targets: ["TBKitArchive"]),
         .library(name: "InitLab", targets: ["InitLab"]),
         .library(name: "TBKitReport", targets: ["TBKitReport"]),
