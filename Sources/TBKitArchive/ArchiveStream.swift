@@ -1,0 +1,65 @@
+import SystemPackage
+import TBKit
+import TBKitCrypto
+
+/// The members of a `.tar.gz` archive as its gzip stream is inflated: one pass from the start,
+/// one input chunk of memory, nothing written to disk.
+final class ArchiveStream {
+    private let file: FileDescriptor
+    /// The gzip stream, for the compressed offset reached.
+    let gzip: InflateReader
+    /// The tar stream inside it.
+    var tar: TarReader
+    /// The index of the member the last `next()` returned (-1 before the first): the same member
+    /// has the same index in every pass over the archive.
+    private(set) var memberIndex = -1
+
+    /// Opens the archive at `path` at its first byte.
+    init(path: String) throws(LogSourceError) {
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
+        } catch {
+            throw .unreadable(path: path, errno: (error as? Errno)?.rawValue ?? Errno.ioError.rawValue)
+        }
+        var offset: Int64 = 0
+        let gzip: InflateReader
+        do {
+            gzip = try InflateReader(chunkSize: 1 << 20, format: .gzip) { buffer in
+                let n = try file.read(fromAbsoluteOffset: offset, into: buffer)
+                offset += Int64(n)
+                return n
+            }
+        } catch {
+            try? file.close()
+            throw .unreadable(path: path, errno: Errno.noMemory.rawValue)
+        }
+        self.file = file
+        self.gzip = gzip
+        tar = TarReader { try gzip.read(into: $0) }
+    }
+
+    deinit { try? file.close() }
+
+    /// The next member (the rest of the last one is skipped), or nil at the end-of-archive mark.
+    func next() throws -> TarEntry? {
+        guard let entry = try tar.next() else { return nil }
+        memberIndex += 1
+        return entry
+    }
+
+    /// The current member's data and its SHA-256 (lower-case hex); `keep` false reads the data
+    /// for its digest only and returns no bytes.
+    func readData(keep: Bool, sizeHint: UInt64) throws -> (bytes: [UInt8], sha256: String, size: UInt64) {
+        var bytes: [UInt8] = []
+        if keep { bytes.reserveCapacity(Int(clamping: min(sizeHint, 1 << 30))) }
+        var hasher = SHA256()
+        var size: UInt64 = 0
+        try tar.readData { chunk in
+            hasher.update(bufferPointer: chunk)
+            size += UInt64(chunk.count)
+            if keep { bytes.append(contentsOf: chunk) }
+        }
+        return (bytes, hasher.finalize().hex, size)
+    }
+}
