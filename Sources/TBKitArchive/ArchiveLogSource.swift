@@ -55,7 +55,8 @@ public final class ArchiveLogSource: LogSource {
     /// Reads the archive through and returns its runs; their event files are readable under
     /// `<archive>/<member>` (see `MemoryEventFiles`).
     public func discover() throws(LogSourceError) -> [RunDirectory] {
-        let stream = try ArchiveStream(path: path)
+        // Inflated on a thread of its own, ahead of the tar reading and hashing done here.
+        let stream = try ArchiveStream(path: path, ahead: true)
         var files: [String: [String]] = [:]
         var members: [String: ArchiveMemberStore.Member] = [:]
         var held: [String: (bytes: [UInt8], index: Int)] = [:]
@@ -103,7 +104,7 @@ public final class ArchiveLogSource: LogSource {
         } catch {
             let place = member.map { "member \($0)" } ?? "between members"
             note(
-                "\(path): damaged at compressed byte \(stream.gzip.compressedOffset) (\(place)): \(error); the runs before it are read"
+                "\(path): damaged at compressed byte \(stream.compressedOffset) (\(place)): \(error); the runs before it are read"
             )
         }
         let store = ArchiveMemberStore(archive: path, budget: memoryBudget, members: members, held: held)

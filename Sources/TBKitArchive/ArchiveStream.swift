@@ -3,11 +3,12 @@ import TBKit
 import TBKitCrypto
 
 /// The members of a `.tar.gz` archive as its gzip stream is inflated: one pass from the start,
-/// one input chunk of memory, nothing written to disk.
+/// a few chunks of memory, nothing written to disk. With `ahead`, the gzip stream is inflated on
+/// a thread of its own (`InflateAhead`) while this one reads the tar members and hashes them.
 final class ArchiveStream {
     private let file: FileDescriptor
-    /// The gzip stream, for the compressed offset reached.
-    let gzip: InflateReader
+    private let gzip: InflateReader?
+    private let ahead: InflateAhead?
     /// The tar stream inside it.
     var tar: TarReader
     /// The index of the member the last `next()` returned (-1 before the first): the same member
@@ -15,13 +16,22 @@ final class ArchiveStream {
     private(set) var memberIndex = -1
 
     /// Opens the archive at `path` at its first byte.
-    init(path: String) throws(LogSourceError) {
+    init(path: String, ahead inflatingAhead: Bool = false) throws(LogSourceError) {
         let file: FileDescriptor
         do {
             file = try FileDescriptor.open(FilePath(path), .readOnly, options: .closeOnExec)
         } catch {
             throw .unreadable(path: path, errno: (error as? Errno)?.rawValue ?? Errno.ioError.rawValue)
         }
+        self.file = file
+        if inflatingAhead {
+            let ahead = InflateAhead(file: file, path: path)
+            self.ahead = ahead
+            gzip = nil
+            tar = TarReader { try ahead.read(into: $0) }
+            return
+        }
+        ahead = nil
         var offset: Int64 = 0
         let gzip: InflateReader
         do {
@@ -34,12 +44,18 @@ final class ArchiveStream {
             try? file.close()
             throw .unreadable(path: path, errno: Errno.noMemory.rawValue)
         }
-        self.file = file
         self.gzip = gzip
         tar = TarReader { try gzip.read(into: $0) }
     }
 
-    deinit { try? file.close() }
+    deinit {
+        ahead?.stop()
+        try? file.close()
+    }
+
+    /// Compressed bytes consumed so far (an offset into the `.gz` file; to a chunk's precision
+    /// when inflating ahead).
+    var compressedOffset: UInt64 { ahead?.compressedOffset ?? gzip?.compressedOffset ?? 0 }
 
     /// The next member (the rest of the last one is skipped), or nil at the end-of-archive mark.
     func next() throws -> TarEntry? {
