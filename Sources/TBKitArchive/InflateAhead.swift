@@ -13,15 +13,21 @@ import TBKit
 /// `BoundedQueue` of Sendable chunks.
 final class InflateAhead: Sendable {
     private enum Chunk: Sendable {
-        case bytes([UInt8])
+        /// Inflated bytes, and the compressed offset reached once they were inflated.
+        case bytes([UInt8], offset: UInt64)
         case end
-        case failure(any Error)
+        case failure(any Error, offset: UInt64)
     }
 
     private let chunks: BoundedQueue<Chunk>
     private let finished = DispatchSemaphore(value: 0)
     /// The chunk being read from and the position in it (the reader's thread only).
     private let current = Mutex<(bytes: [UInt8], position: Int, done: Bool)>(([], 0, false))
+    private let offset = Atomic<UInt64>(0)
+
+    /// Compressed bytes consumed to inflate what the reader has taken so far (an offset into the
+    /// `.gz` file, to a chunk's precision), for messages that name where damage was met.
+    var compressedOffset: UInt64 { offset.load(ordering: .relaxed) }
 
     /// Starts inflating the gzip stream of `file` (named `path` in errors). `stop()` must be
     /// called before the descriptor is closed.
@@ -61,11 +67,13 @@ final class InflateAhead: Sendable {
                 continue
             }
             switch chunks.take() {
-            case .bytes(let bytes):
+            case .bytes(let bytes, let reached):
+                offset.store(reached, ordering: .relaxed)
                 current.withLock { $0 = (bytes, 0, false) }
             case .end:
                 current.withLock { $0 = ([], 0, true) }
-            case .failure(let error):
+            case .failure(let error, let reached):
+                offset.store(reached, ordering: .relaxed)
                 current.withLock { $0 = ([], 0, true) }
                 throw error
             }
@@ -90,10 +98,10 @@ final class InflateAhead: Sendable {
                 // The bytes inflated before a failure are read before it.
                 if filled > 0 {
                     chunk.removeLast(chunkSize - filled)
-                    guard chunks.put(.bytes(chunk)) else { return }
+                    guard chunks.put(.bytes(chunk, offset: gzip.compressedOffset)) else { return }
                 }
                 if let failure {
-                    chunks.put(.failure(failure))
+                    chunks.put(.failure(failure, offset: gzip.compressedOffset))
                     return
                 }
                 if filled < chunkSize {
@@ -102,7 +110,7 @@ final class InflateAhead: Sendable {
                 }
             }
         } catch {
-            chunks.put(.failure(error))
+            chunks.put(.failure(error, offset: 0))
         }
     }
 }

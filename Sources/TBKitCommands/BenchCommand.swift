@@ -291,8 +291,8 @@ package struct BenchCommand: ParsableCommand {
         let inPlace = median(inPlaceSeconds)
         print(
             String(
-                format: "  export of the archive read in place: %.3f s (%.2fx the logdir's export)", inPlace,
-                inPlace / figures.exportSeconds))
+                format: "  export of the archive read in place: %.3f s (%.2fx the logdir's export; target 1.5x: %@)",
+                inPlace, inPlace / figures.exportSeconds, inPlace <= 1.5 * figures.exportSeconds ? "met" : "NOT met"))
         return figures
     }
 }

@@ -27,56 +27,91 @@ final class LogdirWatcher {
 
     /// One run being followed.
     final class Run {
-        let name: String
+        /// Its name in the output: its own, or `<source>/<run>` when another source has a run
+        /// of the same name (as the other reading commands name runs).
+        var name: String
+        /// Its name inside its log directory.
+        let own: String
+        /// The log directory it is in (its label).
+        let source: String
         var series: [String: Series] = [:]
         var histograms: [String: HistogramSeries] = [:]
         var problems = 0
         var files = 0
-        init(name: String) { self.name = name }
+        init(name: String, own: String, source: String) {
+            self.name = name
+            self.own = own
+            self.source = source
+        }
         /// Scalar and histogram tags, sorted.
         var tags: [String] { (Array(series.keys) + Array(histograms.keys)).sorted() }
     }
 
-    let logdir: String
+    /// The log directories followed, as given (trailing slashes dropped).
+    let logdirs: [String]
+    /// The log directories, for headers and messages.
+    var logdir: String { logdirs.joined(separator: ", ") }
     let historyLength: Int
-    /// Only these runs (all when empty).
+    /// Only these runs (all when empty): a run passes by its output name or its own name.
     let runFilter: Set<String>
     /// Only these tags (all when empty).
     let tagFilter: Set<String>
     private(set) var runs: [Run] = []
-    private var runsByName: [String: Run] = [:]
-    private let follower: LogdirFollower
+    /// Runs by source index and own name.
+    private var runsByKey: [RunKey: Run] = [:]
+    private let followers: [LogdirFollower]
     /// Every run and tag seen (of the runs read), to say what exists when a filter matches nothing.
     private(set) var allRuns: Set<String> = []
     private(set) var allTags: Set<String> = []
 
-    init(logdir: String, runs: Set<String> = [], tags: Set<String> = [], historyLength: Int = 40) {
-        self.logdir = logdir
+    private struct RunKey: Hashable {
+        var source: Int
+        var run: String
+    }
+
+    /// Follows `logdirs` (local log directories or event files, each once).
+    init(logdirs: [String], runs: Set<String> = [], tags: Set<String> = [], historyLength: Int = 40) {
+        var seen: Set<String> = []
+        self.logdirs = logdirs.filter { seen.insert(LogSources.identity(of: $0)).inserted }.map(LogSources.trimmed)
         self.runFilter = runs
         self.tagFilter = tags
         self.historyLength = historyLength
-        self.follower = LogdirFollower(logdir: logdir, runs: runs)
+        let several = self.logdirs.count > 1
+        self.followers = self.logdirs.map { label in
+            guard several, !runs.isEmpty else { return LogdirFollower(logdir: label, runs: runs) }
+            // A filter may name a run by its own name or as <source>/<run> (<source> for ".").
+            var own = runs
+            for name in runs {
+                if name == label { own.insert(".") }
+                if name.hasPrefix(label + "/") { own.insert(String(name.dropFirst(label.count + 1))) }
+            }
+            return LogdirFollower(logdir: label, runs: own)
+        }
+    }
+
+    /// Follows one log directory.
+    convenience init(logdir: String, runs: Set<String> = [], tags: Set<String> = [], historyLength: Int = 40) {
+        self.init(logdirs: [logdir], runs: runs, tags: tags, historyLength: historyLength)
     }
 
     /// Reads what was appended, and returns the (run, tag) pairs that got new points, in run then
-    /// tag order.
+    /// tag order (runs by output name).
     func poll() throws(LogDirectoryError) -> [(run: String, tag: String)] {
-        let values = try follower.poll()
-        allRuns.formUnion(follower.skippedRuns)
-        for name in follower.runs where runsByName[name] == nil {
-            allRuns.insert(name)
-            let run = Run(name: name)
-            runsByName[name] = run
-            runs.append(run)
-            runs.sort { $0.name < $1.name }
+        var values: [(source: Int, value: RunValue)] = []
+        for (index, follower) in followers.enumerated() {
+            values += try follower.poll().map { (index, $0) }
+            for skipped in follower.skippedRuns { allRuns.insert(outputName(skipped, source: index)) }
         }
+        name()
         var touched: [String: Set<String>] = [:]
-        for item in values {
+        for (source, item) in values {
             switch item.value {
             case .scalar, .histogram: allTags.insert(item.value.tag)
             case .other: continue
             }
-            guard let run = runsByName[item.run], tagFilter.isEmpty || tagFilter.contains(item.value.tag) else {
+            guard let run = runsByKey[RunKey(source: source, run: item.run)],
+                tagFilter.isEmpty || tagFilter.contains(item.value.tag)
+            else {
                 continue
             }
             switch item.value {
@@ -97,15 +132,53 @@ final class LogdirWatcher {
             case .other:
                 continue
             }
-            touched[item.run, default: []].insert(item.value.tag)
+            touched[run.name, default: []].insert(item.value.tag)
         }
         var updated: [(run: String, tag: String)] = []
         for run in runs {
-            run.problems = follower.problemCount(run: run.name)
-            run.files = follower.fileCount(run: run.name)
+            let follower = followers[logdirs.firstIndex(of: run.source) ?? 0]
+            run.problems = follower.problemCount(run: run.own)
+            run.files = follower.fileCount(run: run.own)
             for tag in (touched[run.name] ?? []).sorted() { updated.append((run.name, tag)) }
         }
         return updated
+    }
+
+    /// Adds the runs the followers found and names every run among them all: a name two log
+    /// directories share becomes `<source>/<run>` (a run shown before may gain its prefix).
+    private func name() {
+        var count: [String: Int] = [:]
+        for follower in followers {
+            for run in follower.runs { count[run, default: 0] += 1 }
+        }
+        var changed = false
+        for (index, follower) in followers.enumerated() {
+            for own in follower.runs {
+                let shown = count[own, default: 0] > 1 ? outputName(own, source: index, prefixed: true) : own
+                let key = RunKey(source: index, run: own)
+                if let run = runsByKey[key] {
+                    if run.name != shown {
+                        run.name = shown
+                        changed = true
+                    }
+                    continue
+                }
+                allRuns.insert(shown)
+                guard runFilter.isEmpty || runFilter.contains(shown) || runFilter.contains(own) else { continue }
+                let run = Run(name: shown, own: own, source: logdirs[index])
+                runsByKey[key] = run
+                runs.append(run)
+                changed = true
+            }
+        }
+        if changed { runs.sort { $0.name < $1.name } }
+    }
+
+    /// `<source>/<run>` (the source alone for its root run) when `prefixed`, or with several log
+    /// directories the run's own name otherwise.
+    private func outputName(_ own: String, source: Int, prefixed: Bool = false) -> String {
+        guard prefixed else { return own }
+        return own == "." ? logdirs[source] : logdirs[source] + "/" + own
     }
 
     /// Why the filters show nothing, once the logdir has runs and tags they could have matched:

@@ -19,6 +19,10 @@ struct WatchCommand: ParsableCommand {
             statistics line), the last point of each series first; it ends on Ctrl-C or SIGTERM. \
             The files are read as they grow: only new bytes are read on each refresh.
 
+            Several log directories are followed at once; a run name two of them share is shown \
+            as <logdir>/<run>, as the other reading commands name it. Archives and s3:// prefixes \
+            do not grow: read them with inspect, export or report.
+
             --run and --tag keep only the named runs and tags (exact names, repeatable, as for \
             export). A filter that matches nothing in the log directory is an error that lists \
             the names there are.
@@ -27,11 +31,12 @@ struct WatchCommand: ParsableCommand {
               tbkit watch logs
               tbkit watch logs --run he-relu --run xavier-relu --tag test/accuracy
               tbkit watch logs --interval 5 | grep loss
+              tbkit watch logs other-logs
             """
     )
 
-    @Argument(help: "The log directory (or a single event file).")
-    var logdir: String
+    @Argument(help: "The log directories (or single event files) to follow.")
+    var logdirs: [String] = []
 
     @Option(help: "Seconds between refreshes.")
     var interval: Double = 1.0
@@ -46,6 +51,14 @@ struct WatchCommand: ParsableCommand {
     var plain = false
 
     func validate() throws {
+        if logdirs.isEmpty { throw ValidationError("give at least one log directory to follow") }
+        for path in logdirs {
+            if ObjectStorage.isRemote(path) || LogSources.isTBKitArchive(path) {
+                throw ValidationError(
+                    "\(path): watch follows local log directories and event files as they grow; an archive or an s3:// prefix does not grow: read it with inspect, export or report"
+                )
+            }
+        }
         if !(interval > 0 && interval <= 3600) {
             throw ValidationError("--interval must be between 0 and 3600 seconds")
         }
@@ -54,7 +67,7 @@ struct WatchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let watcher = LogdirWatcher(logdir: logdir, runs: Set(runs), tags: Set(tags))
+        let watcher = LogdirWatcher(logdirs: logdirs, runs: Set(runs), tags: Set(tags))
         TerminalSession.catchStopSignals()
         if plain || !TerminalSession.isTerminal(1) {
             try runPlain(watcher)
@@ -125,7 +138,7 @@ struct WatchCommand: ParsableCommand {
         let seconds = Int(Date().timeIntervalSince1970) % 86_400
         let time = String(format: "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
         header.append(
-            "tbkit watch \(Self.display(logdir)) — \(watcher.runs.count) run\(watcher.runs.count == 1 ? "" : "s") — \(time) UTC — q quits"
+            "tbkit watch \(Self.display(watcher.logdir)) — \(watcher.runs.count) run\(watcher.runs.count == 1 ? "" : "s") — \(time) UTC — q quits"
         )
         if let error { header.append("! \(Self.display(error))") }
         var body: [String] = []

@@ -4,6 +4,9 @@ and its data left out; a truncated archive gives the runs before the damage, nam
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 import tarfile
 import zlib
 
@@ -113,3 +116,41 @@ def test_an_archive_and_its_logdir_together_are_two_sources_with_prefixed_runs(s
     assert header == "run,source,tag,step,wall_time,value"
     names = {r[0] for r in rows(result.stdout)}
     assert f"{study['archive']}/alpha" in names and f"{study['logdir']}/alpha" in names
+
+
+PEAK_RSS = """
+import os, resource, subprocess, sys
+env = dict(os.environ)
+if sys.argv[1] != "-":
+    env["TBKIT_ARCHIVE_MEMORY_MB"] = sys.argv[1]
+subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, env=env, check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+"""
+
+
+def peak_rss_mb(budget, *command):
+    """Peak RSS in MiB of one command, run from a fresh interpreter so no other child counts."""
+    out = subprocess.run([sys.executable, "-c", PEAK_RSS, budget, *map(str, command)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return int(out.stdout)
+
+
+def test_reading_an_archive_in_place_holds_at_most_its_memory_budget_not_the_archive(tbkit, tmp_path):
+    # 24 runs of 2.2 MB: 53 MB of event files, far more than the 4 MiB budget.
+    logdir = tmp_path / "big"
+    for r in range(24):
+        tbkit("write-sample", logdir / f"r{r:02d}", "--stress-scalars", "50000")
+    total_mb = sum(p.stat().st_size for p in logdir.rglob("*tfevents*")) / 2**20
+    assert total_mb > 50
+    archive = tmp_path / "big.tar.gz"
+    tbkit("archive", logdir, archive)
+    binary = tbkit("inspect", logdir).args[0]
+    extracted = peak_rss_mb("-", binary, "export", logdir)
+    bounded = peak_rss_mb("4", binary, "export", archive)
+    unbounded = peak_rss_mb("1024", binary, "export", archive)
+    # Holding every member is visible in the measure, so the bounded figure means something...
+    assert unbounded - extracted > total_mb * 0.6, (extracted, bounded, unbounded)
+    # ...and the bounded reading holds its budget and the files in flight, not the archive.
+    assert bounded - extracted < total_mb * 0.4, (extracted, bounded, unbounded)
+    a = tbkit("export", archive, env={**os.environ, "TBKIT_ARCHIVE_MEMORY_MB": "4"}).stdout
+    assert a == tbkit("export", logdir).stdout

@@ -211,3 +211,46 @@ def test_watch_filter_matching_nothing_is_an_error_listing_what_there_is(tmp_pat
     assert result.returncode == 1
     assert result.stderr.startswith("tbkit: error: " + option + " matches no ")
     assert names in result.stderr
+
+
+def test_watch_follows_several_logdirs_naming_shared_runs_by_their_logdir(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    for root, scale in ((first, 1.0), (second, 2.0)):
+        for run in (["shared", "only-" + root.name]):
+            w = SummaryWriter(str(root / run), flush_secs=1)
+            write_points(w, "loss", range(3), scale)
+            w.close()
+    proc = subprocess.Popen([tbkit_binary(), "watch", str(first), str(second) + "/", str(first), "--interval", "0.2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        out = b""
+        deadline = time.time() + 20
+        while out.count(b"\n") < 4 and time.time() < deadline:
+            r, _, _ = select.select([proc.stdout], [], [], 0.2)
+            if r:
+                out += os.read(proc.stdout.fileno(), 65536)
+        lines = sorted(out.decode().splitlines())
+        assert lines == [
+            f"{first}/shared\tloss\t2\t0.333333",
+            f"{second}/shared\tloss\t2\t0.666667",
+            "only-first\tloss\t2\t0.333333",
+            "only-second\tloss\t2\t0.666667",
+        ]
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_watch_refuses_an_archive_with_the_usage_status(tmp_path):
+    logdir = tmp_path / "logs"
+    w = SummaryWriter(str(logdir / "a"))
+    write_points(w, "loss", range(3))
+    w.close()
+    archive = tmp_path / "logs.tar.gz"
+    subprocess.run([tbkit_binary(), "archive", str(logdir), str(archive)], check=True, capture_output=True)
+    result = subprocess.run([tbkit_binary(), "watch", str(logdir), str(archive), "--plain"],
+                            capture_output=True, text=True, timeout=20)
+    assert result.returncode == 2
+    assert "does not grow" in result.stderr

@@ -67,4 +67,24 @@ extension CommandLineTests {
         }
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/r.html"))
     }
+
+    @Test func verifyOfSeveralSourcesListsEachSourcesFilesAndExitsWithTheWorstStatus() throws {
+        let dir = TemporaryDirectory()
+        var bytes = sampleEventFile(scalars: 3)
+        bytes[60] ^= 1
+        let damaged = dir.write("bad/events.out.tfevents.1.h", bytes)
+        let archive = dir.path + "/fixtures.tar.gz"
+        #expect(try run(["archive", Fixtures.directory, archive]).status == 0)
+        let sound = try run(["verify", Fixtures.directory, archive])
+        #expect(sound.status == 0, "\(sound.err)")
+        #expect(sound.out.contains("source \(Fixtures.directory): 2 files\n"))
+        #expect(sound.out.contains("source \(archive): 2 files\n"))
+        #expect(sound.out.contains("ok       \(archive)/tensorflow-style/"))
+        #expect(sound.out.contains("4 files checked in 2 sources, 38 sound records, 0 with problems"))
+        let worst = try run(["verify", archive, dir.path + "/bad"])
+        #expect(worst.status == 1)
+        #expect(worst.out.contains("DAMAGED  \(damaged)"))
+        #expect(worst.out.contains("3 files checked in 2 sources"))
+        #expect(try run(["verify", archive, dir.path + "/missing"]).status == 2)
+    }
 }

@@ -95,3 +95,43 @@ import Testing
         #expect((entry.count, entry.max, entry.lastStep) == (1000, 1999, 999))
     }
 }
+
+extension SupersededPointsTests {
+    /// The export of `dir` with `heldValues` values held before a first pass decides.
+    static func export(_ dir: String, held: Int, raw: Bool = true) throws -> (csv: String, rows: Int, superseded: Int) {
+        var exporter = TidyExporter()
+        exporter.heldValues = held
+        exporter.formatsRawScalars = raw
+        var csv = ""
+        let counts = try exporter.export(logdir: dir, to: { csv += $0 })
+        return (csv, counts.rows, counts.superseded)
+    }
+
+    @Test func exportGivesTheSameRowsReadInOnePassHeldOrPastTheHoldWithOrWithoutSupersededPoints() throws {
+        let dir = TemporaryDirectory()
+        // clean: steps only going up; late: a step repeated after 900 values; resumed: a purge at
+        // 500; idle: a second START that cuts nothing (a restart at the next step).
+        let clean = (0..<1000).map { Self.scalar("loss", $0, Float($0)) }
+        let late = (0..<900).map { Self.scalar("loss", $0, Float($0)) } + [Self.scalar("loss", 450, -1)]
+        let resumed =
+            [Self.start(0)] + (0..<700).map { Self.scalar("loss", $0, Float($0)) } + [Self.start(500)]
+            + (500..<1000).map { Self.scalar("acc", $0, 1) }
+        let idle = [Self.start(0), Self.scalar("loss", 0, 0), Self.start(1), Self.scalar("loss", 1, 1)]
+        for (name, events) in [("clean", clean), ("late", late), ("resumed", resumed), ("idle", idle)] {
+            _ = try Self.files(dir.path + "/" + name, [events])
+        }
+        let whole = try Self.export(dir.path, held: 1 << 20)
+        #expect(whole.rows == 1000 + 451 + 500 + 500 + 2)
+        #expect(whole.superseded == 450 + 200)
+        #expect(whole.csv.contains("late,loss,450,1.0,-1.0\n"))
+        #expect(!whole.csv.contains("late,loss,451,"))
+        #expect(!whole.csv.contains("resumed,loss,500,"))
+        for held in [1, 100, 950] {
+            for raw in [true, false] {
+                let part = try Self.export(dir.path, held: held, raw: raw)
+                #expect(part.csv == whole.csv, "held \(held), raw \(raw)")
+                #expect((part.rows, part.superseded) == (whole.rows, whole.superseded))
+            }
+        }
+    }
+}

@@ -54,6 +54,8 @@ public final class EventFileReader {
     /// record's ordinal (`recordOrdinal`) times 2^20 plus its index in the record's summary. Two
     /// readings of the same files give the same positions (see `SupersededPoints`).
     package private(set) var lastValuePosition: Int64 = 0
+    /// SessionLog START events `nextValue()` and `nextValueOrRawScalar()` have passed over.
+    package private(set) var sessionStarts = 0
 
     private var fileIndex = 0
     private var currentFileIndex: Int?
@@ -249,6 +251,9 @@ public final class EventFileReader {
                 OtherValue(
                     tag: "__run_graph__", step: event.step, wallTime: event.wallTime,
                     pluginName: .graphs, pluginContent: [], kind: .other(field: 4, bytes: bytes)))
+        case .sessionLog(let status, _, _) where status == .start:
+            sessionStarts += 1
+            return nil
         default:
             return nil
         }

@@ -58,7 +58,8 @@ public struct FileVerification: Sendable, Equatable, Encodable {
         var result = FileVerification(
             path: path, bytes: 0, soundRecords: 0, damagedRecords: 0, issues: [],
             truncatedTail: false, completeRecordsBeforeTail: 0)
-        if let status = try? Platform.status(path) { result.bytes = status.size }
+        let status = try? Platform.status(path)
+        if let status { result.bytes = status.size }
         let reader: RecordReader
         do {
             reader = try RecordReader(path: path)
@@ -109,6 +110,7 @@ public struct FileVerification: Sendable, Equatable, Encodable {
                 result.damagedRecords += 1
                 result.issues.append(Issue(offset: d.offset, kind: .badDataCRC, reason: d.description))
             case .incomplete(let offset, let available, let needed):
+                if status == nil { result.bytes = offset + Int64(available) }  // a member of a source
                 result.truncatedTail = true
                 result.completeRecordsBeforeTail = result.soundRecords + result.damagedRecords
                 result.issues.append(
@@ -119,6 +121,7 @@ public struct FileVerification: Sendable, Equatable, Encodable {
                     ))
                 break loop
             case .end:
+                if status == nil { result.bytes = reader.offset }  // a member of a source, read through
                 if first {
                     result.issues.append(
                         Issue(

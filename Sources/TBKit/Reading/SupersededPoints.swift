@@ -39,6 +39,14 @@ package struct SupersededPoints: Sendable {
     private var starts = TagCuts()
     private var tags = TagIndex()
 
+    /// A plan that keeps every value of every record: for a reading that has shown, or will
+    /// show, that nothing is superseded (see `SupersedeWatch`).
+    package static var keepingEverything: SupersededPoints {
+        var plan = SupersededPoints()
+        plan.recordCount = .max
+        return plan
+    }
+
     /// True when nothing in the run is superseded: every value is kept.
     package var isTrivial: Bool { tagCuts.isEmpty && starts.cuts.isEmpty }
 

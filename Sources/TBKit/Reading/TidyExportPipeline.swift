@@ -135,21 +135,20 @@ extension TidyExporter {
     /// mark. Runs on its own thread.
     func readBatches(_ runs: [RunDirectory], into queue: TidyBatchQueue) {
         var slots = TagSlots()
+        if kind == .scalars {
+            for (index, run) in runs.enumerated() { readScalarRun(run, index: index, &slots, queue) }
+            queue.put(nil)
+            return
+        }
         // A first pass over each run finds what later records supersede (usually nothing); the
-        // next run's is made on a thread of its own while this one's rows are read.
+        // next run's is made on a thread of its own while this one's histograms are read.
         var ahead = runs.first.map { PlanAhead(files: $0.eventFiles) }
         for (index, run) in runs.enumerated() {
             var plan = ahead?.plan() ?? SupersededPoints.scan(EventFileReader(files: run.eventFiles))
             ahead = index + 1 < runs.count ? PlanAhead(files: runs[index + 1].eventFiles) : nil
             let reader = EventFileReader(files: run.eventFiles)
-            slots.removeAll()
             var batch = TidyBatch(run: index)
-            let superseded: Int
-            if kind == .scalars {
-                superseded = readScalars(reader, &plan, &slots, &batch, queue)
-            } else {
-                superseded = readHistograms(reader, &plan, &batch, queue)
-            }
+            let superseded = readHistograms(reader, &plan, &batch, queue)
             batch.problems = reader.problems.map(ReadProblem.init)
             batch.superseded = superseded
             queue.put(batch)
@@ -157,15 +156,75 @@ extension TidyExporter {
         queue.put(nil)
     }
 
+    /// The scalar rows of one run, queued. Read in one pass while a `SupersedeWatch` shows that
+    /// nothing is superseded, its batches held (up to `heldValues` values) and queued at the end;
+    /// when something is, the run is read again with the plan of a first pass, as TensorBoard
+    /// shows it. A run longer than the hold gets that first pass there, and goes on in the same
+    /// reading when the plan is trivial.
+    private func readScalarRun(_ run: RunDirectory, index: Int, _ slots: inout TagSlots, _ queue: TidyBatchQueue) {
+        let reader = EventFileReader(files: run.eventFiles)
+        slots.removeAll()
+        var held: [TidyBatch] = []
+        var batch = TidyBatch(run: index)
+        var watch: SupersedeWatch? = SupersedeWatch()
+        var everything = SupersededPoints.keepingEverything
+        let outcome = readScalars(reader, &everything, &slots, &batch, watch: &watch, limit: heldValues) {
+            held.append($0)
+        }
+        if outcome.stop == .end && watch?.isClean(reader) == true {
+            for full in held { queue.put(full) }
+            batch.problems = reader.problems.map(ReadProblem.init)
+            queue.put(batch)
+            return
+        }
+        var scanned: SupersededPoints?
+        if outcome.stop == .limit {
+            var plan = SupersededPoints.scan(EventFileReader(files: run.eventFiles))
+            scanned = plan
+            if plan.isTrivial && plan.covers(record: reader.recordOrdinal) {
+                for full in held { queue.put(full) }
+                var unwatched: SupersedeWatch?
+                _ = readScalars(reader, &plan, &slots, &batch, watch: &unwatched, limit: .max) { queue.put($0) }
+                batch.problems = reader.problems.map(ReadProblem.init)
+                queue.put(batch)
+                return
+            }
+        }
+        // Something is superseded: the two-pass reading.
+        var plan = scanned ?? SupersededPoints.scan(EventFileReader(files: run.eventFiles))
+        let again = EventFileReader(files: run.eventFiles)
+        slots.removeAll()
+        var fresh = TidyBatch(run: index)
+        var unwatched: SupersedeWatch?
+        let result = readScalars(again, &plan, &slots, &fresh, watch: &unwatched, limit: .max) { queue.put($0) }
+        fresh.problems = again.problems.map(ReadProblem.init)
+        fresh.superseded = result.superseded
+        queue.put(fresh)
+    }
+
+    /// Why `readScalars` returned.
+    enum ScalarStop {
+        /// The run's records (those the plan covers) are read.
+        case end
+        /// The watch saw a value that something supersedes: the reading stopped there.
+        case superseded
+        /// `limit` values were read while watching.
+        case limit
+    }
+
     /// Scalar rows of one run, raw records formatted from their bytes when `formatsRawScalars`,
-    /// superseded points left out. Returns the number left out.
+    /// superseded points left out; full batches go to `emit`. With a `watch`, every value read is
+    /// shown to it and the reading stops once it is not clean, or after `limit` values. Returns
+    /// the number of values left out and why it stopped.
     @inline(never)
     private func readScalars(
         _ reader: EventFileReader, _ plan: inout SupersededPoints, _ slots: inout TagSlots, _ batch: inout TidyBatch,
-        _ queue: TidyBatchQueue
-    ) -> Int {
+        watch: inout SupersedeWatch?, limit: Int, emit: (TidyBatch) -> Void
+    ) -> (superseded: Int, stop: ScalarStop) {
         let run = batch.run
         let checks = !plan.isTrivial
+        let watching = watch != nil
+        var seen = 0
         var superseded = 0
         @inline(__always)
         func row(_ tag: UnsafeRawBufferPointer, _ float32: Bool, _ step: Int64, _ wall: Double, _ x: Double) {
@@ -176,7 +235,7 @@ extension TidyExporter {
                 slot = s
             case .new(let s, let field, let replaced):
                 if replaced {
-                    queue.put(batch)
+                    emit(batch)
                     batch = TidyBatch(run: run)
                 }
                 guard let field else { return }
@@ -188,21 +247,33 @@ extension TidyExporter {
             batch.walls.append(wall)
             batch.values.append(x)
             if batch.isFull {
-                queue.put(batch)
+                emit(batch)
                 batch = TidyBatch(run: run)
             }
         }
         if formatsRawScalars {
-            while let step = reader.nextValueOrRawScalar() {
+            while true {
+                if watching && seen >= limit { return (superseded, .limit) }
+                guard let step = reader.nextValueOrRawScalar() else { break }
                 guard plan.covers(record: reader.recordOrdinal) else { break }
                 switch step {
                 case .scalar(let raw):
+                    if watching {
+                        watch?.see(bytes: raw.tag, step: raw.step)
+                        seen += 1
+                        if watch?.isClean(reader) == false { return (superseded, .superseded) }
+                    }
                     if checks && !plan.keeps(bytes: raw.tag, step: raw.step, position: reader.lastValuePosition) {
                         superseded += 1
                         continue
                     }
                     row(raw.tag, true, raw.step, raw.wallTime, Double(raw.value))
                 case .value(let value):
+                    if watching {
+                        watch?.see(value.tag, step: value.step)
+                        seen += 1
+                        if watch?.isClean(reader) == false { return (superseded, .superseded) }
+                    }
                     guard case .scalar(var p) = value else { continue }
                     if checks && !plan.keeps(tag: p.tag, step: p.step, position: reader.lastValuePosition) {
                         superseded += 1
@@ -212,8 +283,15 @@ extension TidyExporter {
                 }
             }
         } else {
-            while let value = reader.nextValue() {
+            while true {
+                if watching && seen >= limit { return (superseded, .limit) }
+                guard let value = reader.nextValue() else { break }
                 guard plan.covers(record: reader.recordOrdinal) else { break }
+                if watching {
+                    watch?.see(value.tag, step: value.step)
+                    seen += 1
+                    if watch?.isClean(reader) == false { return (superseded, .superseded) }
+                }
                 guard case .scalar(var p) = value else { continue }
                 if checks && !plan.keeps(tag: p.tag, step: p.step, position: reader.lastValuePosition) {
                     superseded += 1
@@ -222,7 +300,7 @@ extension TidyExporter {
                 p.tag.withUTF8 { row(UnsafeRawBufferPointer($0), p.dtype == .float, p.step, p.wallTime, p.value) }
             }
         }
-        return superseded
+        return (superseded, .end)
     }
 
     /// Histograms of one run that pass the tag filter, superseded ones left out. Returns the

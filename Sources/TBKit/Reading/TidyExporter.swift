@@ -55,6 +55,9 @@ public struct TidyExporter: Sendable {
     /// Whether records that hold one plain v1 scalar are formatted straight from their bytes
     /// (see `RawScalarEvent`); off only to check, in tests, that both ways write the same rows.
     var formatsRawScalars = true
+    /// Values of a scalar run read in one pass before its rows are queued or a first pass is made
+    /// (see `readScalarRun`); lowered by tests.
+    var heldValues = 1 << 20
     /// Whether tag and run fields are quoted for the format; off for writers that store text as
     /// is (Parquet), which then receive each tag's bare UTF-8 bytes.
     package var quotesFields = true

@@ -110,7 +110,7 @@ package final class RecordReader {
 
     /// Opens `path` for reading from its first byte.
     package init(path: String, chunkSize: Int = 1 << 20) throws(RecordReaderError) {
-        if let bytes = MemoryEventFiles.bytes(at: path) {
+        if let bytes = try MemoryEventFiles.contents(at: path) {
             memory = bytes
             file = nil
             remote = nil
