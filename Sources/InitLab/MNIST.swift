@@ -1,3 +1,4 @@
+import InitLabCore
 import Foundation
 import SystemPackage
 import TBKit
