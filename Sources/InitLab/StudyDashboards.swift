@@ -1,5 +1,5 @@
-import InitLabCore
 import Foundation
+import InitLabCore
 import SystemPackage
 import TBKit
 
