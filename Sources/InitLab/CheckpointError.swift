@@ -1,3 +1,5 @@
+import InitLabCore
+
 /// Why a checkpoint cannot be written, read or used.
 public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     /// The file is shorter than the fixed header and trailer.

@@ -1,3 +1,4 @@
+import InitLabCore
 import TBKit
 
 /// The checkpoint file's framing, all integers little-endian:

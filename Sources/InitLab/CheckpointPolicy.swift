@@ -1,3 +1,5 @@
+import InitLabCore
+
 /// How a run saves its state: every `every` steps into `store` (and once more when it finishes,
 /// marked finished).
 public struct CheckpointPolicy: Sendable {

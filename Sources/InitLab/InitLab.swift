@@ -1,3 +1,5 @@
+@_exported import InitLabCore
+
 /// InitLab: a small dense-network trainer on MNIST that reproduces the weight-initialization study.
 ///
 /// The pieces, input side first:

@@ -1,4 +1,5 @@
 import Foundation
+import InitLabCore
 import TBKit
 
 /// What a run is, in the words its dashboards use: the `config` text (a Markdown table at step 0)

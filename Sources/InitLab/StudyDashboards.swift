@@ -1,4 +1,5 @@
 import Foundation
+import InitLabCore
 import SystemPackage
 import TBKit
 

@@ -1,4 +1,5 @@
 import Foundation
+import InitLabCore
 import TBKit
 
 /// Runs scenarios: builds the network from the scenario and the seed, walks the batches, and sends

@@ -1,3 +1,4 @@
+import InitLabCore
 import TBKit
 
 /// Everything a full-training run needs to continue as if it had never stopped: every layer's

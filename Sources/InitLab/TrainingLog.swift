@@ -1,3 +1,4 @@
+import InitLabCore
 import TBKit
 
 /// Where a `Trainer` sends what it logs: scalars and histograms by tag and step, and the pictures,

@@ -16,9 +16,9 @@ public struct Adam: Sendable {
     /// Number of updates applied so far (t).
     public private(set) var step = 0
     /// First moments (one per parameter).
-    private(set) var m: [Float]
+    package private(set) var m: [Float]
     /// Second moments (one per parameter).
-    private(set) var v: [Float]
+    package private(set) var v: [Float]
 
     /// Zero moments for a parameter tensor of `count` elements.
     public init(count: Int) {
@@ -28,7 +28,7 @@ public struct Adam: Sendable {
 
     /// An optimizer that continues from saved moments after `step` updates (for checkpoints);
     /// `m` and `v` must have the same length.
-    init(step: Int, m: [Float], v: [Float], learningRate: Float, beta1: Float, beta2: Float, epsilon: Float) {
+    package init(step: Int, m: [Float], v: [Float], learningRate: Float, beta1: Float, beta2: Float, epsilon: Float) {
         precondition(m.count == v.count, "Adam: moment lengths differ")
         self.step = step
         self.m = m

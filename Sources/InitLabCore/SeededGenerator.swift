@@ -29,11 +29,11 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// The generator's whole state (xoshiro's four words and the unused half of a normal pair),
     /// so a checkpoint can continue the stream exactly where it was.
-    var state: (words: [UInt64], spareNormal: Double?) { ([s0, s1, s2, s3], spareNormal) }
+    package var state: (words: [UInt64], spareNormal: Double?) { ([s0, s1, s2, s3], spareNormal) }
 
     /// A generator that continues from a saved `state`; nil unless there are four words, not all
     /// zero (the all-zero state is a fixed point no seeded generator reaches).
-    init?(words: [UInt64], spareNormal: Double?) {
+    package init?(words: [UInt64], spareNormal: Double?) {
         guard words.count == 4, words.contains(where: { $0 != 0 }) else { return nil }
         (s0, s1, s2, s3) = (words[0], words[1], words[2], words[3])
         self.spareNormal = spareNormal

@@ -10,4 +10,13 @@ public struct TrainingProgress: Sendable {
     public var loss: Double
     /// Accuracy of the last batch.
     public var accuracy: Double
+
+    /// A progress report of `run` at `step` of `total`, with the last batch's loss and accuracy.
+    package init(run: String, step: Int, total: Int, loss: Double, accuracy: Double) {
+        self.run = run
+        self.step = step
+        self.total = total
+        self.loss = loss
+        self.accuracy = accuracy
+    }
 }

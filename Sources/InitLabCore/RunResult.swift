@@ -35,4 +35,42 @@ public struct RunResult: Sendable {
     public var resumedFrom: Int?
     /// False when the run stopped early on request (`stopBefore`) and has no end-of-run figures.
     public var completed = true
+
+    /// A run's result, every field given (the defaults: no logging, end-of-run or checkpoint
+    /// time, not resumed, completed).
+    package init(
+        name: String,
+        kind: Scenario.Kind,
+        steps: Int,
+        inputVariance: Double,
+        matMulVariances: [Double],
+        saturation: [Double],
+        outputVariances: [Double],
+        initialLoss: Double,
+        finalLoss: Double,
+        testAccuracy: Double?,
+        seconds: Double,
+        loggingSeconds: Double = 0,
+        endOfRunSeconds: Double = 0,
+        checkpointSeconds: Double = 0,
+        resumedFrom: Int? = nil,
+        completed: Bool = true
+    ) {
+        self.name = name
+        self.kind = kind
+        self.steps = steps
+        self.inputVariance = inputVariance
+        self.matMulVariances = matMulVariances
+        self.saturation = saturation
+        self.outputVariances = outputVariances
+        self.initialLoss = initialLoss
+        self.finalLoss = finalLoss
+        self.testAccuracy = testAccuracy
+        self.seconds = seconds
+        self.loggingSeconds = loggingSeconds
+        self.endOfRunSeconds = endOfRunSeconds
+        self.checkpointSeconds = checkpointSeconds
+        self.resumedFrom = resumedFrom
+        self.completed = completed
+    }
 }

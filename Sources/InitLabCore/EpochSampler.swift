@@ -5,11 +5,11 @@ package struct EpochSampler: Sendable {
     /// Number of examples in the data set.
     package let count: Int
     /// The current epoch's permutation of 0..<count.
-    private(set) var order: [Int]
+    package private(set) var order: [Int]
     /// How many indices of `order` have been handed out.
-    private(set) var position = 0
+    package private(set) var position = 0
     /// The stream the next epochs are shuffled from.
-    private(set) var rng: SeededGenerator
+    package private(set) var rng: SeededGenerator
     private var batch: [Int] = []
 
     /// A sampler over 0..<count whose epochs are drawn from `rng`.
@@ -23,7 +23,7 @@ package struct EpochSampler: Sendable {
 
     /// A sampler that continues a saved one: `order` must be a permutation of 0..<order.count and
     /// `position` within 0...order.count (checked by the caller).
-    init(order: [Int], position: Int, rng: SeededGenerator) {
+    package init(order: [Int], position: Int, rng: SeededGenerator) {
         precondition(!order.isEmpty && (0...order.count).contains(position), "EpochSampler: bad saved state")
         self.count = order.count
         self.order = order

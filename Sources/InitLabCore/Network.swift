@@ -9,7 +9,7 @@ public struct Network: Sendable {
     private var gradients: [Matrix]
     private var scratch = Matrix(rows: 0, columns: 0)
     /// One optimizer per layer for its weights and one for its biases.
-    private(set) var optimizers: [(weights: Adam, bias: Adam)]
+    package private(set) var optimizers: [(weights: Adam, bias: Adam)]
 
     /// A network over the given layers (checked for matching widths).
     public init(layers: [Dense]) {
@@ -48,7 +48,7 @@ public struct Network: Sendable {
 
     /// Replaces every layer's weights, biases and optimizers with saved ones (for checkpoints).
     /// The caller has checked that each shape matches the layer it replaces.
-    mutating func restore(weights: [Matrix], biases: [[Float]], optimizers: [(weights: Adam, bias: Adam)]) {
+    package mutating func restore(weights: [Matrix], biases: [[Float]], optimizers: [(weights: Adam, bias: Adam)]) {
         precondition(
             weights.count == layers.count && biases.count == layers.count && optimizers.count == layers.count,
             "Network.restore: layer count differs")
