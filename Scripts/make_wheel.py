@@ -58,14 +58,24 @@ def main():
     files[f"{dist_info}/RECORD"] = (("\n".join(record) + "\n").encode(), 0o644)
     out_dir.mkdir(parents=True, exist_ok=True)
     wheel = out_dir / f"{name}-{version}-{tag}.whl"
+    # The same steps as TBKit's AtomicFile: a temporary name beside the wheel, fsync, rename,
+    # fsync of the directory, so a power loss never leaves half a wheel under the final name.
     tmp = wheel.with_suffix(".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for n, (data, mode) in files.items():
-            info = zipfile.ZipInfo(n, date_time=(2026, 1, 1, 0, 0, 0))
-            info.external_attr = (0o100000 | mode) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, data, compresslevel=9)
+    with open(tmp, "wb") as raw:
+        with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+            for n, (data, mode) in files.items():
+                info = zipfile.ZipInfo(n, date_time=(2026, 1, 1, 0, 0, 0))
+                info.external_attr = (0o100000 | mode) << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(info, data, compresslevel=9)
+        raw.flush()
+        os.fsync(raw.fileno())
     os.replace(tmp, wheel)
+    directory = os.open(out_dir, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
     print(wheel)
 
 
