@@ -174,6 +174,17 @@ def test_watch_scrolls_a_table_taller_than_the_terminal_with_arrows_pages_home_a
         tmux.close()
 
 
+def read_lines(proc, count, timeout=20):
+    """What `proc` printed once it has printed `count` lines (or `timeout` seconds passed)."""
+    out = b""
+    deadline = time.time() + timeout
+    while out.count(b"\n") < count and time.time() < deadline:
+        r, _, _ = select.select([proc.stdout], [], [], 0.2)
+        if r:
+            out += os.read(proc.stdout.fileno(), 65536)
+    return out
+
+
 def test_watch_run_and_tag_filters_keep_only_the_named_series_with_a_histogram_line(tmp_path):
     logdir = tmp_path / "logs"
     lab_like_logdir(logdir)
@@ -181,12 +192,7 @@ def test_watch_run_and_tag_filters_keep_only_the_named_series_with_a_histogram_l
                              "--run", "run3", "--run", "run5", "--tag", "tag04", "--tag", "weights"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        out = b""
-        deadline = time.time() + 20
-        while out.count(b"\n") < 4 and time.time() < deadline:
-            r, _, _ = select.select([proc.stdout], [], [], 0.2)
-            if r:
-                out += os.read(proc.stdout.fileno(), 65536)
+        out = read_lines(proc, 4)
         lines = out.decode().splitlines()
         assert sorted(l.split("\t")[0] + "/" + l.split("\t")[1] for l in lines) == [
             "run3/tag04", "run3/weights", "run5/tag04", "run5/weights"]
@@ -223,12 +229,7 @@ def test_watch_follows_several_logdirs_naming_shared_runs_by_their_logdir(tmp_pa
     proc = subprocess.Popen([tbkit_binary(), "watch", str(first), str(second) + "/", str(first), "--interval", "0.2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        out = b""
-        deadline = time.time() + 20
-        while out.count(b"\n") < 4 and time.time() < deadline:
-            r, _, _ = select.select([proc.stdout], [], [], 0.2)
-            if r:
-                out += os.read(proc.stdout.fileno(), 65536)
+        out = read_lines(proc, 4)
         lines = sorted(out.decode().splitlines())
         assert lines == [
             f"{first}/shared\tloss\t2\t0.333333",
