@@ -40,6 +40,7 @@ public struct GraphDef: Sendable, Equatable {
         }
 
         /// Appends the protobuf encoding.
+        @inline(never)
         package func encode(into w: inout ProtoWriter) {
             w.writeStringFieldIfNonEmpty(1, name)
             w.writeStringFieldIfNonEmpty(2, op)
@@ -73,6 +74,7 @@ public struct GraphDef: Sendable, Equatable {
         case shapes([[Int64]])
 
         /// Appends the protobuf encoding; the oneof member is written even when zero.
+        @inline(never)
         package func encode(into w: inout ProtoWriter) {
             switch self {
             case .string(let s): w.writeStringField(2, s)

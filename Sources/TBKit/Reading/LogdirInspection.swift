@@ -134,6 +134,8 @@ public struct LogdirInspection: Sendable, Encodable {
         var firstWall: Double?
         var lastWall: Double?
         var position: Int64 = 0
+        // Out of line: called from four places, once per value read.
+        @inline(never)
         func note(_ tag: String, _ plugin: PluginName, _ step: Int64, _ wall: Double, _ value: Double?) {
             guard plan.keeps(tag: tag, step: step, position: position) else {
                 if tags[tag] == nil {

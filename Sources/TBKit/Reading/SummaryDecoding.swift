@@ -6,6 +6,7 @@ extension Summary {
     }
 
     /// Decodes the fields left in `reader`.
+    @inline(never)
     package init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var values: [SummaryValue] = []
         while !reader.isAtEnd {
@@ -30,6 +31,7 @@ extension SummaryValue {
     }
 
     /// Decodes the fields left in `reader`.
+    @inline(never)
     package init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var tag = ""
         var metadata: SummaryMetadata?
@@ -71,6 +73,7 @@ extension SummaryMetadata {
     }
 
     /// Decodes the fields left in `reader`.
+    @inline(never)
     package init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var pluginName = ""
         var content: [UInt8] = []
@@ -110,6 +113,7 @@ extension ImageValue {
     }
 
     /// Decodes the fields left in `reader`.
+    @inline(never)
     package init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var height: Int32 = 0
         var width: Int32 = 0
@@ -137,6 +141,7 @@ extension AudioValue {
     }
 
     /// Decodes the fields left in `reader`.
+    @inline(never)
     package init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var rate: Float = 0
         var channels: Int64 = 0

@@ -6,6 +6,7 @@ extension HistogramProto {
     }
 
     /// Decodes the fields left in `reader`.
+    @inline(never)
     package init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var min = 0.0
         var max = 0.0
@@ -43,6 +44,7 @@ extension TensorProto {
     }
 
     /// Decodes the fields left in `reader`.
+    @inline(never)
     package init(from reader: inout ProtoReader) throws(ProtoDecodingError) {
         var dtype = DataType.invalid
         var shape: [Int64] = []
@@ -59,25 +61,7 @@ extension TensorProto {
             case (1, .varint): dtype = DataType(rawValue: try reader.readInt32()) ?? .invalid
             case (2, .lengthDelimited):
                 var sub = try reader.readSubmessage()
-                shape = []
-                while !sub.isAtEnd {
-                    let (f, t) = try sub.readKey()
-                    if f == 2 && t == .lengthDelimited {
-                        var dim = try sub.readSubmessage()
-                        var size: Int64 = 0
-                        while !dim.isAtEnd {
-                            let (df, dt) = try dim.readKey()
-                            if df == 1 && dt == .varint {
-                                size = try dim.readInt64()
-                            } else {
-                                try dim.skip(dt, field: df)
-                            }
-                        }
-                        shape.append(size)
-                    } else {
-                        try sub.skip(t, field: f)
-                    }
-                }
+                shape = try Self.decodeShape(&sub)
             case (4, .lengthDelimited): content = try reader.readBytes()
             case (5, _): try reader.readFloats(type, field: 5, into: &floats)
             case (6, _): try reader.readDoubles(type, field: 6, into: &doubles)
@@ -93,6 +77,31 @@ extension TensorProto {
             dtype: dtype, shape: shape, content: content, floatValues: floats, doubleValues: doubles,
             intValues: ints.map { Int64(Int32(truncatingIfNeeded: $0)) }, int64Values: int64s,
             boolValues: bools.map { $0 != 0 }, stringValues: strings)
+    }
+
+    /// The sizes of a `TensorShapeProto`'s `dim`s (their names and other fields skipped).
+    @inline(never)
+    static func decodeShape(_ sub: inout ProtoReader) throws(ProtoDecodingError) -> [Int64] {
+        var shape: [Int64] = []
+        while !sub.isAtEnd {
+            let (f, t) = try sub.readKey()
+            if f == 2 && t == .lengthDelimited {
+                var dim = try sub.readSubmessage()
+                var size: Int64 = 0
+                while !dim.isAtEnd {
+                    let (df, dt) = try dim.readKey()
+                    if df == 1 && dt == .varint {
+                        size = try dim.readInt64()
+                    } else {
+                        try dim.skip(dt, field: df)
+                    }
+                }
+                shape.append(size)
+            } else {
+                try sub.skip(t, field: f)
+            }
+        }
+        return shape
     }
 
     /// The elements as Doubles for DT_FLOAT and DT_DOUBLE tensors, from `tensor_content` when it

@@ -164,15 +164,14 @@ extension TidyExporter {
     private func readScalarRun(_ run: RunDirectory, index: Int, _ slots: inout TagSlots, _ queue: TidyBatchQueue) {
         let reader = EventFileReader(files: run.eventFiles)
         slots.removeAll()
-        var held: [TidyBatch] = []
+        let held = TidyBatchSink(queue: nil)
+        let queued = TidyBatchSink(queue: queue)
         var batch = TidyBatch(run: index)
         var watch: SupersedeWatch? = SupersedeWatch()
         var everything = SupersededPoints.keepingEverything
-        let outcome = readScalars(reader, &everything, &slots, &batch, watch: &watch, limit: heldValues) {
-            held.append($0)
-        }
+        let outcome = readScalars(reader, &everything, &slots, &batch, watch: &watch, limit: heldValues, into: held)
         if outcome.stop == .end && watch?.isClean(reader) == true {
-            for full in held { queue.put(full) }
+            for full in held.held { queue.put(full) }
             batch.problems = reader.problems.map(ReadProblem.init)
             queue.put(batch)
             return
@@ -182,9 +181,9 @@ extension TidyExporter {
             var plan = SupersededPoints.scan(EventFileReader(files: run.eventFiles))
             scanned = plan
             if plan.isTrivial && plan.covers(record: reader.recordOrdinal) {
-                for full in held { queue.put(full) }
+                for full in held.held { queue.put(full) }
                 var unwatched: SupersedeWatch?
-                _ = readScalars(reader, &plan, &slots, &batch, watch: &unwatched, limit: .max) { queue.put($0) }
+                _ = readScalars(reader, &plan, &slots, &batch, watch: &unwatched, limit: .max, into: queued)
                 batch.problems = reader.problems.map(ReadProblem.init)
                 queue.put(batch)
                 return
@@ -196,7 +195,7 @@ extension TidyExporter {
         slots.removeAll()
         var fresh = TidyBatch(run: index)
         var unwatched: SupersedeWatch?
-        let result = readScalars(again, &plan, &slots, &fresh, watch: &unwatched, limit: .max) { queue.put($0) }
+        let result = readScalars(again, &plan, &slots, &fresh, watch: &unwatched, limit: .max, into: queued)
         fresh.problems = again.problems.map(ReadProblem.init)
         fresh.superseded = result.superseded
         queue.put(fresh)
@@ -213,13 +212,13 @@ extension TidyExporter {
     }
 
     /// Scalar rows of one run, raw records formatted from their bytes when `formatsRawScalars`,
-    /// superseded points left out; full batches go to `emit`. With a `watch`, every value read is
+    /// superseded points left out; full batches go to `sink`. With a `watch`, every value read is
     /// shown to it and the reading stops once it is not clean, or after `limit` values. Returns
     /// the number of values left out and why it stopped.
     @inline(never)
     private func readScalars(
         _ reader: EventFileReader, _ plan: inout SupersededPoints, _ slots: inout TagSlots, _ batch: inout TidyBatch,
-        watch: inout SupersedeWatch?, limit: Int, emit: (TidyBatch) -> Void
+        watch: inout SupersedeWatch?, limit: Int, into sink: TidyBatchSink
     ) -> (superseded: Int, stop: ScalarStop) {
         let run = batch.run
         let checks = !plan.isTrivial
@@ -235,7 +234,7 @@ extension TidyExporter {
                 slot = s
             case .new(let s, let field, let replaced):
                 if replaced {
-                    emit(batch)
+                    sink.put(batch)
                     batch = TidyBatch(run: run)
                 }
                 guard let field else { return }
@@ -247,7 +246,7 @@ extension TidyExporter {
             batch.walls.append(wall)
             batch.values.append(x)
             if batch.isFull {
-                emit(batch)
+                sink.put(batch)
                 batch = TidyBatch(run: run)
             }
         }
@@ -324,6 +323,25 @@ extension TidyExporter {
             }
         }
         return superseded
+    }
+}
+
+/// Where `readScalars` puts each full batch: queued for the writing side, or held back while a
+/// run is read on watch. An object rather than a closure, so the optimizer keeps one copy of
+/// `readScalars` rather than one per caller (the batches are few; the rows within are many).
+final class TidyBatchSink {
+    private let queue: TidyBatchQueue?
+    /// The batches put, when there is no queue.
+    private(set) var held: [TidyBatch] = []
+
+    /// A sink that queues on `queue`, or holds the batches when it is nil.
+    init(queue: TidyBatchQueue?) {
+        self.queue = queue
+    }
+
+    /// Queues or holds `batch`.
+    func put(_ batch: TidyBatch) {
+        if let queue { queue.put(batch) } else { held.append(batch) }
     }
 }
 

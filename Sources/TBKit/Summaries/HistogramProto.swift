@@ -33,6 +33,7 @@ public struct HistogramProto: Sendable, Equatable {
     }
 
     /// Appends the protobuf encoding (proto3: zero doubles omitted, lists packed).
+    @inline(never)
     package func encode(into w: inout ProtoWriter) {
         w.writeDoubleFieldIfNonZero(1, min)
         w.writeDoubleFieldIfNonZero(2, max)

@@ -7,6 +7,7 @@ public struct Summary: Sendable, Equatable {
     package init(values: [SummaryValue]) { self.values = values }
 
     /// Appends the protobuf encoding (each value as field 1).
+    @inline(never)
     package func encode(into w: inout ProtoWriter) {
         for value in values {
             w.writeMessageField(1) { value.encode(into: &$0) }
@@ -49,6 +50,7 @@ public struct SummaryValue: Sendable, Equatable {
     }
 
     /// Appends the protobuf encoding in ascending field order (1 tag, then the oneof, then 9).
+    @inline(never)
     package func encode(into w: inout ProtoWriter) {
         w.writeStringFieldIfNonEmpty(1, tag)
         switch kind {
@@ -100,6 +102,7 @@ public struct SummaryMetadata: Sendable, Equatable {
     }
 
     /// Appends the protobuf encoding; `plugin_data` is always written.
+    @inline(never)
     package func encode(into w: inout ProtoWriter) {
         w.writeMessageField(1) {
             $0.writeStringFieldIfNonEmpty(1, pluginName.rawValue)
@@ -131,6 +134,7 @@ public struct ImageValue: Sendable, Equatable {
     }
 
     /// Appends the protobuf encoding.
+    @inline(never)
     package func encode(into w: inout ProtoWriter) {
         w.writeVarintFieldIfNonZero(1, Int64(height))
         w.writeVarintFieldIfNonZero(2, Int64(width))
@@ -165,6 +169,7 @@ public struct AudioValue: Sendable, Equatable {
     }
 
     /// Appends the protobuf encoding.
+    @inline(never)
     package func encode(into w: inout ProtoWriter) {
         if sampleRate.bitPattern != 0 { w.writeFloatField(1, sampleRate) }
         w.writeVarintFieldIfNonZero(2, numChannels)

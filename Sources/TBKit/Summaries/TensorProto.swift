@@ -85,6 +85,7 @@ public struct TensorProto: Sendable, Equatable {
     }
 
     /// Appends the protobuf encoding; `tensor_shape` is always written (`12 00` for a scalar).
+    @inline(never)
     package func encode(into w: inout ProtoWriter) {
         w.writeVarintFieldIfNonZero(1, Int64(dtype.rawValue))
         w.writeMessageField(2) { s in

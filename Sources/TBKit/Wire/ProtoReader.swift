@@ -226,6 +226,7 @@ package struct ProtoReader {
     }
 
     /// Appends the values of a repeated double field, packed (wire type 2) or not (wire type 1).
+    @inline(never)
     package mutating func readDoubles(_ wireType: WireType, field: Int, into values: inout [Double])
         throws(ProtoDecodingError)
     {
@@ -235,6 +236,7 @@ package struct ProtoReader {
     }
 
     /// Appends the values of a repeated float field, packed (wire type 2) or not (wire type 5).
+    @inline(never)
     package mutating func readFloats(_ wireType: WireType, field: Int, into values: inout [Float])
         throws(ProtoDecodingError)
     {
@@ -266,6 +268,7 @@ package struct ProtoReader {
     }
 
     /// Appends the values of a repeated varint field (int32, int64, bool, enum), packed or not.
+    @inline(never)
     package mutating func readVarints(_ wireType: WireType, field: Int, into values: inout [Int64])
         throws(ProtoDecodingError)
     {

@@ -4,6 +4,11 @@
 /// caller: plain fields at their default value are skipped with the `...IfNonZero` variants, while
 /// oneof members and sub-messages are always written (`simple_value: 0.0` is `15 00 00 00 00`).
 /// Callers write fields in ascending field number, as the official serializer does.
+///
+/// The field writers are inlined; the message encoders built on them (`Summary.encode(into:)`
+/// and the others) are `@inline(never)`, as are the decoders of nested messages. Each message
+/// is then optimized once, not again inside every message that holds it, which takes about a
+/// fifth off TBKit's optimized compile; a call per message is nothing beside its bytes.
 package struct ProtoWriter: Sendable {
     /// The encoded bytes so far.
     package var bytes: [UInt8]
@@ -17,6 +22,17 @@ package struct ProtoWriter: Sendable {
     /// Appends a base-128 varint (7 bits a byte, least significant group first).
     @inlinable
     package mutating func writeVarint(_ value: UInt64) {
+        if value < 0x80 {
+            bytes.append(UInt8(value))
+        } else {
+            writeLongVarint(value)
+        }
+    }
+
+    /// `writeVarint` for values of two bytes or more: out of line, so each of the many callers
+    /// inlines one append (keys, lengths and small values take one byte) and not the loop.
+    @inline(never)
+    package mutating func writeLongVarint(_ value: UInt64) {
         var v = value
         while v >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
@@ -132,10 +148,17 @@ package struct ProtoWriter: Sendable {
         if length < 0x80 {
             bytes[lengthAt] = UInt8(length)
         } else {
-            var prefix = ProtoWriter(capacity: 10)
-            prefix.writeVarint(UInt64(length))
-            bytes.replaceSubrange(lengthAt..<start, with: prefix.bytes)
+            widenLength(at: lengthAt, bodyStart: start)
         }
+    }
+
+    /// Replaces the one reserved length byte at `lengthAt` with the varint length of the body
+    /// from `bodyStart` on, shifting the body (messages of 128 bytes or more).
+    @inline(never)
+    package mutating func widenLength(at lengthAt: Int, bodyStart: Int) {
+        var prefix = ProtoWriter(capacity: 10)
+        prefix.writeVarint(UInt64(bytes.count - bodyStart))
+        bytes.replaceSubrange(lengthAt..<bodyStart, with: prefix.bytes)
     }
 
     /// Appends a packed repeated double field (one key, a byte length, the values).
