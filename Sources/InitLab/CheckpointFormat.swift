@@ -107,6 +107,10 @@ struct CheckpointEncoder {
 
 /// Reads little-endian fields from a checkpoint body, each bounds-checked; errors name the field
 /// and its byte offset in the file.
+///
+/// Its readers are `@inline(never)`: a checkpoint is read once per resume, and the decoder of
+/// `TrainingCheckpoint` calls them dozens of times, which inlined would make one very large
+/// function for the optimizer (seconds of the release build) and save nothing measurable.
 struct CheckpointDecoder {
     private let bytes: ArraySlice<UInt8>
     private var index: Int
@@ -144,12 +148,18 @@ struct CheckpointDecoder {
         return x
     }
 
+    @inline(never)
     mutating func u8(_ field: String) throws -> UInt8 { UInt8(try little(1, field)) }
+    @inline(never)
     mutating func u32(_ field: String) throws -> UInt32 { UInt32(try little(4, field)) }
+    @inline(never)
     mutating func u64(_ field: String) throws -> UInt64 { try little(8, field) }
+    @inline(never)
     mutating func i64(_ field: String) throws -> Int { Int(Int64(bitPattern: try u64(field))) }
+    @inline(never)
     mutating func f64(_ field: String) throws -> Double { Double(bitPattern: try u64(field)) }
 
+    @inline(never)
     mutating func bool(_ field: String) throws -> Bool {
         let at = offset
         switch try u8(field) {
@@ -172,6 +182,7 @@ struct CheckpointDecoder {
         return Int(n)
     }
 
+    @inline(never)
     mutating func string(_ field: String) throws -> String {
         let n = try count(field, elementSize: 1)
         let at = offset
@@ -181,14 +192,17 @@ struct CheckpointDecoder {
         return s
     }
 
+    @inline(never)
     mutating func floats(_ field: String) throws -> [Float] {
         try array(field, elementSize: 4) { Float(bitPattern: try $0.u32(field)) }
     }
 
+    @inline(never)
     mutating func doubles(_ field: String) throws -> [Double] {
         try array(field, elementSize: 8) { try $0.f64(field) }
     }
 
+    @inline(never)
     mutating func ints(_ field: String) throws -> [Int] {
         try array(field, elementSize: 8) { try $0.i64(field) }
     }

@@ -102,97 +102,14 @@ public struct LogExtractor {
         let manifest = try ArchiveManifest.decode(manifestBytes, archive: archive)
         summary.manifest = manifest
         lastGood = first.path
-        var filesByPath = [String: ArchiveManifest.File]()
-        for row in manifest.files { filesByPath[row.path] = row }
-        let manifestDirectories = Set(manifest.directories)
-        var seen = Set<String>()
-        var regularMembers = [String: String]()  // path -> sha256 of restored files so far
-        var symlinkMembers = Set<String>()
+        var checks = MemberChecks(manifest: manifest)
 
         try job.prepareDestination()
 
         while let entry = try layer(nil, { try tar.next() }) {
             let member = entry.path
-            // 1. Path and type safety, before anything touches the disk.
-            let parts: [String]
-            switch ArchivePath.components(of: member) {
-            case .success(let p): parts = p
-            case .failure(let refusal): throw LogArchiveError.unsafeMember(member: member, reason: refusal.description)
-            }
-            let relative = parts.joined(separator: "/")
-            switch entry.kind {
-            case .characterDevice, .blockDevice, .fifo:
-                throw LogArchiveError.unsafeMember(
-                    member: member, reason: "it is a \(entry.kind.name); device files and FIFOs are never extracted")
-            case .other:
-                throw LogArchiveError.unsafeMember(member: member, reason: "\(entry.kind.name) is not supported")
-            case .symlink:
-                guard ArchivePath.resolve(linkTarget: entry.linkTarget, linkPath: relative) != nil else {
-                    throw LogArchiveError.unsafeMember(
-                        member: member, reason: "symlink to '\(entry.linkTarget)' points outside the destination")
-                }
-                if let through = try Self.symlinkCrossed(
-                    by: entry.linkTarget, from: relative, job: job, archiveSymlinks: symlinkMembers)
-                {
-                    throw LogArchiveError.unsafeMember(
-                        member: member,
-                        reason: "symlink target '\(entry.linkTarget)' passes through symlink '\(through)'")
-                }
-            case .hardlink:
-                let target: [String]
-                switch ArchivePath.components(of: entry.linkTarget) {
-                case .success(let t): target = t
-                case .failure(let refusal):
-                    throw LogArchiveError.unsafeMember(
-                        member: member,
-                        reason: "hard link to '\(entry.linkTarget)' points outside the destination (\(refusal))")
-                }
-                guard regularMembers[target.joined(separator: "/")] != nil else {
-                    throw LogArchiveError.unsafeMember(
-                        member: member,
-                        reason: "hard link to '\(entry.linkTarget)', which is not an earlier file of this archive")
-                }
-            case .regular, .directory:
-                break
-            }
-            if let through = try job.symlinkOnPath(Array(parts.dropLast()), archiveSymlinks: symlinkMembers) {
-                throw LogArchiveError.unsafeMember(member: member, reason: "its parent '\(through)' is a symlink")
-            }
-            // 2. The manifest.
-            guard seen.insert(relative).inserted else {
-                throw LogArchiveError.notInManifest(member: member, detail: "it appears twice in the archive")
-            }
-            let row = filesByPath[relative]
-            switch entry.kind {
-            case .directory:
-                guard manifestDirectories.contains(relative) else {
-                    throw LogArchiveError.notInManifest(
-                        member: member, detail: "a directory the manifest does not list")
-                }
-            case .regular:
-                guard let row, row.kind == .file else {
-                    throw LogArchiveError.notInManifest(member: member, detail: "a file the manifest does not list")
-                }
-                guard row.size == entry.size else {
-                    throw LogArchiveError.contentMismatch(
-                        member: member, detail: "size \(entry.size) in the archive, \(row.size) in the manifest")
-                }
-            case .symlink:
-                guard let row, row.kind == .symlink, row.target == entry.linkTarget else {
-                    throw LogArchiveError.notInManifest(
-                        member: member, detail: "a symlink the manifest does not list with target '\(entry.linkTarget)'"
-                    )
-                }
-            case .hardlink:
-                let target = (try? ArchivePath.components(of: entry.linkTarget).get())?.joined(separator: "/") ?? ""
-                guard let row, row.kind == .file, row.sha256 == regularMembers[target] else {
-                    throw LogArchiveError.notInManifest(
-                        member: member, detail: "a hard link whose content the manifest does not list")
-                }
-            default:
-                break
-            }
-            // 3. The disk.
+            let (parts, relative, row) = try checks.admit(entry, job: job)
+            // The disk, once the checks have passed.
             try job.checkExisting(member: member, relative: relative, isDirectory: entry.kind == .directory)
             switch entry.kind {
             case .directory:
@@ -227,12 +144,12 @@ public struct LogExtractor {
                         of: temporary, permissions: entry.mode & 0o777, modifiedSeconds: entry.mtime)
                 }
                 try LogArchiveError.writing { () throws(AtomicFile.Failure) in try file.seal() }
-                regularMembers[relative] = digest
+                checks.regular[relative] = digest
                 summary.files += 1
                 summary.contentBytes += written
             case .symlink:
                 try job.makeDirectories(Array(parts.dropLast()))
-                symlinkMembers.insert(relative)
+                checks.symlinks.insert(relative)
                 job.symlinks.append((relative, entry.linkTarget))
                 summary.symlinks += 1
             case .hardlink:
@@ -246,10 +163,10 @@ public struct LogExtractor {
             lastGood = member
         }
         try layer(nil, { _ = try tar.drainToEnd() })
-        for row in manifest.files where !seen.contains(row.path) {
+        for row in manifest.files where !checks.seen.contains(row.path) {
             throw LogArchiveError.missingMember(member: row.path)
         }
-        for directory in manifest.directories where !seen.contains(directory) {
+        for directory in manifest.directories where !checks.seen.contains(directory) {
             throw LogArchiveError.missingMember(member: directory)
         }
         try job.commit()
@@ -258,7 +175,7 @@ public struct LogExtractor {
 
     /// The first symlink a link target walks *through* (any directory it enters, before `..`
     /// components too), in the archive or on disk; a target may only end on one.
-    private static func symlinkCrossed(
+    static func symlinkCrossed(
         by target: String, from linkPath: String, job: Job,
         archiveSymlinks: Set<String>
     ) throws -> String? {
