@@ -84,9 +84,18 @@ let package = Package(
         .target(name: "TBKitReport", dependencies: ["TBKit", "TBKitAggregation"], path: "Sources/TBKitReport"),
         // S3-compatible object storage for logdirs and archives (SigV4, URLSession). Kept apart so
         // TBKit itself links no network code; it plugs in through TBKit's remote logdir registry.
+        // The S3 protocol itself (client, SigV4, XML, transfers), with no TBKit, so the first
+        // release build compiles it beside TBKit; TBKitS3 re-exports it.
+        .target(
+            name: "TBKitS3Core",
+            dependencies: ["TBKitCrypto", .product(name: "SystemPackage", package: "swift-system")],
+            path: "Sources/TBKitS3Core"
+        ),
         .target(
             name: "TBKitS3",
-            dependencies: ["TBKit", "TBKitCrypto", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "TBKit", "TBKitS3Core", "TBKitCrypto", .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Sources/TBKitS3"
         ),
         // The lab's model, maths and run options: no TBKit, so it compiles while TBKit does (the
@@ -143,7 +152,7 @@ let package = Package(
             name: "TBKitReportTests", dependencies: ["TBKitReport", "TBKit", "TBKitTestSupport"],
             path: "Tests/TBKitReportTests"),
         .testTarget(
-            name: "TBKitS3Tests", dependencies: ["TBKitS3", "TBKit", "TBKitTestSupport"], path: "Tests/TBKitS3Tests"),
+            name: "TBKitS3Tests", dependencies: ["TBKitS3", "TBKitS3Core", "TBKit", "TBKitTestSupport"], path: "Tests/TBKitS3Tests"),
         .testTarget(
             name: "TBKitParquetTests", dependencies: ["TBKitParquet", "TBKit"], path: "Tests/TBKitParquetTests"),
         .testTarget(

@@ -1,4 +1,5 @@
 import TBKitS3
+import TBKitS3Core
 
 // libFuzzer target: arbitrary bytes as an S3 answer, read the way S3Client reads them.
 //

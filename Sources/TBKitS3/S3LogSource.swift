@@ -1,5 +1,6 @@
 import Foundation
 import TBKit
+import TBKitS3Core
 
 /// An `s3://bucket/prefix` read in place as a log source: its runs come from one listing of the
 /// prefix (a run is a key "directory" that directly holds event files, as on disk), and its event

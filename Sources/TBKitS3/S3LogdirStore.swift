@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import SystemPackage
 import TBKit
+import TBKitS3Core
 
 /// One s3:// run directory being written: the local spool `<spoolRoot>/<bucket>/<key>` and a
 /// thread that uploads each sealed file once, in the order sealed, to `<key>/<file name>`.

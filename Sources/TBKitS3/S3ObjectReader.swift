@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import TBKit
+import TBKitS3Core
 
 /// An object read in place by ranged GETs: `chunkSize`-byte ranges fetched `depth` at a time
 /// ahead of the reader, so a front-to-back read waits little on the network while memory holds

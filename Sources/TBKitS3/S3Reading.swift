@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TBKit
+import TBKitS3Core
 
 /// What reading `s3://` sources shares in a process: one client from the environment, the size
 /// and ETag of each listed event file (so opening it costs no request), the failures met, and

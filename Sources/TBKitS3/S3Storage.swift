@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import SystemPackage
 import TBKit
+@_exported import TBKitS3Core
 
 /// Plugs `s3://` logdirs into TBKit: after `S3Storage.register()`,
 /// `SummaryWriter(logdir: "s3://bucket/prefix/run")` writes its event files into a local spool

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TBKitS3
+@testable import TBKitS3Core
 
 /// True when a test S3 server's endpoint is exported.
 let liveS3Server = ProcessInfo.processInfo.environment["AWS_ENDPOINT_URL"] != nil

@@ -4,6 +4,7 @@ import Testing
 
 @testable import TBKit
 @testable import TBKitS3
+@testable import TBKitS3Core
 
 /// The spool of an s3:// run against the live server: what could not be sent stays local, is
 /// named by `finish()`, and is sent by the next store opened for the same run.

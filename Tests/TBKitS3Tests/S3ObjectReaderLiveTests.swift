@@ -4,6 +4,7 @@ import TBKit
 import Testing
 
 @testable import TBKitS3
+@testable import TBKitS3Core
 
 /// `S3ObjectReader` and `S3LogSource` against the test S3 server: objects read in place by
 /// ranged GETs with a bounded read-ahead, and each failure named with its object.

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TBKitS3
+@testable import TBKitS3Core
 
 /// The hand-written reader of S3's XML answers.
 @Suite struct S3XMLTests {

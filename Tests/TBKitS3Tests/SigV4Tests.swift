@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TBKitS3
+@testable import TBKitS3Core
 
 /// Signature Version 4 against the worked examples in AWS's S3 documentation ("Signature
 /// Calculations for the Authorization Header: Transferring Payload in a Single Chunk"): example
