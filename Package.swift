@@ -84,11 +84,12 @@ let package = Package(
         .target(name: "TBKitReport", dependencies: ["TBKit", "TBKitAggregation"], path: "Sources/TBKitReport"),
         // S3-compatible object storage for logdirs and archives (SigV4, URLSession). Kept apart so
         // TBKit itself links no network code; it plugs in through TBKit's remote logdir registry.
-        // The S3 protocol itself (client, SigV4, XML, transfers), with no TBKit, so the first
-        // release build compiles it beside TBKit; TBKitS3 re-exports it.
+        // The S3 protocol itself (client, SigV4, XML, multipart uploads), with neither TBKit nor
+        // swift-system: ready as soon as TBKitCrypto is, the first release build compiles it
+        // while swift-system compiles, off the path to TBKit. TBKitS3 re-exports it.
         .target(
             name: "TBKitS3Core",
-            dependencies: ["TBKitCrypto", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["TBKitCrypto"],
             path: "Sources/TBKitS3Core"
         ),
         .target(

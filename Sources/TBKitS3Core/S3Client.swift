@@ -62,11 +62,6 @@ package final class S3Client: Sendable {
 
     deinit { session.invalidateAndCancel() }
 
-    /// A client configured from the environment (see `S3Configuration.fromEnvironment`).
-    package static func fromEnvironment() throws(S3Error) -> S3Client {
-        S3Client(configuration: try S3Configuration.fromEnvironment())
-    }
-
     /// Bytes and requests so far.
     package var statistics: S3TransferStatistics { counters.withLock { $0 } }
 

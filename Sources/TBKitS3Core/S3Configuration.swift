@@ -52,55 +52,6 @@ package struct S3Configuration: Sendable {
         self.credentials = credentials
     }
 
-    /// The configuration AWS tools would use: the endpoint from `AWS_ENDPOINT_URL_S3`,
-    /// `AWS_ENDPOINT_URL` or `S3_ENDPOINT` (TensorBoard's variable; a bare `host:port` means
-    /// https unless `S3_USE_HTTPS=0`), else AWS itself in `AWS_REGION` (default `us-east-1`,
-    /// also read from `AWS_DEFAULT_REGION`); credentials from `S3Credentials.fromEnvironment`.
-    /// Custom endpoints use path-style addressing and AWS virtual-host addressing, unless
-    /// `TBKIT_S3_ADDRESSING` is `path` or `virtual`.
-    package static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws(S3Error) -> S3Configuration
-    {
-        func value(_ name: String) -> String? {
-            guard let v = environment[name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
-            return v
-        }
-        let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") ?? "us-east-1"
-        let credentials = try S3Credentials.fromEnvironment(environment)
-        var endpointText: String
-        var custom = true
-        if let e = value("AWS_ENDPOINT_URL_S3") ?? value("AWS_ENDPOINT_URL") ?? value("S3_ENDPOINT") {
-            endpointText = e
-            if !endpointText.contains("://") {
-                endpointText = (value("S3_USE_HTTPS") == "0" ? "http://" : "https://") + endpointText
-            }
-            while endpointText.hasSuffix("/") { endpointText.removeLast() }
-        } else {
-            endpointText = "https://s3.\(region).amazonaws.com"
-            custom = false
-        }
-        guard let endpoint = URL(string: endpointText) else {
-            throw .invalidConfiguration(detail: "the endpoint '\(endpointText)' is not a URL")
-        }
-        var addressing: Addressing = custom ? .path : .virtualHost
-        switch value("TBKIT_S3_ADDRESSING")?.lowercased() {
-        case nil: break
-        case "path": addressing = .path
-        case "virtual", "virtual-host", "virtualhost": addressing = .virtualHost
-        case let other?:
-            throw .invalidConfiguration(detail: "TBKIT_S3_ADDRESSING is '\(other)'; use 'path' or 'virtual'")
-        }
-        var configuration = try S3Configuration(
-            endpoint: endpoint, region: region, addressing: addressing, credentials: credentials)
-        if let offset = value("TBKIT_S3_CLOCK_OFFSET_SECONDS") {
-            guard let seconds = Double(offset), seconds.isFinite else {
-                throw .invalidConfiguration(detail: "TBKIT_S3_CLOCK_OFFSET_SECONDS is '\(offset)', not a number")
-            }
-            configuration.clockOffset = seconds
-        }
-        return configuration
-    }
-
     /// The `Host` header value for the endpoint (the port only when it is not the scheme's default).
     func hostHeader(bucket: String?) -> String {
         var host = endpoint.host ?? ""

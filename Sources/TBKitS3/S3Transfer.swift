@@ -1,5 +1,6 @@
 import Foundation
 import SystemPackage
+import TBKitS3Core
 
 /// Whole-object transfers between S3 and local files, streamed: downloads go through ranged GETs
 /// of `chunkSize` bytes straight to disk, uploads through `S3MultipartWriter` (or one PUT when
