@@ -67,7 +67,7 @@ struct DemoPluginsCommand: ParsableCommand {
         var grayAlpha = [UInt8]()
         for i in 0..<(5 * 4) { grayAlpha += [UInt8(i * 12), UInt8(255 - i * 10)] }
         try writer.image("images/gray_alpha", pixels: grayAlpha, width: 5, height: 4, channels: 2, step: 0)
-        let rgbaFloat = (0..<(3 * 3 * 4)).map { Float($0) / 35 }
+        let rgbaFloat: [Float] = (0..<(3 * 3 * 4)).map { (i: Int) -> Float in Float(i) / 35 }
         try writer.image("images/rgba", pixels: rgbaFloat, width: 3, height: 3, channels: 4, step: 0)
         // Six 5×5 tiles; tile t holds t·25 + i, normalized per tile to 0…255.
         let tiles = (0..<(6 * 25)).map { Float($0) }

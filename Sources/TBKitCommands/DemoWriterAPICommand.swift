@@ -82,10 +82,11 @@ struct DemoWriterAPICommand: ParsableCommand {
     /// The float16 pattern of `v`, a normal value whose mantissa fits 10 bits (as the demo's are).
     static func float16Bits(_ v: Float) -> UInt16 {
         if v == 0 { return 0 }
-        let bits = v.bitPattern
-        let sign = UInt16((bits >> 16) & 0x8000)
-        let exponent = UInt16((Int((bits >> 23) & 0xFF) - 127 + 15) & 0x1F)
-        let mantissa = UInt16((bits >> 13) & 0x3FF)
-        return sign | exponent << 10 | mantissa
+        let bits: UInt32 = v.bitPattern
+        let sign = UInt16(truncatingIfNeeded: (bits >> 16) & 0x8000)
+        let biased: Int = Int((bits >> 23) & 0xFF) - 127 + 15
+        let exponent = UInt16(truncatingIfNeeded: biased & 0x1F)
+        let mantissa = UInt16(truncatingIfNeeded: (bits >> 13) & 0x3FF)
+        return sign | (exponent << 10) | mantissa
     }
 }
