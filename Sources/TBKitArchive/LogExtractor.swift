@@ -68,25 +68,8 @@ public struct LogExtractor {
         var summary = Summary()
         var lastGood: String?
 
-        /// Runs a step of the tar/gzip layer, turning its errors into one naming a member:
-        /// `member` while reading a member's data, nil while between members.
-        func layer<T>(_ member: String?, _ body: () throws -> T) throws -> T {
-            do {
-                return try body()
-            } catch let error as TarError {
-                if case .badHeaderChecksum(_, let name, _) = error {
-                    throw LogArchiveError.damaged(member: name, detail: error.description)
-                }
-                if let member { throw LogArchiveError.damaged(member: member, detail: error.description) }
-                throw LogArchiveError.damagedAfter(previous: lastGood, detail: error.description)
-            } catch let error as ZlibError {
-                if let member { throw LogArchiveError.damaged(member: member, detail: error.description) }
-                throw LogArchiveError.damagedAfter(previous: lastGood, detail: error.description)
-            }
-        }
-
         // The manifest.
-        guard let first = try layer(nil, { try tar.next() }) else {
+        guard let first = try Self.layer(nil, after: lastGood, { try tar.next() }) else {
             throw LogArchiveError.notATBKitArchive(archive: archive, firstMember: nil)
         }
         guard first.path == ArchiveManifest.memberName || first.path == "./" + ArchiveManifest.memberName,
@@ -98,7 +81,7 @@ public struct LogExtractor {
             throw LogArchiveError.badManifest(archive: archive, reason: "its size (\(first.size) bytes) is implausible")
         }
         var manifestBytes = [UInt8]()
-        try layer(first.path, { try tar.readData { manifestBytes.append(contentsOf: $0) } })
+        try Self.layer(first.path, after: lastGood, { try tar.readData { manifestBytes.append(contentsOf: $0) } })
         let manifest = try ArchiveManifest.decode(manifestBytes, archive: archive)
         summary.manifest = manifest
         lastGood = first.path
@@ -106,7 +89,7 @@ public struct LogExtractor {
 
         try job.prepareDestination()
 
-        while let entry = try layer(nil, { try tar.next() }) {
+        while let entry = try Self.layer(nil, after: lastGood, { try tar.next() }) {
             let member = entry.path
             let (parts, relative, row) = try checks.admit(entry, job: job)
             // The disk, once the checks have passed.
@@ -117,36 +100,11 @@ public struct LogExtractor {
                 job.directoryTimes.append((relative, entry.mtime))
                 summary.directories += 1
             case .regular:
-                try job.makeDirectories(Array(parts.dropLast()))
-                let file = try job.temporaryFile(for: relative)
-                let (temporary, temporaryPath) = (file.descriptor, file.temporaryPath)
-                var hasher = SHA256()
-                var written: UInt64 = 0
-                try layer(
-                    member,
-                    {
-                        try tar.readData { chunk in
-                            hasher.update(bufferPointer: chunk)
-                            try LogArchiveError.during("write", temporaryPath) { () throws(Errno) in
-                                try temporary.writeFully(chunk)
-                            }
-                            written += UInt64(chunk.count)
-                        }
-                    })
-                let digest = hasher.finalize().hex
-                guard written == entry.size, digest == row?.sha256 else {
-                    throw LogArchiveError.contentMismatch(
-                        member: member,
-                        detail: "SHA-256 \(digest) does not match the manifest's \(row?.sha256 ?? "-")")
-                }
-                try LogArchiveError.during("set mode and mtime", temporaryPath) { () throws(Errno) in
-                    try Platform.setPermissionsAndTime(
-                        of: temporary, permissions: entry.mode & 0o777, modifiedSeconds: entry.mtime)
-                }
-                try LogArchiveError.writing { () throws(AtomicFile.Failure) in try file.seal() }
-                checks.regular[relative] = digest
+                let written = try extractRegular(
+                    entry, parts: parts, relative: relative, row: row, tar: &tar, job: &job)
+                checks.regular[relative] = written.digest
                 summary.files += 1
-                summary.contentBytes += written
+                summary.contentBytes += written.bytes
             case .symlink:
                 try job.makeDirectories(Array(parts.dropLast()))
                 checks.symlinks.insert(relative)
@@ -162,7 +120,7 @@ public struct LogExtractor {
             }
             lastGood = member
         }
-        try layer(nil, { _ = try tar.drainToEnd() })
+        try Self.layer(nil, after: lastGood, { _ = try tar.drainToEnd() })
         for row in manifest.files where !checks.seen.contains(row.path) {
             throw LogArchiveError.missingMember(member: row.path)
         }
@@ -171,6 +129,62 @@ public struct LogExtractor {
         }
         try job.commit()
         return summary
+    }
+
+    /// Runs a step of the tar/gzip layer, turning its errors into one naming a member: `member`
+    /// while reading a member's data, nil while between members (then the last good one).
+    private static func layer<T>(_ member: String?, after lastGood: String?, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as TarError {
+            if case .badHeaderChecksum(_, let name, _) = error {
+                throw LogArchiveError.damaged(member: name, detail: error.description)
+            }
+            if let member { throw LogArchiveError.damaged(member: member, detail: error.description) }
+            throw LogArchiveError.damagedAfter(previous: lastGood, detail: error.description)
+        } catch let error as ZlibError {
+            if let member { throw LogArchiveError.damaged(member: member, detail: error.description) }
+            throw LogArchiveError.damagedAfter(previous: lastGood, detail: error.description)
+        }
+    }
+
+    /// Writes a regular member to its temporary beside its final place, checks its size and
+    /// SHA-256 against the manifest's row and seals it. Kept out of `run`, whose loop the
+    /// optimizer handles in a fraction of the time without it.
+    @inline(never)
+    private func extractRegular(
+        _ entry: TarEntry, parts: [String], relative: String, row: ArchiveManifest.File?,
+        tar: inout TarReader, job: inout Job
+    ) throws -> (digest: String, bytes: UInt64) {
+        let member = entry.path
+        try job.makeDirectories(Array(parts.dropLast()))
+        let file = try job.temporaryFile(for: relative)
+        let (temporary, temporaryPath) = (file.descriptor, file.temporaryPath)
+        var hasher = SHA256()
+        var written: UInt64 = 0
+        try Self.layer(
+            member, after: nil,
+            {
+                try tar.readData { chunk in
+                    hasher.update(bufferPointer: chunk)
+                    try LogArchiveError.during("write", temporaryPath) { () throws(Errno) in
+                        try temporary.writeFully(chunk)
+                    }
+                    written += UInt64(chunk.count)
+                }
+            })
+        let digest = hasher.finalize().hex
+        guard written == entry.size, digest == row?.sha256 else {
+            throw LogArchiveError.contentMismatch(
+                member: member,
+                detail: "SHA-256 \(digest) does not match the manifest's \(row?.sha256 ?? "-")")
+        }
+        try LogArchiveError.during("set mode and mtime", temporaryPath) { () throws(Errno) in
+            try Platform.setPermissionsAndTime(
+                of: temporary, permissions: entry.mode & 0o777, modifiedSeconds: entry.mtime)
+        }
+        try LogArchiveError.writing { () throws(AtomicFile.Failure) in try file.seal() }
+        return (digest, written)
     }
 
     /// The first symlink a link target walks *through* (any directory it enters, before `..`
