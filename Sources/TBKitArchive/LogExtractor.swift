@@ -132,19 +132,21 @@ public struct LogExtractor {
     }
 
     /// Runs a step of the tar/gzip layer, turning its errors into one naming a member: `member`
-    /// while reading a member's data, nil while between members (then the last good one).
+    /// while reading a member's data; nil between members, where the error names the member
+    /// after `lastGood`.
     private static func layer<T>(_ member: String?, after lastGood: String?, _ body: () throws -> T) throws -> T {
+        func located(_ detail: String) -> LogArchiveError {
+            member.map { .damaged(member: $0, detail: detail) } ?? .damagedAfter(previous: lastGood, detail: detail)
+        }
         do {
             return try body()
         } catch let error as TarError {
             if case .badHeaderChecksum(_, let name, _) = error {
                 throw LogArchiveError.damaged(member: name, detail: error.description)
             }
-            if let member { throw LogArchiveError.damaged(member: member, detail: error.description) }
-            throw LogArchiveError.damagedAfter(previous: lastGood, detail: error.description)
+            throw located(error.description)
         } catch let error as ZlibError {
-            if let member { throw LogArchiveError.damaged(member: member, detail: error.description) }
-            throw LogArchiveError.damagedAfter(previous: lastGood, detail: error.description)
+            throw located(error.description)
         }
     }
 
