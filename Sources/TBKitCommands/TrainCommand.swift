@@ -48,6 +48,13 @@ struct TrainCommand: ParsableCommand {
     )
     var dataDir: String?
 
+    @Option(
+        name: [.customShort("j"), .customLong("jobs")],
+        help:
+            "Runs trained at once, each on its own thread (default: one per processor; 1 trains them one after another). Results and logs do not depend on it."
+    )
+    var concurrentRuns: Int?
+
     @Option(help: "Adam steps of a full run.")
     var iterations = 1000
 
@@ -94,6 +101,9 @@ struct TrainCommand: ParsableCommand {
         guard iterations > 0 else { throw ValidationError("--iterations must be positive (got \(iterations))") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive (got \(batchSize))") }
         guard logEvery > 0 else { throw ValidationError("--log-every must be positive (got \(logEvery))") }
+        if let concurrentRuns, concurrentRuns <= 0 {
+            throw ValidationError("--jobs must be positive (got \(concurrentRuns))")
+        }
         if let checkpointEvery, checkpointEvery <= 0 {
             throw ValidationError("--checkpoint-every must be positive (got \(checkpointEvery))")
         }
@@ -206,48 +216,14 @@ struct TrainCommand: ParsableCommand {
         let progress = ProgressBar(plainEvery: logEvery * 5)
         let clock = ContinuousClock()
         let start = clock.now
-        var results: [RunResult] = []
-        for job in runs {
-            let s = job.scenario
-            let options = options(for: job, baseOptions)
-            var writer: SummaryWriter?
-            var policy: CheckpointPolicy?
-            var resumeFrom: (path: String, checkpoint: TrainingCheckpoint)?
-            if !noLog {
-                let dir = ObjectStorage.join(logdir, job.run)
-                let store = CheckpointStore(runDirectory: dir)
-                switch plans[job.run] {
-                case .finished:
-                    continue
-                case .resume(let path, let checkpoint, _):
-                    resumeFrom = (path, checkpoint)
-                    writer = try SummaryWriter(logdir: dir, purgeStep: checkpoint.step)
-                    policy = CheckpointPolicy(store: store, every: checkpointEvery ?? checkpoint.checkpointEvery)
-                case .fresh(let loggedUntil):
-                    // Every step the earlier events hold is logged again, so all of them are superseded.
-                    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                    try store.removeAll()
-                    writer = try SummaryWriter(logdir: dir, purgeStep: loggedUntil == nil ? nil : 0)
-                case nil:
-                    if ObjectStorage.isRemote(dir) {
-                        if replace.overwrite { try ObjectStorage.removeRemote(dir) }
-                    } else {
-                        try FreshRunDirectory.prepare(dir, overwrite: replace.overwrite)
-                        try store.removeAll()
-                    }
-                    writer = try SummaryWriter(logdir: dir)
-                }
-                if policy == nil, let checkpointEvery {
-                    policy = CheckpointPolicy(store: store, every: checkpointEvery)
-                }
-            }
-            var result = try Trainer.run(
-                s, data: data, options: options, log: writer, progress: progress.update, checkpoints: policy,
-                resume: resumeFrom)
-            try writer?.close()
-            result.name = job.run
-            results.append(result)
-        }
+        let command = self
+        let planned = plans
+        let workers = concurrentRuns ?? ProcessInfo.processInfo.activeProcessorCount
+        let results = try runConcurrently(count: runs.count, workers: workers) { index in
+            try command.train(
+                runs[index], options: command.options(for: runs[index], baseOptions), plan: planned[runs[index].run],
+                data: data, progress: progress)
+        }.compactMap { $0 }
         let total = clock.now - start
         printSummary(results)
         if let seeds { printSeedSummary(results, jobs: runs, seeds: seeds.values) }
@@ -274,6 +250,51 @@ struct TrainCommand: ParsableCommand {
                 )
             }
         }
+    }
+
+    /// Trains one job into its run directory (or nowhere with --no-log), as planned by --resume;
+    /// nil when the plan says the run is finished. Jobs share nothing but the read-only data and
+    /// the progress display, so several run at once (--jobs).
+    func train(
+        _ job: Job, options: TrainingOptions, plan: RunPlan?, data: MNIST.Splits, progress: ProgressBar
+    ) throws -> RunResult? {
+        var writer: SummaryWriter?
+        var policy: CheckpointPolicy?
+        var resumeFrom: (path: String, checkpoint: TrainingCheckpoint)?
+        if !noLog {
+            let dir = ObjectStorage.join(logdir, job.run)
+            let store = CheckpointStore(runDirectory: dir)
+            switch plan {
+            case .finished:
+                return nil
+            case .resume(let path, let checkpoint, _):
+                resumeFrom = (path, checkpoint)
+                writer = try SummaryWriter(logdir: dir, purgeStep: checkpoint.step)
+                policy = CheckpointPolicy(store: store, every: checkpointEvery ?? checkpoint.checkpointEvery)
+            case .fresh(let loggedUntil):
+                // Every step the earlier events hold is logged again, so all of them are superseded.
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                try store.removeAll()
+                writer = try SummaryWriter(logdir: dir, purgeStep: loggedUntil == nil ? nil : 0)
+            case nil:
+                if ObjectStorage.isRemote(dir) {
+                    if replace.overwrite { try ObjectStorage.removeRemote(dir) }
+                } else {
+                    try FreshRunDirectory.prepare(dir, overwrite: replace.overwrite)
+                    try store.removeAll()
+                }
+                writer = try SummaryWriter(logdir: dir)
+            }
+            if policy == nil, let checkpointEvery {
+                policy = CheckpointPolicy(store: store, every: checkpointEvery)
+            }
+        }
+        var result = try Trainer.run(
+            job.scenario, data: data, options: options, log: writer, progress: progress.update,
+            checkpoints: policy, resume: resumeFrom)
+        try writer?.close()
+        result.name = job.run
+        return result
     }
 
     /// The options of one job: the shared ones with its seed.

@@ -101,6 +101,47 @@ def test_a_second_train_into_the_same_run_is_refused_and_overwrite_replaces_the_
     assert len(glob.glob(str(runs / "events.out.tfevents.*.hparams"))) == 1
 
 
+def everything_logged(run_dir):
+    """What TensorBoard's loader reads from a run, wall times aside: scalars, histograms, images."""
+    acc = event_accumulator.EventAccumulator(str(run_dir), size_guidance={
+        event_accumulator.SCALARS: 0, event_accumulator.HISTOGRAMS: 0, event_accumulator.IMAGES: 0})
+    acc.Reload()
+    tags = acc.Tags()
+    return {
+        "scalars": {t: [(e.step, e.value) for e in acc.Scalars(t)] for t in tags["scalars"]},
+        "histograms": {t: [(e.step, e.histogram_value.min, e.histogram_value.max, e.histogram_value.num,
+                            e.histogram_value.sum, tuple(e.histogram_value.bucket_limit),
+                            tuple(e.histogram_value.bucket)) for e in acc.Histograms(t)]
+                       for t in tags["histograms"]},
+        "images": {t: [(e.step, e.encoded_image_string) for e in acc.Images(t)] for t in tags["images"]},
+    }
+
+
+def test_runs_trained_at_once_log_what_runs_trained_one_by_one_log(tmp_path, tbkit):
+    scenarios = ["first_pass_normal", "full_train_normal", "full_train_he_relu"]
+    args = [*sum((["--scenario", s] for s in scenarios), []), "--iterations", 30, "--log-every", 10]
+    outputs = {}
+    for jobs in (1, 3):
+        result = tbkit("train", *args, "--jobs", jobs, "--logdir", tmp_path / f"jobs{jobs}")
+        outputs[jobs] = result.stdout.splitlines()
+    for run in scenarios:
+        one, three = everything_logged(tmp_path / "jobs1" / run), everything_logged(tmp_path / "jobs3" / run)
+        assert one == three, run
+        assert one["scalars"]["loss"] and one["histograms"]
+    # The study table lists the runs in the order asked for, with the same figures (secs aside).
+    def table(lines):
+        rows = [line for line in lines if line.split()[:1] and line.split()[0] in scenarios
+                and line.split()[1] != "step"]
+        return [row.split()[:-1] for row in rows]
+    assert [row[0] for row in table(outputs[3])] == scenarios
+    assert table(outputs[1]) == table(outputs[3])
+    # Each run's progress ends once, whichever thread trained it.
+    for run in scenarios[1:]:
+        assert sum(line.startswith(f"{run} step 30/30 ") for line in outputs[3]) == 1
+    bad = tbkit("train", "--jobs", 0, "--logdir", tmp_path / "none", check=False)
+    assert bad.returncode == 2 and "--jobs must be positive" in bad.stderr
+
+
 # ---------------------------------------------------------------- the seven runs over HTTP
 
 ARTICLE = {  # run: (initializer, activation, trains)
