@@ -128,8 +128,8 @@ public final class ArchiveLogSource: LogSource {
         MemoryEventFiles.register(prefix: path + "/") { path throws(RecordReaderError) in
             try store.contents(of: path)
         }
-        return files.keys.sorted().map { name in
-            let sorted = (files[name] ?? []).sorted {
+        return files.keys.sortedShared().map { name in
+            let sorted = (files[name] ?? []).sortedShared {
                 $0.split(separator: "/").last.map(String.init) ?? $0 < $1.split(separator: "/").last.map(String.init)
                     ?? $1
             }

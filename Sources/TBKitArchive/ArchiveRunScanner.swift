@@ -36,7 +36,7 @@ public enum ArchiveRunScanner {
         // into one row named as the first one seen, exactly as a String-keyed count would do.
         var all = decoded.map { (tag: $0.key, tally: $0.value) }
         all += raw.tallies
-        all.sort { $0.tally.order < $1.tally.order }
+        all.sortShared { $0.tally.order < $1.tally.order }
         var rows: [String: ArchiveManifest.Run.Tag] = [:]
         for (tag, tally) in all {
             if var row = rows[tag] {
@@ -48,7 +48,7 @@ public enum ArchiveRunScanner {
                 rows[tag] = .init(tag: tag, firstStep: tally.firstStep, lastStep: tally.lastStep, count: tally.count)
             }
         }
-        return rows.values.sorted { $0.tag.utf8.lexicographicallyPrecedes($1.tag.utf8) }
+        return rows.values.sortedShared { $0.tag.utf8.lexicographicallyPrecedes($1.tag.utf8) }
     }
 
     /// One tag's step range and count so far, and when the tag was first seen.

@@ -147,7 +147,7 @@ public struct LogArchiver {
         try walk(
             relative: "", into: &items,
             skip: [(outputInfo.device, outputInfo.inode), (spoolInfo.device, spoolInfo.inode)])
-        items.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        items.sortShared { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         if items.contains(where: { $0.path == ArchiveManifest.memberName }) {
             throw LogArchiveError.manifestNameTaken(path: join(logdir, ArchiveManifest.memberName))
         }
@@ -159,7 +159,7 @@ public struct LogArchiver {
         let runNames = Set(
             items.filter { $0.kind == .regular && Self.isEventFile($0.path) }.map { Self.parent($0.path) })
         let runScan = runScanner.map { scanner in
-            let runs = runNames.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { name in
+            let runs = runNames.sortedShared { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { name in
                 (name: name.isEmpty ? "." : name, path: name.isEmpty ? logdir : join(logdir, name))
             }
             return Background(name: "tbkit-archive-run-scan") { try Self.scan(runs, with: scanner) }
@@ -310,7 +310,7 @@ public struct LogArchiver {
         _ runs: [(name: String, path: String)], with scanner: RunScanner
     ) throws -> [ArchiveManifest.Run] {
         try runs.map { run in
-            let tags = try scanner(run.path).sorted { $0.tag.utf8.lexicographicallyPrecedes($1.tag.utf8) }
+            let tags = try scanner(run.path).sortedShared { $0.tag.utf8.lexicographicallyPrecedes($1.tag.utf8) }
             return ArchiveManifest.Run(name: run.name, tags: tags)
         }
     }
@@ -336,7 +336,7 @@ public struct LogArchiver {
                     path: name, kind: .regular, size: 0, mode: 0o644, mtime: newest, target: "",
                     generated: GeneratedContent(name: "tbkit-archive-generate-\(name)", file.content)))
         }
-        items.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        items.sortShared { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
     /// True for a file TensorBoard would load (the same test `RunDirectory` applies).

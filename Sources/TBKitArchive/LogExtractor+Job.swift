@@ -109,7 +109,7 @@ extension LogExtractor {
             }
             temporaries.removeAll()
             // Each directory that received files is synced once, so the renames survive a power loss.
-            for directory in directories.sorted() {
+            for directory in directories.sortedShared() {
                 try LogArchiveError.writing { () throws(AtomicFile.Failure) in
                     try AtomicFile.syncDirectory(named: directory)
                 }

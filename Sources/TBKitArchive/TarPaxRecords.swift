@@ -1,3 +1,5 @@
+import TBKit
+
 /// pax extended header records (POSIX.1-2001): `"<length> <key>=<value>\n"`, where `<length>` is
 /// the decimal byte count of the whole record, itself included.
 ///
@@ -7,7 +9,7 @@ package enum TarPaxRecords {
     /// Encodes `records` (sorted by key) into the data of an 'x' member.
     package static func encode(_ records: [(key: String, value: String)]) -> [UInt8] {
         var out = [UInt8]()
-        for (key, value) in records.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in records.sortedShared(by: { $0.key < $1.key }) {
             let body = Array(" \(key)=\(value)\n".utf8)
             // The length counts its own digits: grow until stable.
             var length = body.count + 1

@@ -7,21 +7,33 @@ enum Base64 {
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
         var i = 0
         while i + 2 < bytes.count {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(alphabet[Int(n >> 6 & 63)])
-            out.append(alphabet[Int(n & 63)])
+            let n = group(bytes[i], bytes[i + 1], bytes[i + 2])
+            out.append(digit(n, 18))
+            out.append(digit(n, 12))
+            out.append(digit(n, 6))
+            out.append(digit(n, 0))
             i += 3
         }
         let rest = bytes.count - i
         if rest > 0 {
-            let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(rest == 2 ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "="))
+            let n = group(bytes[i], rest == 2 ? bytes[i + 1] : 0, 0)
+            out.append(digit(n, 18))
+            out.append(digit(n, 12))
+            out.append(rest == 2 ? digit(n, 6) : UInt8(ascii: "="))
             out.append(UInt8(ascii: "="))
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Three bytes as one 24-bit number, the first in the high bits.
+    private static func group(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt32 {
+        let high: UInt32 = UInt32(a) << 16
+        let middle: UInt32 = UInt32(b) << 8
+        return high | middle | UInt32(c)
+    }
+
+    /// The alphabet's character for the six bits of `n` starting at bit `shift`.
+    private static func digit(_ n: UInt32, _ shift: UInt32) -> UInt8 {
+        alphabet[Int((n >> shift) & 63)]
     }
 }

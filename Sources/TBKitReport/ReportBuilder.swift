@@ -53,13 +53,13 @@ public struct ReportBuilder: Sendable {
             data.texts += read.texts
             data.problems += read.problems.map { ReportData.Problem(run: run.name, message: $0.description) }
         }
-        data.hparamNames = hparamNames.sorted()
-        data.scalars = scalarCharts.keys.sorted().map { ReportData.ScalarChart(tag: $0, series: scalarCharts[$0]!) }
-        data.histograms = histogramCharts.keys.sorted().map {
+        data.hparamNames = hparamNames.sortedShared()
+        data.scalars = scalarCharts.keys.sortedShared().map { ReportData.ScalarChart(tag: $0, series: scalarCharts[$0]!) }
+        data.histograms = histogramCharts.keys.sortedShared().map {
             ReportData.HistogramChart(tag: $0, series: histogramCharts[$0]!)
         }
-        data.images.sort { ($0.tag, $0.run) < ($1.tag, $1.run) }
-        data.texts.sort { ($0.tag, $0.run) < ($1.tag, $1.run) }
+        data.images.sortShared { ($0.tag, $0.run) < ($1.tag, $1.run) }
+        data.texts.sortShared { ($0.tag, $0.run) < ($1.tag, $1.run) }
         (data.groups, data.groupRows) = ReportGroups.make(runs: runs, points: scalarPoints)
         return data
     }
@@ -224,7 +224,7 @@ public struct ReportBuilder: Sendable {
         let downsampler = ScalarDownsampler(maxPoints: scalarPoints)
         var lastScalars: [String: Double] = [:]
         var scalarSeries: [(String, ReportData.ScalarSeries)] = []
-        for tag in scalars.keys.sorted() {
+        for tag in scalars.keys.sortedShared() {
             guard let acc = scalars[tag], let lastValue = acc.values.last else { continue }
             lastScalars[tag] = lastValue
             let kept = downsampler.keptIndices(values: acc.values)
@@ -237,7 +237,7 @@ public struct ReportBuilder: Sendable {
                 ))
         }
         var histogramSeries: [(String, ReportData.HistogramSeries)] = []
-        for tag in histograms.keys.sorted() {
+        for tag in histograms.keys.sortedShared() {
             guard let acc = histograms[tag] else { continue }
             let ridgelines = HistogramRebinning.rebin(acc.snapshots.result())
             histogramSeries.append(

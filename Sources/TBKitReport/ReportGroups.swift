@@ -76,16 +76,16 @@ enum ReportGroups {
             }
         }
         var rows: [ReportData.GroupRow] = []
-        for tag in charts.keys.sorted() {
+        for tag in charts.keys.sortedShared() {
             guard let c = try? GroupComparison.compare(scalars, tag: tag) else { continue }
-            for e in c.entries.sorted(by: { $0.group < $1.group }) {
+            for e in c.entries.sortedShared(by: { $0.group < $1.group }) {
                 rows.append(
                     ReportData.GroupRow(
                         group: e.group, tag: tag, mean: e.statistics.mean, std: e.statistics.standardDeviation,
                         n: e.statistics.count))
             }
         }
-        return (charts.keys.sorted().map { ReportData.GroupChart(tag: $0, groups: charts[$0] ?? []) }, rows)
+        return (charts.keys.sortedShared().map { ReportData.GroupChart(tag: $0, groups: charts[$0] ?? []) }, rows)
     }
 
     /// At most `limit` indices of `count`, evenly spaced, first and last kept.

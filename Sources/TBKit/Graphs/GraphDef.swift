@@ -46,7 +46,7 @@ public struct GraphDef: Sendable, Equatable {
             w.writeStringFieldIfNonEmpty(2, op)
             for input in inputs { w.writeStringField(3, input) }
             w.writeStringFieldIfNonEmpty(4, device)
-            for key in attributes.keys.sorted() {
+            for key in attributes.keys.sortedShared() {
                 guard let value = attributes[key] else { continue }
                 w.writeMessageField(5) { entry in
                     entry.writeStringField(1, key)

@@ -258,7 +258,7 @@ public enum HParams {
     ) -> [UInt8] {
         var w = ProtoWriter(capacity: 128)
         w.writeMessageField(3) { s in
-            for key in hparams.keys.sorted() {
+            for key in hparams.keys.sortedShared() {
                 guard let value = hparams[key] else { continue }
                 s.writeMessageField(1) { entry in
                     entry.writeStringField(1, key)

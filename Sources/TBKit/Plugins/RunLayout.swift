@@ -37,8 +37,8 @@ struct RunLayout: Sendable {
     /// same title, unless that category already has a chart of that title (the caller's wins).
     var merged: CustomScalarLayout {
         var categories = explicit
-        for main in charts.keys.sorted() {
-            let tags = (charts[main] ?? []).sorted().map { "^" + Self.regexEscaped("\(main)/\($0)") + "$" }
+        for main in charts.keys.sortedShared() {
+            let tags = (charts[main] ?? []).sortedShared().map { "^" + Self.regexEscaped("\(main)/\($0)") + "$" }
             let chart = CustomScalarLayout.Chart(title: main, multiline: tags)
             if let i = categories.firstIndex(where: { $0.title == main }) {
                 if !categories[i].charts.contains(where: { $0.title == main }) { categories[i].charts.append(chart) }

@@ -76,7 +76,7 @@ public enum LogSources {
                 all[i].name = all[i].run.name == "." ? all[i].source : all[i].source + "/" + all[i].run.name
             }
         }
-        all.sort { $0.name < $1.name }
+        all.sortShared { $0.name < $1.name }
         return all
     }
 

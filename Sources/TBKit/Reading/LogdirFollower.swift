@@ -47,7 +47,7 @@ public final class LogdirFollower {
             if files[directory.name] == nil {
                 files[directory.name] = []
                 runs.append(directory.name)
-                runs.sort()
+                runs.sortShared(by: <)
             }
             let fresh = directory.eventFiles.filter { !(files[directory.name]?.contains($0) ?? false) }
             if !fresh.isEmpty {

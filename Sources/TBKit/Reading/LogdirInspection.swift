@@ -188,7 +188,7 @@ public struct LogdirInspection: Sendable, Encodable {
         }
         let problems = reader.readProblems
         func rank(_ plugin: PluginName) -> Int { pluginOrder.firstIndex(of: plugin) ?? pluginOrder.count }
-        let sorted = tagOrder.compactMap { tags[$0] }.sorted {
+        let sorted = tagOrder.compactMap { tags[$0] }.sortedShared {
             (rank($0.plugin), $0.kind, $0.tag) < (rank($1.plugin), $1.kind, $1.tag)
         }
         return Run(

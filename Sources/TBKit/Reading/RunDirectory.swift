@@ -55,7 +55,7 @@ public struct RunDirectory: Sendable, Equatable {
         var runs: [RunDirectory] = []
         var visited: Set<[UInt64]> = []
         try walk(directory: logdir, relative: ".", into: &runs, visited: &visited)
-        runs.sort { $0.name < $1.name }
+        runs.sortShared { $0.name < $1.name }
         return runs
     }
 
@@ -108,8 +108,8 @@ public struct RunDirectory: Sendable, Equatable {
                 fileNames.append(name)
             }
         }
-        fileNames.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        directoryNames.sort()
+        fileNames.sortShared { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        directoryNames.sortShared(by: <)
         let base = FilePath(directory)
         return (fileNames.map { base.appending($0).string }, directoryNames)
     }

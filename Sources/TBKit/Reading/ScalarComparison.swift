@@ -108,9 +108,9 @@ public struct ScalarComparison: Sendable, Encodable {
             for (tag, e) in entries { byTag[tag, default: []].append(e) }
         }
         var tables: [TagTable] = []
-        for tag in byTag.keys.sorted() {
+        for tag in byTag.keys.sortedShared() {
             let g = goal ?? Goal.guess(tag: tag)
-            let entries = (byTag[tag] ?? []).sorted { a, b in
+            let entries = (byTag[tag] ?? []).sortedShared { a, b in
                 if a.best.isNaN != b.best.isNaN { return !a.best.isNaN }
                 if a.best != b.best && !a.best.isNaN { return g == .minimize ? a.best < b.best : a.best > b.best }
                 return a.run < b.run

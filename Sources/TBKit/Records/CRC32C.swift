@@ -90,15 +90,14 @@ package enum CRC32C {
             while count >= 8 {
                 let lo = UInt32(littleEndian: p.load(as: UInt32.self)) ^ c
                 let hi = UInt32(littleEndian: p.load(fromByteOffset: 4, as: UInt32.self))
-                c =
-                    t[7 * 256 + Int(lo & 0xFF)]
-                    ^ t[6 * 256 + Int((lo >> 8) & 0xFF)]
-                    ^ t[5 * 256 + Int((lo >> 16) & 0xFF)]
-                    ^ t[4 * 256 + Int(lo >> 24)]
-                    ^ t[3 * 256 + Int(hi & 0xFF)]
-                    ^ t[2 * 256 + Int((hi >> 8) & 0xFF)]
-                    ^ t[1 * 256 + Int((hi >> 16) & 0xFF)]
-                    ^ t[0 * 256 + Int(hi >> 24)]
+                // Table k (entries k * 256 ..< (k + 1) * 256) for the byte k places before the end.
+                let low: UInt32 =
+                    t[1792 + Int(lo & 0xFF)] ^ t[1536 + Int((lo >> 8) & 0xFF)]
+                    ^ t[1280 + Int((lo >> 16) & 0xFF)] ^ t[1024 + Int(lo >> 24)]
+                let high: UInt32 =
+                    t[768 + Int(hi & 0xFF)] ^ t[512 + Int((hi >> 8) & 0xFF)]
+                    ^ t[256 + Int((hi >> 16) & 0xFF)] ^ t[Int(hi >> 24)]
+                c = low ^ high
                 p += 8
                 count -= 8
             }

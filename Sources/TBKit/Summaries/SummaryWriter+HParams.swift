@@ -58,7 +58,7 @@ extension SummaryWriter {
             throw SummaryWriterError.invalidArgument(
                 argument: "values", tag: blank, reason: "has an empty hyperparameter name")
         }
-        let names = metrics.keys.sorted()
+        let names = metrics.keys.sortedShared()
         for name in names { try validate(name) }
         try hparamsSessionStart(values, groupName: groupName, startTime: startTime)
         for name in names {

@@ -45,7 +45,7 @@ extension SummaryWriter {
         _ main: String, _ values: [String: V], step: Int, wallTime: Double? = nil
     ) throws {
         if isDisabled { return }
-        let keys = values.keys.sorted()
+        let keys = values.keys.sortedShared()
         for key in keys {
             if key.isEmpty {
                 throw SummaryWriterError.invalidArgument(
