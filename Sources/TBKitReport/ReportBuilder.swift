@@ -54,7 +54,9 @@ public struct ReportBuilder: Sendable {
             data.problems += read.problems.map { ReportData.Problem(run: run.name, message: $0.description) }
         }
         data.hparamNames = hparamNames.sortedShared()
-        data.scalars = scalarCharts.keys.sortedShared().map { ReportData.ScalarChart(tag: $0, series: scalarCharts[$0]!) }
+        data.scalars = scalarCharts.keys.sortedShared().map {
+            ReportData.ScalarChart(tag: $0, series: scalarCharts[$0]!)
+        }
         data.histograms = histogramCharts.keys.sortedShared().map {
             ReportData.HistogramChart(tag: $0, series: histogramCharts[$0]!)
         }
