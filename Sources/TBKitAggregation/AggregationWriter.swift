@@ -15,7 +15,7 @@ package enum AggregationWriter {
     package static func layout(_ aggregation: ScalarAggregation, band: AggregationBand) -> CustomScalarLayout {
         var tags = Set<String>()
         for g in aggregation.groups { for t in g.tags where !t.steps.isEmpty { tags.insert(t.tag) } }
-        let charts = tags.sorted().map { tag in
+        let charts = tags.sortedShared().map { tag in
             CustomScalarLayout.Chart(
                 title: tag,
                 margin: [.init(value: "\(tag)/mean", lower: "\(tag)/lower", upper: "\(tag)/upper")])

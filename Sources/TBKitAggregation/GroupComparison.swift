@@ -62,7 +62,7 @@ package struct GroupComparison: Sendable {
             let s = SampleStatistics(sorting: &values, criticalValue: { table.criticalValue($0) })
             entries.append(Entry(group: group.name, statistics: s, nonFinite: bad))
         }
-        entries.sort { a, b in
+        entries.sortShared { a, b in
             if a.statistics.mean != b.statistics.mean {
                 return goal == .minimize ? a.statistics.mean < b.statistics.mean : a.statistics.mean > b.statistics.mean
             }

@@ -42,12 +42,12 @@ package enum RunGrouping: Sendable {
         var explicitName: [String: String] = [:]
         switch self {
         case .seeds:
-            for run in runs.sorted(by: { $0.name < $1.name }) {
+            for run in runs.sortedShared(by: { $0.name < $1.name }) {
                 let key: String
                 if let hparams = run.hparams {
                     key =
                         "hparams:"
-                        + hparams.filter { $0.key != "seed" }.sorted { $0.key < $1.key }
+                        + hparams.filter { $0.key != "seed" }.sortedShared { $0.key < $1.key }
                         .map { "\($0.key)=\(Self.typed($0.value))" }.joined(separator: "\u{1}")
                 } else {
                     key = "name:" + Self.withoutSeed(run.name)
@@ -63,7 +63,7 @@ package enum RunGrouping: Sendable {
                 throw .invalidPattern(pattern, reason: "\(error.localizedDescription)")
             }
             guard regex.numberOfCaptureGroups >= 1 else { throw .noCaptureGroup(pattern) }
-            for run in runs.sorted(by: { $0.name < $1.name }) {
+            for run in runs.sortedShared(by: { $0.name < $1.name }) {
                 let ns = run.name as NSString
                 guard let match = regex.firstMatch(in: run.name, range: NSRange(location: 0, length: ns.length)),
                     match.range(at: 1).location != NSNotFound
@@ -93,7 +93,7 @@ package enum RunGrouping: Sendable {
             used.insert(unique)
             result.append(Group(name: unique, members: members))
         }
-        result.sort { $0.name < $1.name }
+        result.sortShared { $0.name < $1.name }
         return (result, leftOut)
     }
 

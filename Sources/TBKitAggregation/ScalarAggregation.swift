@@ -63,7 +63,7 @@ package struct ScalarAggregation: Sendable {
             for m in members { tagNames.formUnion(m.series.keys) }
             if !wanted.isEmpty { tagNames.formIntersection(wanted) }
             var tagResults: [TagSeries] = []
-            for tag in tagNames.sorted() {
+            for tag in tagNames.sortedShared() {
                 let series = members.compactMap { $0.series[tag] }
                 let required = min(max(minRuns ?? series.count, 1), Int.max)
                 tagResults.append(align(tag: tag, series, required: required, table: &table))
