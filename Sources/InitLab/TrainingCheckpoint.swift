@@ -268,17 +268,18 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     package init(decoding file: [UInt8], path: String) throws {
         let body = try CheckpointFormat.unframe(file, path: path)
         var d = CheckpointDecoder(body, path: path, base: CheckpointFormat.headerSize)
-        func nonNegative(_ field: String, _ read: (inout CheckpointDecoder) throws -> Int) throws -> Int {
+        /// A signed 64-bit field that must not be negative.
+        func nonNegative(_ field: String) throws -> Int {
             let at = d.offset
-            let x = try read(&d)
+            let x = try d.i64(field)
             guard x >= 0 else {
                 throw CheckpointError.malformed(path: path, field: field, offset: at, reason: "\(x) is negative")
             }
             return x
         }
-        let step = try nonNegative("step") { try $0.i64("step") }
+        let step = try nonNegative("step")
         let finished = try d.bool("finished")
-        let every = try nonNegative("checkpoint interval") { try $0.i64("checkpoint interval") }
+        let every = try nonNegative("checkpoint interval")
         let settingCount = try d.u64("settings count")
         guard settingCount <= 1000 else { throw d.malformed("settings count", "\(settingCount) is implausible") }
         var settings: [Setting] = []
@@ -289,21 +290,21 @@ public struct TrainingCheckpoint: Sendable, Equatable {
         guard layerCount <= 1000 else { throw d.malformed("layer count", "\(layerCount) is implausible") }
         var layers: [Layer] = []
         for index in 0..<Int(layerCount) {
-            let n = index + 1
-            let rows = try nonNegative("layer \(n) rows") { try $0.i64("layer \(n) rows") }
-            let columns = try nonNegative("layer \(n) columns") { try $0.i64("layer \(n) columns") }
+            let layer = "layer \(index + 1) "
+            let rows = try nonNegative(layer + "rows")
+            let columns = try nonNegative(layer + "columns")
             let at = d.offset
-            let weights = try d.floats("layer \(n) weights")
+            let weights = try d.floats(layer + "weights")
             guard rows.multipliedReportingOverflow(by: columns) == (weights.count, false) else {
                 throw CheckpointError.malformed(
-                    path: path, field: "layer \(n) weights", offset: at,
+                    path: path, field: layer + "weights", offset: at,
                     reason: "\(weights.count) values for a \(rows)x\(columns) matrix")
             }
-            let bias = try d.floats("layer \(n) biases")
+            let bias = try d.floats(layer + "biases")
             var optimizers: [OptimizerState] = []
             for what in ["weights", "biases"] {
-                let field = "layer \(n) \(what) optimizer"
-                let optStep = try nonNegative(field + " step") { try $0.i64(field + " step") }
+                let field = layer + what + " optimizer"
+                let optStep = try nonNegative(field + " step")
                 var hyper: [Float] = []
                 for _ in 0..<4 { hyper.append(Float(bitPattern: try d.u32(field + " settings"))) }
                 optimizers.append(
@@ -317,7 +318,7 @@ public struct TrainingCheckpoint: Sendable, Equatable {
                     weightOptimizer: optimizers[0], biasOptimizer: optimizers[1]))
         }
         let order = try d.ints("data order")
-        let position = try nonNegative("data position") { try $0.i64("data position") }
+        let position = try nonNegative("data position")
         let wordCount = try d.u64("random state length")
         guard wordCount == 4 else { throw d.malformed("random state length", "\(wordCount) words, expected 4") }
         var words: [UInt64] = []
