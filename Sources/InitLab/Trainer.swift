@@ -82,6 +82,7 @@ public enum Trainer {
             }
         }
         /// Flushes the log and saves the state after `step` updates.
+        @inline(never)
         func save(step: Int, finished: Bool, recent: [Double]) throws {
             guard let checkpoints else { return }
             let saveStart = clock.now
