@@ -66,16 +66,10 @@ private final class JobQueue<Value: Sendable>: Sendable {
         }
     }
 
-    /// Every job's value in order, or the error of the earliest job that failed.
+    /// Every job's value in order, or the error of the earliest job that failed. Jobs start in
+    /// order, so the ones never started come after every started one, and after the failure
+    /// that kept them from starting.
     func results() throws -> [Value] {
-        let outcomes = state.withLock { $0.outcomes }
-        var values: [Value] = []
-        values.reserveCapacity(count)
-        for case .failure(let error) in outcomes.compactMap({ $0 }) { throw error }
-        for outcome in outcomes {
-            guard case .success(let value)? = outcome else { break }
-            values.append(value)
-        }
-        return values
+        try state.withLock { $0.outcomes }.compactMap { try $0?.get() }
     }
 }

@@ -220,9 +220,10 @@ struct TrainCommand: ParsableCommand {
         let planned = plans
         let workers = concurrentRuns ?? ProcessInfo.processInfo.activeProcessorCount
         let results = try runConcurrently(count: runs.count, workers: workers) { index in
-            try command.train(
-                runs[index], options: command.options(for: runs[index], baseOptions), plan: planned[runs[index].run],
-                data: data, progress: progress)
+            let job = runs[index]
+            return try command.train(
+                job, options: command.options(for: job, baseOptions), plan: planned[job.run], data: data,
+                progress: progress)
         }.compactMap { $0 }
         let total = clock.now - start
         printSummary(results)

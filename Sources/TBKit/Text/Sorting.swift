@@ -21,8 +21,7 @@ package enum Sorting {
 extension Array {
     /// Sorts in place as `sort(by:)` does, through `Sorting.order`.
     package mutating func sortShared(by less: (Element, Element) -> Bool) {
-        let order = Sorting.order(count: count) { less(self[$0], self[$1]) }
-        self = order.map { self[$0] }
+        self = sortedShared(by: less)
     }
 
     /// A sorted copy, as `sorted(by:)` gives, through `Sorting.order`.
