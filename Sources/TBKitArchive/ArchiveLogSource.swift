@@ -49,7 +49,9 @@ public final class ArchiveLogSource: LogSource {
 
     /// 128 MiB, or `TBKIT_ARCHIVE_MEMORY_MB` mebibytes.
     public static var defaultMemoryBudget: Int {
-        if let text = getenv("TBKIT_ARCHIVE_MEMORY_MB").map({ String(cString: $0) }), let mb = Int(text), mb >= 0 {
+        if let text = getenv("TBKIT_ARCHIVE_MEMORY_MB").map({ String(cString: $0) }), let mb = IntegerText.int(text),
+            mb >= 0
+        {
             return mb << 20
         }
         return 128 << 20

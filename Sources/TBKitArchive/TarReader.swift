@@ -1,3 +1,4 @@
+import TBKit
 /// Reads a tar stream member by member, applying pax ('x', 'g') and GNU long-name ('L', 'K')
 /// extensions, verifying every header checksum, and never trusting a size before reading it.
 ///
@@ -80,7 +81,7 @@ package struct TarReader {
                 size: header.size, mode: header.mode, mtime: header.mtime,
                 linkTarget: pax["linkpath"] ?? longLink ?? String(decoding: header.linkname, as: UTF8.self))
             if let text = pax["size"] {
-                guard let size = UInt64(text) else {
+                guard let size = IntegerText.uint64(text) else {
                     throw TarError.badPaxRecord(offset: headerOffset, member: entry.path)
                 }
                 entry.size = size
@@ -88,7 +89,7 @@ package struct TarReader {
             if let text = pax["mtime"] {
                 // pax mtimes may carry a fraction: keep whole seconds.
                 let whole = text.split(separator: ".", maxSplits: 1).first.map(String.init) ?? text
-                guard let mtime = Int64(whole) else {
+                guard let mtime = IntegerText.int64(whole) else {
                     throw TarError.badPaxRecord(offset: headerOffset, member: entry.path)
                 }
                 entry.mtime = mtime

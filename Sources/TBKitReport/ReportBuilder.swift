@@ -271,8 +271,8 @@ public struct ReportBuilder: Sendable {
             height = Int(v.height)
         case .tensor(let t) where t.dtype == .string && t.stringValues.count >= 3:
             bytes = t.stringValues[2]
-            width = Int(String(decoding: t.stringValues[0], as: UTF8.self)) ?? 0
-            height = Int(String(decoding: t.stringValues[1], as: UTF8.self)) ?? 0
+            width = IntegerText.int(String(decoding: t.stringValues[0], as: UTF8.self)) ?? 0
+            height = IntegerText.int(String(decoding: t.stringValues[1], as: UTF8.self)) ?? 0
         default:
             return nil
         }

@@ -29,13 +29,13 @@ package enum S3Reading {
     /// Bytes per ranged GET.
     package static var chunkSize: Int {
         let text = ProcessInfo.processInfo.environment["TBKIT_S3_READ_CHUNK_BYTES"] ?? ""
-        return Int(text).map { max($0, 4096) } ?? Int(S3Transfer.chunkSize)
+        return IntegerText.int(text).map { max($0, 4096) } ?? Int(S3Transfer.chunkSize)
     }
 
     /// Ranges in flight per object.
     package static var readAhead: Int {
         let text = ProcessInfo.processInfo.environment["TBKIT_S3_READ_AHEAD"] ?? ""
-        return Int(text).map { min(max($0, 1), 16) } ?? 3
+        return IntegerText.int(text).map { min(max($0, 1), 16) } ?? 3
     }
 
     /// Remembers a listed object's size and ETag under its URL.

@@ -1,5 +1,6 @@
 import Foundation
 import SystemPackage
+import TBKit
 import TBKitS3Core
 
 /// Whole-object transfers between S3 and local files, streamed: downloads go through ranged GETs
@@ -47,7 +48,7 @@ package enum S3Transfer {
     /// (at least 5 MiB), else 64 MiB.
     package static var multipartThreshold: UInt64 {
         let text = ProcessInfo.processInfo.environment["TBKIT_S3_MULTIPART_BYTES"] ?? ""
-        guard let v = UInt64(text) else { return S3MultipartWriter.singlePutLimit }
+        guard let v = IntegerText.uint64(text) else { return S3MultipartWriter.singlePutLimit }
         return max(v, UInt64(S3MultipartWriter.minimumPartSize))
     }
 

@@ -36,7 +36,7 @@ public struct ProcessRank: Sendable, Equatable {
     ) throws(SummaryWriterError) -> ProcessRank? {
         func number(_ name: String) throws(SummaryWriterError) -> Int? {
             guard let text = environment[name] else { return nil }
-            guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            guard let value = IntegerText.int(text.trimmingCharacters(in: .whitespaces)) else {
                 throw .invalidRank(reason: "\(name)=\(text.debugDescription) is not a whole number")
             }
             return value

@@ -203,7 +203,7 @@ public enum Projector {
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             switch key {
             case "tensor_shape":
-                guard let d = Int(value) else { throw bad }
+                guard let d = IntegerText.int(value) else { throw bad }
                 current?.tensorShape.append(d)
             case "tensor_name", "tensor_path", "metadata_path":
                 guard let s = unescape(value) else { throw bad }
