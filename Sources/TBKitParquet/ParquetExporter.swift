@@ -42,7 +42,7 @@ public struct ParquetExporter: Sendable {
 
     /// Writes one Parquet file at `path` (replacing any file there only once the new one is whole).
     public func export(logdir: String, toFile path: String) throws(ParquetError) -> TidyExporter.Counts {
-        try export(logdir: logdir, partitioned: false) { _ throws(ParquetError) in try ParquetFileOutput(path: path) }
+        try export(logdir: logdir, to: .file(path))
     }
 
     /// Writes one Parquet file as a stream of bytes (standard output, a pipe): Parquet needs no
@@ -50,26 +50,20 @@ public struct ParquetExporter: Sendable {
     public func export(
         logdir: String, bytes sink: @escaping (UnsafeRawBufferPointer) throws(ParquetError) -> Void
     ) throws(ParquetError) -> TidyExporter.Counts {
-        try export(logdir: logdir, partitioned: false) { _ in ParquetStreamOutput(sink: sink) }
+        try export(logdir: logdir, to: .stream(sink))
     }
 
     /// Writes a Hive-style dataset under `directory`: `run=<name>/part-0.parquet` for every run
     /// with rows. Directories are created as needed; a file already there is replaced.
     public func export(logdir: String, toDataset directory: String) throws(ParquetError) -> TidyExporter.Counts {
         try ParquetExporter.makeDirectories(directory)
-        return try export(logdir: logdir, partitioned: true) { run throws(ParquetError) in
-            let runDirectory = directory + "/run=" + ParquetExporter.partitionValue(run ?? ".")
-            try ParquetExporter.makeDirectories(runDirectory)
-            return try ParquetFileOutput(path: runDirectory + "/part-0.parquet")
-        }
+        return try export(logdir: logdir, to: .dataset(directory))
     }
 
     /// Writes the runs of one or more sources (see `LogSources`), named as given, to one file at
     /// `path`.
     public func export(runs sourced: [SourcedRun], toFile path: String) throws(ParquetError) -> TidyExporter.Counts {
-        try export(found: sourced.map(\.named), partitioned: false) { _ throws(ParquetError) in
-            try ParquetFileOutput(path: path)
-        }
+        try export(found: sourced.map(\.named), to: .file(path))
     }
 
     /// Writes the runs of one or more sources as one Parquet stream (see
@@ -77,7 +71,7 @@ public struct ParquetExporter: Sendable {
     public func export(
         runs sourced: [SourcedRun], bytes sink: @escaping (UnsafeRawBufferPointer) throws(ParquetError) -> Void
     ) throws(ParquetError) -> TidyExporter.Counts {
-        try export(found: sourced.map(\.named), partitioned: false) { _ in ParquetStreamOutput(sink: sink) }
+        try export(found: sourced.map(\.named), to: .stream(sink))
     }
 
     /// Writes the runs of one or more sources as a Hive-style dataset under `directory` (see
@@ -86,11 +80,7 @@ public struct ParquetExporter: Sendable {
         -> TidyExporter.Counts
     {
         try ParquetExporter.makeDirectories(directory)
-        return try export(found: sourced.map(\.named), partitioned: true) { run throws(ParquetError) in
-            let runDirectory = directory + "/run=" + ParquetExporter.partitionValue(run ?? ".")
-            try ParquetExporter.makeDirectories(runDirectory)
-            return try ParquetFileOutput(path: runDirectory + "/part-0.parquet")
-        }
+        return try export(found: sourced.map(\.named), to: .dataset(directory))
     }
 
     /// A run name as a Hive partition value: bytes other than ASCII letters, digits and `-_.~`
@@ -136,26 +126,55 @@ public struct ParquetExporter: Sendable {
         }
     }
 
-    /// The export itself. `open` gives the output of a file: called once, with nil, before the
-    /// first row when not `partitioned`; otherwise with each run's name before its first row.
-    private func export(
-        logdir: String, partitioned: Bool, open: (String?) throws(ParquetError) -> any ParquetOutput
-    ) throws(ParquetError) -> TidyExporter.Counts {
-        let found: [RunDirectory]
-        do { found = try RunDirectory.discover(logdir: logdir) } catch { throw .source(error) }
-        return try export(found: found, partitioned: partitioned, open: open)
+    /// Where an export's bytes go. A value rather than a closure per public entry point, so the
+    /// export below is compiled once instead of once per entry point.
+    private enum Destination {
+        /// One file at a path.
+        case file(String)
+        /// One file as a stream of bytes.
+        case stream((UnsafeRawBufferPointer) throws(ParquetError) -> Void)
+        /// A Hive-style dataset under a directory (already made): one file per run.
+        case dataset(String)
+
+        var partitioned: Bool {
+            if case .dataset = self { return true }
+            return false
+        }
+
+        /// The output of a file: called once, with nil, before the first row of a single file;
+        /// for a dataset with each run's name before its first row.
+        func open(_ run: String?) throws(ParquetError) -> any ParquetOutput {
+            switch self {
+            case .file(let path):
+                return try ParquetFileOutput(path: path)
+            case .stream(let sink):
+                return ParquetStreamOutput(sink: sink)
+            case .dataset(let directory):
+                let runDirectory = directory + "/run=" + ParquetExporter.partitionValue(run ?? ".")
+                try ParquetExporter.makeDirectories(runDirectory)
+                return try ParquetFileOutput(path: runDirectory + "/part-0.parquet")
+            }
+        }
     }
 
-    /// The export of runs already found (named as they are to appear).
-    private func export(
-        found: [RunDirectory], partitioned: Bool, open: (String?) throws(ParquetError) -> any ParquetOutput
-    ) throws(ParquetError) -> TidyExporter.Counts {
+    /// The export of a logdir's runs.
+    private func export(logdir: String, to destination: Destination) throws(ParquetError) -> TidyExporter.Counts {
+        let found: [RunDirectory]
+        do { found = try RunDirectory.discover(logdir: logdir) } catch { throw .source(error) }
+        return try export(found: found, to: destination)
+    }
+
+    /// The export itself, of runs already found (named as they are to appear).
+    private func export(found: [RunDirectory], to destination: Destination) throws(ParquetError)
+        -> TidyExporter.Counts
+    {
+        let partitioned = destination.partitioned
         let runs = found.filter { self.runs.isEmpty || self.runs.contains($0.name) }
         var counts = TidyExporter.Counts()
         counts.runs = runs.count
         let columns = makeColumns()
         var file = ParquetRunFile(columns: columns, rowGroupSize: rowGroupSize)
-        if !partitioned { try file.start(output: try open(nil)) }
+        if !partitioned { try file.start(output: try destination.open(nil)) }
         let queue = tidy.startReading(runs)
         defer { queue.stop() }
         var slotIDs = [UInt32](repeating: 0, count: TagSlots.count)
@@ -171,7 +190,7 @@ public struct ParquetExporter: Sendable {
             if let problems = batch.problems { counts.problems += problems }
             counts.superseded += batch.superseded
             guard !batch.tags.isEmpty || !batch.histograms.isEmpty else { continue }
-            if partitioned && !file.isOpen { try file.start(output: try open(runs[current].name)) }
+            if partitioned && !file.isOpen { try file.start(output: try destination.open(runs[current].name)) }
             for (slot, field) in batch.slotFields {
                 slotIDs[slot] = tagColumn.intern(String(decoding: field, as: UTF8.self))
             }
