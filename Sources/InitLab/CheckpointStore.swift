@@ -35,7 +35,7 @@ public struct CheckpointStore: Sendable {
     /// The checkpoint files, oldest first (names sort by step); empty if there is no folder.
     public func files() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasPrefix("step-") && $0.hasSuffix("." + Self.fileExtension) }.sorted()
+        return names.filter { $0.hasPrefix("step-") && $0.hasSuffix("." + Self.fileExtension) }.sortedShared()
             .map { FilePath(directory).appending($0).string }
     }
 

@@ -95,6 +95,6 @@ public enum StudyDashboards {
     /// The experiment files directly in `logdir` (see `writeExperiment`), sorted.
     package static func experimentFiles(in logdir: String) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: logdir)) ?? []
-        return names.filter { $0.contains("tfevents") && $0.hasSuffix(HParams.experimentFileSuffix) }.sorted()
+        return names.filter { $0.contains("tfevents") && $0.hasSuffix(HParams.experimentFileSuffix) }.sortedShared()
     }
 }

@@ -48,8 +48,8 @@ package struct S3LogSource: LogSource {
             files[parent.isEmpty ? "." : String(parent), default: []].append((String(name), url))
         }
         let base = LogSources.trimmed(label)
-        return files.keys.sorted().map { run in
-            let sorted = (files[run] ?? []).sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        return files.keys.sortedShared().map { run in
+            let sorted = (files[run] ?? []).sortedShared { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
             return RunDirectory(name: run, path: run == "." ? base : base + "/" + run, eventFiles: sorted.map(\.url))
         }
     }

@@ -50,7 +50,7 @@ package final class S3LogdirStore: RemoteLogdirStore {
             throw S3Error.localFile(path: spoolDirectory, detail: "cannot create the spool directory: \(error)")
         }
         let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: markDirectory)) ?? []
-        state.withLock { $0.queue = leftovers.sorted().map { FilePath(path).appending($0).string } }
+        state.withLock { $0.queue = leftovers.sortedShared().map { FilePath(path).appending($0).string } }
         let thread = Thread { [self] in run() }
         thread.name = "tbkit-s3-upload"
         thread.start()
@@ -86,7 +86,7 @@ package final class S3LogdirStore: RemoteLogdirStore {
         // go up with the run.
         let names = (try? FileManager.default.contentsOfDirectory(atPath: spoolDirectory)) ?? []
         let queued = Set(pending)
-        for name in names.sorted() where !name.hasPrefix(".") && !RunDirectory.isEventFileName(name) {
+        for name in names.sortedShared() where !name.hasPrefix(".") && !RunDirectory.isEventFileName(name) {
             let path = FilePath(spoolDirectory).appending(name).string
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
