@@ -156,6 +156,16 @@ struct CheckpointDecoder {
     mutating func u64(_ field: String) throws -> UInt64 { try little(8, field) }
     @inline(never)
     mutating func i64(_ field: String) throws -> Int { Int(Int64(bitPattern: try u64(field))) }
+    /// A signed 64-bit field that must not be negative.
+    @inline(never)
+    mutating func nonNegative(_ field: String) throws -> Int {
+        let at = offset
+        let x = try i64(field)
+        guard x >= 0 else {
+            throw CheckpointError.malformed(path: path, field: field, offset: at, reason: "\(x) is negative")
+        }
+        return x
+    }
     @inline(never)
     mutating func f64(_ field: String) throws -> Double { Double(bitPattern: try u64(field)) }
 

@@ -45,6 +45,37 @@ public enum Trainer {
         }
     }
 
+    /// The run's hparams session, its config text and the dashboards' layout, logged once at
+    /// the start of a run (not of a resumed one). Out of line, as the rest of `run`'s cold steps.
+    @inline(never)
+    private static func logStartOfRun(
+        _ scenario: Scenario, data: MNIST.Splits, options: TrainingOptions, log: TrainingLog
+    ) throws {
+        let config = RunConfiguration(
+            scenario: scenario, options: options, inputs: data.train.images.columns,
+            trainCount: data.train.count, testCount: data.test.count)
+        try log.logSessionStart(config.hparams)
+        try log.logText("config", config.markdown, step: 0)
+        try log.logCustomScalarsLayout(StudyDashboards.customScalarsLayout)
+    }
+
+    /// Puts a checkpoint's network, sampler, recent losses and figures back in place.
+    @inline(never)
+    private static func restore(
+        _ resume: (path: String, checkpoint: TrainingCheckpoint), into network: inout Network,
+        sampler: inout EpochSampler, window: Int, recent: inout [Double], result: inout RunResult
+    ) throws {
+        let saved = resume.checkpoint
+        try saved.restore(into: &network, sampler: &sampler, window: window, path: resume.path)
+        recent = saved.figures.recentLosses
+        result.initialLoss = saved.figures.initialLoss
+        result.inputVariance = saved.figures.inputVariance
+        result.matMulVariances = saved.figures.matMulVariances
+        result.saturation = saved.figures.saturation
+        result.outputVariances = saved.figures.outputVariances
+        result.resumedFrom = saved.step
+    }
+
     /// Runs `scenario` on `data`. With `log` nil nothing is measured beyond the result's figures
     /// (for timing the cost of logging). `progress` is called after every step.
     ///
@@ -99,12 +130,7 @@ public enum Trainer {
         }
         if let log, resume == nil {
             let logStart = clock.now
-            let config = RunConfiguration(
-                scenario: scenario, options: options, inputs: data.train.images.columns,
-                trainCount: data.train.count, testCount: data.test.count)
-            try log.logSessionStart(config.hparams)
-            try log.logText("config", config.markdown, step: 0)
-            try log.logCustomScalarsLayout(StudyDashboards.customScalarsLayout)
+            try logStartOfRun(scenario, data: data, options: options, log: log)
             result.loggingSeconds += seconds(clock.now - logStart)
         }
 
@@ -143,16 +169,8 @@ public enum Trainer {
             var recent = [Double](repeating: 0, count: window)
             var first = 0
             if let resume {
-                let saved = resume.checkpoint
-                try saved.restore(into: &network, sampler: &sampler, window: window, path: resume.path)
-                recent = saved.figures.recentLosses
-                result.initialLoss = saved.figures.initialLoss
-                result.inputVariance = saved.figures.inputVariance
-                result.matMulVariances = saved.figures.matMulVariances
-                result.saturation = saved.figures.saturation
-                result.outputVariances = saved.figures.outputVariances
-                result.resumedFrom = saved.step
-                first = saved.step
+                try restore(resume, into: &network, sampler: &sampler, window: window, recent: &recent, result: &result)
+                first = resume.checkpoint.step
             }
             for step in first..<options.iterations {
                 data.train.gather(sampler.next(options.batchSize), images: &images, labels: &labels)

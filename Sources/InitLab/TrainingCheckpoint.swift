@@ -268,18 +268,9 @@ public struct TrainingCheckpoint: Sendable, Equatable {
     package init(decoding file: [UInt8], path: String) throws {
         let body = try CheckpointFormat.unframe(file, path: path)
         var d = CheckpointDecoder(body, path: path, base: CheckpointFormat.headerSize)
-        /// A signed 64-bit field that must not be negative.
-        func nonNegative(_ field: String) throws -> Int {
-            let at = d.offset
-            let x = try d.i64(field)
-            guard x >= 0 else {
-                throw CheckpointError.malformed(path: path, field: field, offset: at, reason: "\(x) is negative")
-            }
-            return x
-        }
-        let step = try nonNegative("step")
+        let step = try d.nonNegative("step")
         let finished = try d.bool("finished")
-        let every = try nonNegative("checkpoint interval")
+        let every = try d.nonNegative("checkpoint interval")
         let settingCount = try d.u64("settings count")
         guard settingCount <= 1000 else { throw d.malformed("settings count", "\(settingCount) is implausible") }
         var settings: [Setting] = []
@@ -290,35 +281,10 @@ public struct TrainingCheckpoint: Sendable, Equatable {
         guard layerCount <= 1000 else { throw d.malformed("layer count", "\(layerCount) is implausible") }
         var layers: [Layer] = []
         for index in 0..<Int(layerCount) {
-            let layer = "layer \(index + 1) "
-            let rows = try nonNegative(layer + "rows")
-            let columns = try nonNegative(layer + "columns")
-            let at = d.offset
-            let weights = try d.floats(layer + "weights")
-            guard rows.multipliedReportingOverflow(by: columns) == (weights.count, false) else {
-                throw CheckpointError.malformed(
-                    path: path, field: layer + "weights", offset: at,
-                    reason: "\(weights.count) values for a \(rows)x\(columns) matrix")
-            }
-            let bias = try d.floats(layer + "biases")
-            var optimizers: [OptimizerState] = []
-            for what in ["weights", "biases"] {
-                let field = layer + what + " optimizer"
-                let optStep = try nonNegative(field + " step")
-                var hyper: [Float] = []
-                for _ in 0..<4 { hyper.append(Float(bitPattern: try d.u32(field + " settings"))) }
-                optimizers.append(
-                    OptimizerState(
-                        step: optStep, learningRate: hyper[0], beta1: hyper[1], beta2: hyper[2], epsilon: hyper[3],
-                        m: try d.floats(field + " m"), v: try d.floats(field + " v")))
-            }
-            layers.append(
-                Layer(
-                    weights: Matrix(rows: rows, columns: columns, storage: weights), bias: bias,
-                    weightOptimizer: optimizers[0], biasOptimizer: optimizers[1]))
+            layers.append(try Self.layer(index, &d))
         }
         let order = try d.ints("data order")
-        let position = try nonNegative("data position")
+        let position = try d.nonNegative("data position")
         let wordCount = try d.u64("random state length")
         guard wordCount == 4 else { throw d.malformed("random state length", "\(wordCount) words, expected 4") }
         var words: [UInt64] = []
@@ -335,5 +301,38 @@ public struct TrainingCheckpoint: Sendable, Equatable {
             sampler: SamplerState(
                 order: order, position: position, words: words, spareNormal: hasSpare ? spare : nil),
             figures: figures)
+    }
+
+    /// Layer `index` (from 0) of a checkpoint body: its shape, parameters and optimizer states.
+    /// Out of line, so the optimizer handles the layer's fields and the body's apart.
+    @inline(never)
+    private static func layer(_ index: Int, _ d: inout CheckpointDecoder) throws -> Layer {
+        let layer = "layer \(index + 1) "
+        let rows = try d.nonNegative(layer + "rows")
+        let columns = try d.nonNegative(layer + "columns")
+        let at = d.offset
+        let weights = try d.floats(layer + "weights")
+        guard rows.multipliedReportingOverflow(by: columns) == (weights.count, false) else {
+            throw CheckpointError.malformed(
+                path: d.path, field: layer + "weights", offset: at,
+                reason: "\(weights.count) values for a \(rows)x\(columns) matrix")
+        }
+        let bias = try d.floats(layer + "biases")
+        let weightOptimizer = try optimizer(layer + "weights optimizer", &d)
+        let biasOptimizer = try optimizer(layer + "biases optimizer", &d)
+        return Layer(
+            weights: Matrix(rows: rows, columns: columns, storage: weights), bias: bias,
+            weightOptimizer: weightOptimizer, biasOptimizer: biasOptimizer)
+    }
+
+    /// An optimizer state whose fields are named after `field`.
+    @inline(never)
+    private static func optimizer(_ field: String, _ d: inout CheckpointDecoder) throws -> OptimizerState {
+        let step = try d.nonNegative(field + " step")
+        var hyper: [Float] = []
+        for _ in 0..<4 { hyper.append(Float(bitPattern: try d.u32(field + " settings"))) }
+        return OptimizerState(
+            step: step, learningRate: hyper[0], beta1: hyper[1], beta2: hyper[2], epsilon: hyper[3],
+            m: try d.floats(field + " m"), v: try d.floats(field + " v"))
     }
 }

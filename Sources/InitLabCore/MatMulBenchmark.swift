@@ -61,15 +61,8 @@ package enum MatMulBenchmark {
             let b = Initializer.uniform(limit: 1).makeWeights(fanIn: bShape.0, fanOut: bShape.1, using: &rng)
             var out = Matrix(rows: 0, columns: 0)
             var scratch = Matrix(rows: 0, columns: 0)
-            func product(_ kernel: MatMul.Kernel) {
-                switch c.product {
-                case .ab: MatMul.multiply(a, b, into: &out, kernel: kernel)
-                case .atb: MatMul.multiplyTransposedA(a, b, into: &out, kernel: kernel)
-                case .abt: MatMul.multiplyTransposedB(a, b, into: &out, scratch: &scratch, kernel: kernel)
-                }
-            }
-            let scalar = time(seconds) { product(.scalar) }
-            let fast = time(seconds) { product(.simd) }
+            let scalar = time(seconds) { multiply(c.product, a, b, &out, &scratch, .scalar) }
+            let fast = time(seconds) { multiply(c.product, a, b, &out, &scratch, .simd) }
             var ref = Matrix(rows: 0, columns: 0)
             let slow = time(seconds) {
                 ref = MatMul.reference(a, b, transposeA: c.product == .atb, transposeB: c.product == .abt)
@@ -80,6 +73,20 @@ package enum MatMulBenchmark {
             return Measurement(
                 benchCase: c, gflops: flops / fast / 1e9, scalarKernelGflops: flops / scalar / 1e9,
                 referenceGflops: flops / slow / 1e9, maxError: maxError)
+        }
+    }
+
+    /// One product of the case's kind. Out of line, so the kernels are compiled into it once
+    /// rather than once per timed closure.
+    @inline(never)
+    static func multiply(
+        _ product: Product, _ a: Matrix, _ b: Matrix, _ out: inout Matrix, _ scratch: inout Matrix,
+        _ kernel: MatMul.Kernel
+    ) {
+        switch product {
+        case .ab: MatMul.multiply(a, b, into: &out, kernel: kernel)
+        case .atb: MatMul.multiplyTransposedA(a, b, into: &out, kernel: kernel)
+        case .abt: MatMul.multiplyTransposedB(a, b, into: &out, scratch: &scratch, kernel: kernel)
         }
     }
 

@@ -94,6 +94,7 @@ public struct ArchiveManifest: Codable, Sendable, Equatable {
     }
 
     /// Deterministic JSON bytes (sorted keys, pretty-printed, trailing newline).
+    @inline(never)
     package func encoded() throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -101,6 +102,7 @@ public struct ArchiveManifest: Codable, Sendable, Equatable {
     }
 
     /// Parses manifest bytes; throws `LogArchiveError.badManifest` on anything unexpected.
+    @inline(never)
     package static func decode(_ bytes: [UInt8], archive: String) throws -> ArchiveManifest {
         let manifest: ArchiveManifest
         do {

@@ -80,6 +80,7 @@ final class CompressionPipeline {
 
     /// Hands over the last block and waits for the workers, without ending a member; returns
     /// the CRC-32 and size of all the bytes written in, and the compressed bytes written out.
+    @inline(never)
     func finishBlocks() throws -> (crc: UInt32, size: UInt64, compressed: UInt64) {
         let (crc, size, _) = try drain()
         return (crc, size, channel.compressedCount)
@@ -93,6 +94,7 @@ final class CompressionPipeline {
     }
 
     /// Stops the workers without finishing the member (the output is then garbage).
+    @inline(never)
     func cancel() {
         try? end()
     }

@@ -68,6 +68,7 @@ extension LogArchiver {
     }
 
     /// `lstat` of `path`, or nil when nothing is there.
+    @inline(never)
     static func linkStatus(_ path: String) throws(LogArchiveError) -> FileStatus? {
         try LogArchiveError.during("lstat", path) { () throws(Errno) in try Platform.linkStatus(path) }
     }

@@ -249,6 +249,7 @@ public struct LogArchiver {
     /// their own, the spooled blocks of the rest of the tar stream, the empty final block, and
     /// the trailer (CRC-32 combined, manifest first; size of the whole tar stream). Returns the
     /// bytes written.
+    @inline(never)
     private func assemble(
         manifestTar: [UInt8], files: (crc: UInt32, size: UInt64, compressed: UInt64), spool: FileDescriptor,
         spoolPath: String, output: FileDescriptor, outputPath: String
@@ -295,6 +296,7 @@ public struct LogArchiver {
     }
 
     /// Creates `path` for this archive only (it must not exist; never through a symlink).
+    @inline(never)
     private static func create(_ path: String, _ mode: FileDescriptor.AccessMode) throws -> FileDescriptor {
         try LogArchiveError.during("create", path) { () throws(Errno) in
             try FileDescriptor.typed {

@@ -24,6 +24,7 @@ extension LogExtractor {
             relative.isEmpty ? destination : FilePath(destination).appending(relative).string
         }
 
+        @inline(never)
         mutating func prepareDestination() throws {
             // Create the destination and its missing parents, remembering which were new. Existing
             // components may be symlinks to directories (the user chose the destination).
@@ -57,6 +58,7 @@ extension LogExtractor {
             return nil
         }
 
+        @inline(never)
         func checkExisting(member: String, relative: String, isDirectory: Bool) throws {
             guard let info = try LogArchiver.linkStatus(full(relative)) else { return }
             if isDirectory && info.isDirectory { return }
@@ -98,6 +100,7 @@ extension LogExtractor {
         }
 
         /// Moves everything into place. Files replaced when overwriting are replaced atomically.
+        @inline(never)
         mutating func commit() throws {
             var directories = Set<String>()
             for file in temporaries {

@@ -134,6 +134,7 @@ public struct LogExtractor {
     /// Runs a step of the tar/gzip layer, turning its errors into one naming a member: `member`
     /// while reading a member's data; nil between members, where the error names the member
     /// after `lastGood`.
+    @inline(never)
     private static func layer<T>(_ member: String?, after lastGood: String?, _ body: () throws -> T) throws -> T {
         func located(_ detail: String) -> LogArchiveError {
             member.map { .damaged(member: $0, detail: detail) } ?? .damagedAfter(previous: lastGood, detail: detail)

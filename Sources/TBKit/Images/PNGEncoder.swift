@@ -85,7 +85,9 @@ package enum PNGEncoder {
         }
     }
 
-    /// Encodes row-major, channel-interleaved 8-bit samples as a complete PNG file.
+    /// Encodes row-major, channel-interleaved 8-bit samples as a complete PNG file. Out of line:
+    /// it runs once per image, and its callers are many.
+    @inline(never)
     package static func encode(
         _ pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, channels: Int,
         filter: FilterStrategy = .adaptive, compressionLevel: Int = 6

@@ -14,29 +14,7 @@ extension HParams {
                         continue
                     }
                     var start = try r.readSubmessage()
-                    var map: [String: HParamValue] = [:]
-                    while !start.isAtEnd {
-                        let (f, w) = try start.readKey()
-                        guard f == 1, w == .lengthDelimited else {
-                            try start.skip(w, field: f)
-                            continue
-                        }
-                        var entry = try start.readSubmessage()
-                        var key = ""
-                        var value: HParamValue?
-                        while !entry.isAtEnd {
-                            let (ef, ew) = try entry.readKey()
-                            if ef == 1 && ew == .lengthDelimited {
-                                key = try entry.readString()
-                            } else if ef == 2 && ew == .lengthDelimited {
-                                var v = try entry.readSubmessage()
-                                value = try protobufValue(&v)
-                            } else {
-                                try entry.skip(ew, field: ef)
-                            }
-                        }
-                        if let value { map[key] = value }
-                    }
+                    let map = try hparamsMap(&start)
                     result = map
                 }
             } catch {
@@ -44,6 +22,44 @@ extension HParams {
             }
             return result
         }
+    }
+
+    /// A `SessionStartInfo`'s `hparams` map (field 1, entries of a string key and a
+    /// `google.protobuf.Value`). Out of line, as the reading of each entry: hparams are read once
+    /// per run, and the reader's calls inlined three levels deep made one very large function.
+    @inline(never)
+    private static func hparamsMap(_ start: inout ProtoReader) throws(ProtoDecodingError) -> [String: HParamValue] {
+        var map: [String: HParamValue] = [:]
+        while !start.isAtEnd {
+            let (f, w) = try start.readKey()
+            guard f == 1, w == .lengthDelimited else {
+                try start.skip(w, field: f)
+                continue
+            }
+            var entry = try start.readSubmessage()
+            let (key, value) = try mapEntry(&entry)
+            if let value { map[key] = value }
+        }
+        return map
+    }
+
+    /// One entry of the `hparams` map: its key and value.
+    @inline(never)
+    private static func mapEntry(_ entry: inout ProtoReader) throws(ProtoDecodingError) -> (String, HParamValue?) {
+        var key = ""
+        var value: HParamValue?
+        while !entry.isAtEnd {
+            let (ef, ew) = try entry.readKey()
+            if ef == 1 && ew == .lengthDelimited {
+                key = try entry.readString()
+            } else if ef == 2 && ew == .lengthDelimited {
+                var v = try entry.readSubmessage()
+                value = try protobufValue(&v)
+            } else {
+                try entry.skip(ew, field: ef)
+            }
+        }
+        return (key, value)
     }
 
     /// A `google.protobuf.Value` holding a number, a string or a bool; nil for other kinds.

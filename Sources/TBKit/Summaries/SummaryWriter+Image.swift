@@ -7,6 +7,7 @@ extension SummaryWriter {
     ///
     /// Throws `.invalidArgument` naming `pixels`, `width`, `height` or `channels` when the buffer
     /// does not hold width × height × channels samples or a size is out of range.
+    @inline(never)
     public func image(
         _ tag: String, pixels: [UInt8], width: Int, height: Int, channels: Int,
         layout: PixelLayout = .hwc, format: ImageFormat = .tensor,
@@ -57,6 +58,7 @@ extension SummaryWriter {
     }
 
     /// Logs an already encoded PNG of `channels` channels in the given format.
+    @inline(never)
     public func image(
         _ tag: String, png: [UInt8], width: Int, height: Int, channels: Int, format: ImageFormat,
         step: Int, wallTime: Double? = nil
