@@ -298,7 +298,10 @@ package struct BenchCommand: ParsableCommand {
 }
 
 func median(_ xs: [Double]) -> Double {
-    let s = xs.sorted()
+    let s: [Double] = xs.sorted()
     guard !s.isEmpty else { return .nan }
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    let middle: Int = s.count / 2
+    if s.count % 2 == 1 { return s[middle] }
+    let below: Double = s[middle - 1]
+    return (below + s[middle]) / 2
 }

@@ -49,9 +49,10 @@ struct DemoPluginsCommand: ParsableCommand {
 
         // Histograms: a normal-looking spread that widens with the step.
         for step in 0..<5 {
+            let scale = Float(step + 1) * 0.3
             let values = (0..<1000).map { i -> Float in
-                let u = (Float(i) + 0.5) / 1000
-                return Float(step + 1) * 0.3 * (u - 0.5) * (1 + 4 * (u - 0.5) * (u - 0.5))
+                let d: Float = (Float(i) + 0.5) / 1000 - 0.5
+                return scale * d * (1 + 4 * d * d)
             }
             try writer.histogram("weights/dense1", values, step: step)
         }

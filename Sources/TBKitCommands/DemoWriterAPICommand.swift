@@ -29,7 +29,7 @@ struct DemoWriterAPICommand: ParsableCommand {
             var chw = [UInt8](repeating: 0, count: 16 * 8 * 3)
             for y in 0..<8 {
                 for x in 0..<16 {
-                    let rgb = [UInt8(16 * x), UInt8(32 * y), UInt8(40 * step)]
+                    let rgb: [UInt8] = [UInt8(16 * x), UInt8(32 * y), UInt8(40 * step)]
                     hwc += rgb
                     for c in 0..<3 { chw[c * 128 + y * 16 + x] = rgb[c] }
                 }
@@ -47,7 +47,9 @@ struct DemoWriterAPICommand: ParsableCommand {
             CustomScalarLayout([.init(title: "Mine", charts: [.init(title: "accuracy", multiline: ["acc$"])])]))
         for step in 0..<3 {
             try layout.scalar("acc", 0.5 + 0.1 * Double(step), step: step)
-            try layout.scalars("loss", ["train": 1.0 / Double(step + 1), "test": 1.5 / Double(step + 1)], step: step)
+            let n = Double(step + 1)
+            let loss: [String: Double] = ["train": 1.0 / n, "test": 1.5 / n]
+            try layout.scalars("loss", loss, step: step)
         }
         try layout.close()
 
@@ -66,10 +68,12 @@ struct DemoWriterAPICommand: ParsableCommand {
         var float16 = [UInt8]()
         var bfloat16 = [UInt8]()
         for v in values {
-            let b = v.bitPattern >> 16
-            bfloat16 += [UInt8(b & 0xFF), UInt8(b >> 8)]
+            let b: UInt32 = v.bitPattern >> 16
+            bfloat16.append(UInt8(truncatingIfNeeded: b))
+            bfloat16.append(UInt8(truncatingIfNeeded: b >> 8))
             let h = Self.float16Bits(v)
-            float16 += [UInt8(h & 0xFF), UInt8(h >> 8)]
+            float16.append(UInt8(truncatingIfNeeded: h))
+            float16.append(UInt8(truncatingIfNeeded: h >> 8))
         }
         try float16.withUnsafeBytes { _ = try half.histogram("weights", bytes: $0, precision: .float16, step: 0) }
         try bfloat16.withUnsafeBytes {
