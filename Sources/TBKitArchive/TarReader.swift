@@ -1,4 +1,5 @@
 import TBKit
+
 /// Reads a tar stream member by member, applying pax ('x', 'g') and GNU long-name ('L', 'K')
 /// extensions, verifying every header checksum, and never trusting a size before reading it.
 ///

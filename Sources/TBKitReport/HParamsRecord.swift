@@ -40,28 +40,10 @@ package enum HParamsRecord {
             var r = ProtoReader(raw)
             var tags: [String]?
             do {
-                while !r.isAtEnd {
-                    let (field, wire) = try r.readKey()
-                    guard field == 2, wire == .lengthDelimited else {
-                        try r.skip(wire, field: field)
-                        continue
-                    }
-                    var experiment = try r.readSubmessage()
+                while var experiment = try r.nextSubmessage(field: 2) {
                     var found: [String] = []
-                    while !experiment.isAtEnd {
-                        let (f, w) = try experiment.readKey()
-                        guard f == 5, w == .lengthDelimited else {
-                            try experiment.skip(w, field: f)
-                            continue
-                        }
-                        var info = try experiment.readSubmessage()
-                        while !info.isAtEnd {
-                            let (mf, mw) = try info.readKey()
-                            guard mf == 1, mw == .lengthDelimited else {
-                                try info.skip(mw, field: mf)
-                                continue
-                            }
-                            var name = try info.readSubmessage()
+                    while var info = try experiment.nextSubmessage(field: 5) {
+                        while var name = try info.nextSubmessage(field: 1) {
                             var tag = ""
                             while !name.isAtEnd {
                                 let (nf, nw) = try name.readKey()

@@ -7,15 +7,8 @@ extension HParams {
             var r = ProtoReader(raw)
             var result: [String: HParamValue]?
             do {
-                while !r.isAtEnd {
-                    let (field, wire) = try r.readKey()
-                    guard field == 3, wire == .lengthDelimited else {
-                        try r.skip(wire, field: field)
-                        continue
-                    }
-                    var start = try r.readSubmessage()
-                    let map = try hparamsMap(&start)
-                    result = map
+                while var start = try r.nextSubmessage(field: 3) {
+                    result = try hparamsMap(&start)
                 }
             } catch {
                 return nil
@@ -30,13 +23,7 @@ extension HParams {
     @inline(never)
     private static func hparamsMap(_ start: inout ProtoReader) throws(ProtoDecodingError) -> [String: HParamValue] {
         var map: [String: HParamValue] = [:]
-        while !start.isAtEnd {
-            let (f, w) = try start.readKey()
-            guard f == 1, w == .lengthDelimited else {
-                try start.skip(w, field: f)
-                continue
-            }
-            var entry = try start.readSubmessage()
+        while var entry = try start.nextSubmessage(field: 1) {
             let (key, value) = try mapEntry(&entry)
             if let value { map[key] = value }
         }

@@ -195,6 +195,18 @@ package struct ProtoReader {
         return ProtoReader(slice, baseOffset: baseOffset + position - slice.count)
     }
 
+    /// The next occurrence of `wanted` as a length-delimited field, as a reader over its bytes,
+    /// every other field before it skipped; nil at the end of the message. For the messages read
+    /// for one field only (a plugin's payload, say), not for the hot decoders.
+    package mutating func nextSubmessage(field wanted: Int) throws(ProtoDecodingError) -> ProtoReader? {
+        while !isAtEnd {
+            let (field, wire) = try readKey()
+            if field == wanted && wire == .lengthDelimited { return try readSubmessage() }
+            try skip(wire, field: field)
+        }
+        return nil
+    }
+
     /// Reads a length-delimited field as a byte array.
     @inlinable
     package mutating func readBytes() throws(ProtoDecodingError) -> [UInt8] {
